@@ -1,0 +1,60 @@
+"""The only way views and the API fetch cases.
+
+Staff see and act on their own organisation's cases; supervisors read the cases in their division subtree;
+everyone else gets 404, so a case's existence is never revealed.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tiaojie.accounts.models import User
+from tiaojie.cases.models import Case
+from tiaojie.organisations.access import (
+    active_memberships,
+    membership_in,
+    subtree_q_for_scopes,
+    supervisor_scopes,
+)
+
+
+class Need(enum.StrEnum):
+    READ = "read"
+    ACT = "act"  # accept, decline, move through mediation
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    memberships = active_memberships(user)
+    scope_q = subtree_q_for_scopes(supervisor_scopes(user), "division_id")
+    if not memberships and scope_q is None:
+        return Case.objects.none()
+    q = Q(organisation_id__in=[m.organisation_id for m in memberships])
+    if scope_q is not None:
+        q |= scope_q
+    return Case.objects.filter(q)
+
+
+def can_act_on(user: User, case: Case) -> bool:
+    membership = membership_in(user, case.organisation_id)
+    return membership is not None and membership.can_decide_cases
+
+
+def access_case(user: User, case_id: int | str, *, need: Need = Need.READ) -> Case:
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    case = (
+        cases_visible_to(user)
+        .select_related("organisation", "organisation__type", "employer", "division")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if need == Need.ACT and not can_act_on(user, case):
+        raise Http404
+    return case

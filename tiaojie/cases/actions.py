@@ -1,0 +1,348 @@
+"""Every write to a case. Each action is one transaction, writes a CaseEvent, and sends `case_changed`
+on commit (rollups and notifications hang off it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import django.dispatch
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tiaojie.accounts.actions import do_log_pii_access
+from tiaojie.accounts.models import User
+from tiaojie.cases.models import Case, CaseEvent, CaseWorker, Channel, ClaimItem, ClaimType, Status, Worker
+from tiaojie.cases.transitions import (
+    ACCEPTANCE_WORKING_DAYS,
+    CLOCK_A_DAYS,
+    CLOCK_B_DAYS,
+    ActorKind,
+    Effect,
+    find_transition,
+)
+from tiaojie.lib.idnumbers import InvalidIdentifier, validate_credit_code, validate_id_number, validate_mobile
+from tiaojie.lib.workdays import legal_date
+from tiaojie.organisations.access import membership_in
+from tiaojie.organisations.models import Employer, Organisation
+from tiaojie.reference.calendar import calendar_deadline, workday_deadline
+
+# Sent after commit with case_id and kind ("created", "transition", ...).
+case_changed = django.dispatch.Signal()
+
+
+class CaseActionError(Exception):
+    """A refused write, with a message for the user and, for input errors, the fields concerned."""
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class StaleCaseError(CaseActionError):
+    """Someone else changed the case first."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    user: User | None = None
+    label: str = ""  # "api", "applicant", "system": shown in the timeline when there is no user
+
+
+@dataclass
+class WorkerInput:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass
+class ClaimInput:
+    type: str
+    amount: Decimal | None = None
+    description: str = ""
+
+
+@dataclass
+class EmployerInput:
+    name: str
+    credit_code: str = ""
+    address: str = ""
+    legal_representative: str = ""
+    existing_id: int | None = None
+
+
+@dataclass
+class CaseInput:
+    employer: EmployerInput
+    workers: list[WorkerInput]
+    claims: list[ClaimInput]
+    channel: str
+    facts: str
+    received_at: dt.datetime | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _on_commit_changed(case_id: int, kind: str) -> None:
+    transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, kind=kind))
+
+
+def validate_case_input(data: CaseInput) -> dict[str, str]:
+    """Field errors in Chinese, keyed by a dotted path the form and the API both understand."""
+    errors: dict[str, str] = {}
+    if not data.employer.existing_id and not data.employer.name.strip():
+        errors["employer.name"] = _("请填写用人单位名称")
+    if data.employer.credit_code.strip():
+        try:
+            data.employer.credit_code = validate_credit_code(data.employer.credit_code)
+        except InvalidIdentifier as exc:
+            errors["employer.credit_code"] = str(exc)
+    if not data.workers:
+        errors["workers"] = _("至少需要一名劳动者")
+    seen_ids: set[str] = set()
+    for i, worker in enumerate(data.workers):
+        if not worker.name.strip():
+            errors[f"workers.{i}.name"] = _("请填写劳动者姓名")
+        if worker.id_number.strip():
+            try:
+                worker.id_number = validate_id_number(worker.id_number)
+            except InvalidIdentifier as exc:
+                errors[f"workers.{i}.id_number"] = str(exc)
+            else:
+                if worker.id_number in seen_ids:
+                    errors[f"workers.{i}.id_number"] = _("同一劳动者重复填写")
+                seen_ids.add(worker.id_number)
+        if worker.phone.strip():
+            try:
+                worker.phone = validate_mobile(worker.phone)
+            except InvalidIdentifier as exc:
+                errors[f"workers.{i}.phone"] = str(exc)
+    if not data.claims:
+        errors["claims"] = _("至少需要一项请求事项")
+    for i, claim in enumerate(data.claims):
+        if claim.type not in ClaimType.values:
+            errors[f"claims.{i}.type"] = _("请选择请求事项类型")
+        if claim.amount is not None and (claim.amount < 0 or claim.amount >= Decimal("1e12")):
+            errors[f"claims.{i}.amount"] = _("金额应为0到一万亿元之间的数")
+    if data.channel not in Channel.values:
+        errors["channel"] = _("请选择来源渠道")
+    if not data.facts.strip():
+        errors["facts"] = _("请填写事实和理由")
+    elif len(data.facts) > 20000:
+        errors["facts"] = _("事实和理由不超过20000字")
+    return errors
+
+
+def _find_or_create_worker(data: WorkerInput) -> Worker:
+    from tiaojie.lib import crypto
+
+    if data.id_number:
+        existing = Worker.objects.filter(id_number_index=crypto.blind_index("id", data.id_number)).first()
+        if existing is not None:
+            return existing
+    worker = Worker(name=data.name.strip(), address=data.address.strip())
+    if data.id_number:
+        worker.set_id_number(data.id_number)
+    if data.phone:
+        worker.set_phone(data.phone)
+    worker.save()
+    return worker
+
+
+def _find_or_create_employer(data: EmployerInput, organisation: Organisation) -> Employer:
+    if data.existing_id:
+        employer = Employer.objects.filter(pk=data.existing_id).first()
+        if employer is None:
+            raise CaseActionError(_("所选用人单位不存在"), {"employer.name": _("所选用人单位不存在")})
+        return employer
+    if data.credit_code:
+        existing = Employer.objects.filter(credit_code=data.credit_code).first()
+        if existing is not None:
+            return existing
+    return Employer.objects.create(
+        name=data.name.strip(),
+        credit_code=data.credit_code or None,
+        division=organisation.division,
+        address=data.address.strip(),
+        legal_representative=data.legal_representative.strip(),
+    )
+
+
+def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor) -> Case:
+    """Register an application as `received` at `organisation`; clock A starts at `received_at`."""
+    errors = validate_case_input(data)
+    if errors:
+        raise CaseActionError(_("申请内容有误，请按提示修改"), errors)
+    if actor.kind == ActorKind.STAFF and (actor.user is None or membership_in(actor.user, organisation.pk) is None):
+        raise CaseActionError(_("您不是该组织的成员，不能登记案件"))
+    received_at = data.received_at or timezone.now()
+    day = legal_date(received_at)
+    acceptance = workday_deadline(day, ACCEPTANCE_WORKING_DAYS)
+    clock_a = calendar_deadline(day, CLOCK_A_DAYS)
+    with transaction.atomic():
+        employer = _find_or_create_employer(data.employer, organisation)
+        workers = [_find_or_create_worker(w) for w in data.workers]
+        case = Case.objects.create(
+            organisation=organisation,
+            division=organisation.division,
+            employer=employer,
+            worker_count=len({w.pk for w in workers}),
+            channel=data.channel,
+            facts=data.facts.strip(),
+            received_at=received_at,
+            acceptance_due=acceptance.last_day,
+            acceptance_due_uncertain=acceptance.uncertain,
+            clock_a_due=clock_a.last_day,
+            clock_a_due_uncertain=clock_a.uncertain,
+            created_by=actor.user,
+        )
+        CaseWorker.objects.bulk_create(
+            [CaseWorker(case=case, worker=w, is_representative=(i == 0)) for i, w in enumerate(dict.fromkeys(workers))]
+        )
+        ClaimItem.objects.bulk_create(
+            [ClaimItem(case=case, type=c.type, amount_claimed=c.amount, description=c.description) for c in data.claims]
+        )
+        CaseEvent.objects.create(
+            case=case,
+            at=received_at,
+            kind=CaseEvent.Kind.CREATED,
+            actor=actor.user,
+            actor_label=actor.label,
+            to_status=Status.RECEIVED,
+            data={"channel": data.channel},
+        )
+        _on_commit_changed(case.pk, "created")
+    return case
+
+
+def do_transition_case(
+    *,
+    case: Case,
+    to: str,
+    actor: Actor,
+    reason: str = "",
+    expected_status: str | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """Move `case` to status `to` if TRANSITIONS allows it for this actor; refuse with a clear message
+    otherwise. A conditional UPDATE on the old status makes concurrent moves safe: one wins, the other
+    gets StaleCaseError and nothing is lost."""
+    source = expected_status or case.status
+    transition = find_transition(source, to) if to in Status.values else None
+    if transition is None:
+        raise CaseActionError(
+            _("案件当前状态为「%(source)s」，不能变更为「%(target)s」")
+            % {"source": Status(source).label, "target": Status(to).label if to in Status.values else to}
+        )
+    if actor.kind not in transition.by:
+        raise CaseActionError(_("您无权进行此操作"))
+    if actor.kind == ActorKind.STAFF:
+        membership = membership_in(actor.user, case.organisation_id) if actor.user else None
+        if membership is None or not membership.can_decide_cases:
+            raise CaseActionError(_("您无权进行此操作"))
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise CaseActionError(_("请填写原因"), {"reason": _("此操作需要填写原因")})
+    if len(reason) > 2000:
+        raise CaseActionError(_("原因不超过2000字"), {"reason": _("原因不超过2000字")})
+    now = at or timezone.now()
+    updates: dict[str, object] = {"status": transition.target, "updated_at": now}
+    if transition.effect == Effect.ACCEPT:
+        clock_b = calendar_deadline(legal_date(now), CLOCK_B_DAYS)
+        updates.update(accepted_at=now, clock_b_due=clock_b.last_day, clock_b_due_uncertain=clock_b.uncertain)
+    elif transition.effect == Effect.END:
+        updates["ended_at"] = now
+    elif transition.effect == Effect.CLOSE:
+        updates["closed_at"] = now
+    with transaction.atomic():
+        won = Case.objects.filter(pk=case.pk, status=source).update(**updates)
+        if not won:
+            raise StaleCaseError(_("该案件刚被他人处理过，状态已变化。请刷新页面后再操作。"))
+        CaseEvent.objects.create(
+            case_id=case.pk,
+            at=now,
+            kind=CaseEvent.Kind.TRANSITION,
+            actor=actor.user,
+            actor_label=actor.label,
+            from_status=source,
+            to_status=transition.target,
+            reason=reason,
+            basis=transition.basis,
+        )
+        _on_commit_changed(case.pk, "transition")
+    for name, value in updates.items():
+        setattr(case, name, value)
+    return case
+
+
+def do_reveal_worker_field(*, user: User, case: Case, worker: Worker, field: str, request: HttpRequest | None) -> str:
+    """Return a worker's full ID or phone number and record who saw it (the caller checked access)."""
+    if field not in ("id_number", "phone"):
+        raise CaseActionError(_("未知字段"))
+    if not case.case_workers.filter(worker=worker).exists():
+        raise CaseActionError(_("该劳动者不是本案当事人"))
+    value = worker.reveal(field)
+    do_log_pii_access(
+        user=user,
+        record_type="cases.worker",
+        record_id=worker.pk,
+        field=field,
+        request=request,
+        purpose=f"case {case.pk}",
+    )
+    return value
+
+
+def do_extend_clock_b(*, case: Case, days: int, actor: Actor, reason: str) -> Case:
+    """Extend the mediation period (clock B) with both parties' consent. Clock A never moves: the statute
+    lets either party go to arbitration 15 days after receipt whatever the organisation agreed."""
+    from tiaojie.cases.transitions import CLOCK_B_BASIS, CLOCK_B_MAX_EXTENSION_DAYS
+
+    if case.status not in (Status.ACCEPTED, Status.MEDIATING) or case.accepted_at is None:
+        raise CaseActionError(_("只有已受理或调解中的案件可以延长调解期限"))
+    if actor.kind != ActorKind.STAFF or actor.user is None:
+        raise CaseActionError(_("您无权进行此操作"))
+    membership = membership_in(actor.user, case.organisation_id)
+    if membership is None or not membership.can_decide_cases:
+        raise CaseActionError(_("您无权进行此操作"))
+    total = case.clock_b_extension_days + days
+    if days < 1 or total > CLOCK_B_MAX_EXTENSION_DAYS:
+        raise CaseActionError(
+            _("延长天数应为1到%(left)d天") % {"left": CLOCK_B_MAX_EXTENSION_DAYS - case.clock_b_extension_days},
+            {"days": _("延长天数超出允许范围")},
+        )
+    if not reason.strip():
+        raise CaseActionError(_("请注明双方同意延长的情况"), {"reason": _("请注明双方同意延长的情况")})
+    deadline = calendar_deadline(legal_date(case.accepted_at), CLOCK_B_DAYS + total)
+    with transaction.atomic():
+        won = Case.objects.filter(
+            pk=case.pk, status=case.status, clock_b_extension_days=case.clock_b_extension_days
+        ).update(
+            clock_b_extension_days=total,
+            clock_b_due=deadline.last_day,
+            clock_b_due_uncertain=deadline.uncertain,
+            updated_at=timezone.now(),
+        )
+        if not won:
+            raise StaleCaseError(_("该案件刚被他人处理过，状态已变化。请刷新页面后再操作。"))
+        CaseEvent.objects.create(
+            case_id=case.pk,
+            at=timezone.now(),
+            kind=CaseEvent.Kind.CLOCK_B_EXTENDED,
+            actor=actor.user,
+            actor_label=actor.label,
+            reason=reason.strip(),
+            basis=CLOCK_B_BASIS,
+            data={"days": days, "total": total, "new_due": deadline.last_day.isoformat()},
+        )
+        _on_commit_changed(case.pk, "clock_b_extended")
+    case.clock_b_extension_days = total
+    case.clock_b_due = deadline.last_day
+    case.clock_b_due_uncertain = deadline.uncertain
+    return case

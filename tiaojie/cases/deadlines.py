@@ -1,0 +1,91 @@
+"""The deadlines of a case as shown to people: each with its last day, days left, state and legal basis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tiaojie.cases.models import Case, Status
+from tiaojie.cases.transitions import ACCEPTANCE_BASIS, CLOCK_A_BASIS, CLOCK_B_BASIS, PERIOD_RULE
+from tiaojie.lib.workdays import Deadline, days_left
+
+SOON_DAYS = 2
+
+
+@dataclass
+class DeadlineView:
+    key: str
+    label: str | Promise
+    deadline: Deadline
+    basis: str
+    days_left: int
+    state: str  # ok | soon | overdue | done
+    note: str | Promise = ""
+    rule: str = PERIOD_RULE
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days_left
+
+
+def _state(running: bool, left: int) -> str:
+    if not running:
+        return "done"
+    if left < 0:
+        return "overdue"
+    return "soon" if left <= SOON_DAYS else "ok"
+
+
+def case_deadlines(case: Case, now: dt.datetime) -> list[DeadlineView]:
+    views = []
+    acc = case.acceptance_deadline
+    left = days_left(acc, now)
+    views.append(
+        DeadlineView(
+            "acceptance",
+            _("受理期限（3个工作日）"),
+            acc,
+            ACCEPTANCE_BASIS,
+            left,
+            _state(case.status == Status.RECEIVED, left),
+        )
+    )
+    a = case.clock_a_deadline
+    left = days_left(a, now)
+    views.append(
+        DeadlineView(
+            "clock_a",
+            _("收到申请起15日（逾期未达成协议可申请仲裁）"),
+            a,
+            CLOCK_A_BASIS,
+            left,
+            _state(case.is_open, left),
+            note=_("期限届满仍未达成协议的，任何一方均可直接申请仲裁，不受调解影响。")
+            if left < 0 and case.is_open
+            else "",
+        )
+    )
+    b = case.clock_b_deadline
+    if b is not None:
+        left = days_left(b, now)
+        label = _("调解期限（受理起15日）")
+        note = (
+            _("已经双方同意延长%(days)d天") % {"days": case.clock_b_extension_days}
+            if case.clock_b_extension_days
+            else ""
+        )
+        views.append(
+            DeadlineView(
+                "clock_b",
+                label,
+                b,
+                CLOCK_B_BASIS,
+                left,
+                _state(case.status in (Status.ACCEPTED, Status.MEDIATING), left),
+                note=note,
+            )
+        )
+    return views

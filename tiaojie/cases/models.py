@@ -1,0 +1,246 @@
+"""Cases, their parties, claim items and events.
+
+Case states (docs/case-states.md; the table of allowed moves is `tiaojie.cases.transitions.TRANSITIONS`):
+    received  已收到申请      the organisation holds the application; clock A runs from here
+    accepted  已受理          accepted within 3 working days; clock B runs from here
+    declined  不予受理        refused with a reason and a written notice
+    mediating 调解中          mediation sessions under way
+    agreed    已达成协议      an agreement was signed
+    failed    调解不成        refused, no agreement in time, or one side withdrew its consent
+    withdrawn 已撤回          the applicant withdrew the application
+    closed    已结案          nothing left to do
+Only `do_transition_case` assigns `status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tiaojie.lib import crypto
+from tiaojie.lib.idnumbers import id_number_sex, mask_id_number, mask_phone
+from tiaojie.lib.workdays import Deadline
+from tiaojie.organisations.models import Employer, Organisation
+from tiaojie.reference.models import Division
+
+
+class Worker(models.Model):
+    """A worker who is a party to one or more cases. ID and phone numbers are encrypted at rest; the
+    `*_index` columns are keyed hashes for exact lookup and the `*_masked` columns serve every list."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))], blank=True)
+    id_number_encrypted = models.TextField(blank=True)
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True)
+    id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    phone_encrypted = models.TextField(blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("手机号码"), max_length=11, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("劳动者")
+        verbose_name_plural = _("劳动者")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_id_number(self, number: str) -> None:
+        """`number` must already be validated (tiaojie.lib.idnumbers.validate_id_number)."""
+        self.id_number_encrypted = crypto.encrypt(number)
+        self.id_number_index = crypto.blind_index("id", number)
+        self.id_number_masked = mask_id_number(number)
+        self.sex = id_number_sex(number)
+
+    def set_phone(self, number: str) -> None:
+        self.phone_encrypted = crypto.encrypt(number)
+        self.phone_index = crypto.blind_index("phone", number)
+        self.phone_masked = mask_phone(number)
+
+    def reveal(self, field: str) -> str:
+        """The full value. Callers go through cases.actions.do_reveal_worker_field, which logs it."""
+        token = {"id_number": self.id_number_encrypted, "phone": self.phone_encrypted}[field]
+        return crypto.decrypt(token) if token else ""
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("已收到申请")
+    ACCEPTED = "accepted", _("已受理")
+    DECLINED = "declined", _("不予受理")
+    MEDIATING = "mediating", _("调解中")
+    AGREED = "agreed", _("已达成协议")
+    FAILED = "failed", _("调解不成")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    CLOSED = "closed", _("已结案")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.MEDIATING)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上申请")
+    HOTLINE = "hotline", _("12351热线")
+    STATION = "station", _("工会服务站点")
+    WALK_IN = "walk_in", _("现场申请")
+    REFERRAL = "referral", _("仲裁院或法院委派")
+
+
+class ClaimType(models.TextChoices):
+    """Claim items (domain.md §3, §6)."""
+
+    WAGES = "wages", _("劳动报酬")
+    OVERTIME = "overtime", _("加班费")
+    COMPENSATION = "compensation", _("经济补偿")
+    UNLAWFUL_TERMINATION = "unlawful_termination", _("违法解除赔偿金")
+    DOUBLE_WAGE = "double_wage", _("未签劳动合同二倍工资")
+    ANNUAL_LEAVE = "annual_leave", _("未休年休假工资")
+    SOCIAL_INSURANCE = "social_insurance", _("社会保险")
+    WORK_INJURY = "work_injury", _("工伤待遇")
+    LABOUR_RELATIONSHIP = "labour_relationship", _("确认劳动关系")
+    NOTICE_PAY = "notice_pay", _("代通知金")
+    OTHER = "other", _("其他")
+
+
+class Case(models.Model):
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="cases", verbose_name=_("受理组织"))
+    # Denormalised from the organisation so a supervisor's subtree is one index range on the case table.
+    division = models.ForeignKey(Division, models.PROTECT, related_name="+", verbose_name=_("所在区划"))
+    employer = models.ForeignKey(Employer, models.PROTECT, related_name="cases", verbose_name=_("用人单位"))
+    workers = models.ManyToManyField(Worker, through="CaseWorker", related_name="cases")
+    worker_count = models.PositiveIntegerField(_("涉及劳动者人数"), default=1)
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    facts = models.TextField(_("事实和理由"))
+    received_at = models.DateTimeField(_("收到申请时间"))
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    # Last days of the periods (Beijing dates; each ends at 24:00). Stored so lists can filter overdue cases
+    # with an index; `*_uncertain` is set when counting looked past the configured holiday years.
+    acceptance_due = models.DateField(_("受理期限"))
+    acceptance_due_uncertain = models.BooleanField(default=False)
+    clock_a_due = models.DateField(_("申请仲裁前的调解期限"))
+    clock_a_due_uncertain = models.BooleanField(default=False)
+    clock_b_due = models.DateField(_("调解期限"), null=True, blank=True)
+    clock_b_due_uncertain = models.BooleanField(default=False)
+    clock_b_extension_days = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        indexes = [
+            # Keyset paging: newest first within an organisation, and within a division range.
+            models.Index(fields=["organisation", "-received_at", "-id"], name="case_org_recv"),
+            models.Index(fields=["division", "-received_at", "-id"], name="case_div_recv"),
+            models.Index(fields=["-received_at", "-id"], name="case_recv"),
+            models.Index(fields=["organisation", "status", "clock_a_due"], name="case_org_status_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(worker_count__gte=1), name="case_has_worker"),
+            models.CheckConstraint(condition=models.Q(clock_b_extension_days__lte=15), name="clock_b_extension_max_15"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.employer}"
+
+    @property
+    def is_collective(self) -> bool:
+        """Ten or more workers with a common claim (调解仲裁法 art 7)."""
+        return self.worker_count >= 10
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def acceptance_deadline(self) -> Deadline:
+        return Deadline(self.acceptance_due, self.acceptance_due_uncertain)
+
+    @property
+    def clock_a_deadline(self) -> Deadline:
+        return Deadline(self.clock_a_due, self.clock_a_due_uncertain)
+
+    @property
+    def clock_b_deadline(self) -> Deadline | None:
+        if self.clock_b_due is None:
+            return None
+        return Deadline(self.clock_b_due, self.clock_b_due_uncertain)
+
+
+def overdue_q(today: dt.date) -> models.Q:
+    """Open cases past a deadline (domain.md §6): acceptance not decided in time, or clock A or B passed."""
+    return (
+        models.Q(status=Status.RECEIVED, acceptance_due__lt=today)
+        | models.Q(status__in=OPEN_STATUSES, clock_a_due__lt=today)
+        | models.Q(status__in=OPEN_STATUSES, clock_b_due__lt=today)
+    )
+
+
+class CaseWorker(models.Model):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="case_workers")
+    worker = models.ForeignKey(Worker, models.PROTECT, related_name="case_links")
+    is_representative = models.BooleanField(_("代表人"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "worker"], name="worker_once_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.worker_id}"
+
+
+class ClaimItem(models.Model):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="claims")
+    type = models.CharField(_("请求事项"), max_length=24, choices=ClaimType.choices)
+    amount_claimed = models.DecimalField(_("请求金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("请求事项")
+        verbose_name_plural = _("请求事项")
+        indexes = [models.Index(fields=["type", "case"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_claimed__isnull=True) | models.Q(amount_claimed__gte=0),
+                name="claim_amount_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_type_display()
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case: every transition, re-route and note, with who and why.
+
+    The `at` of the "created" event is when the claim was asserted, which interrupts the arbitration
+    limitation (调解仲裁法 art 27 para 2): workers may need to prove it later."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("收到申请")
+        TRANSITION = "transition", _("状态变更")
+        CLOCK_B_EXTENDED = "clock_b_extended", _("延长调解期限")
+        NOTE = "note", _("备注")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=50, blank=True)  # "system", "api", "applicant" when no user
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    reason = models.TextField(blank=True)
+    basis = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.from_status}->{self.to_status}"

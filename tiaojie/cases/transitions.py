@@ -1,0 +1,128 @@
+"""The case state machine as data: every allowed move, who may make it, and its legal basis.
+
+`do_transition_case` (cases/actions.py) is the only code that reads this table to change a status.
+docs/case-states.md is the same table as a diagram; test_transitions.py checks they agree.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tiaojie.cases.models import Status
+
+
+class ActorKind(enum.StrEnum):
+    STAFF = "staff"  # a mediator or organisation admin of the case's organisation
+    APPLICANT = "applicant"  # the worker, through the tracking code
+    SYSTEM = "system"  # the deadline watcher
+
+
+class Effect(enum.StrEnum):
+    ACCEPT = "accept"  # sets accepted_at and opens clock B
+    END = "end"  # sets ended_at: mediation is over, whatever the result
+    CLOSE = "close"  # sets closed_at
+
+
+# Instruments cited below (domain.md §3).
+LAW = "《劳动争议调解仲裁法》"
+ORDER_17 = "《企业劳动争议协商调解规定》（人社部令第17号）"
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: Status
+    target: Status
+    by: frozenset[ActorKind]
+    label: str | Promise  # the button
+    basis: str
+    needs_reason: bool = False
+    effect: Effect | None = None
+
+
+STAFF = frozenset({ActorKind.STAFF})
+STAFF_OR_APPLICANT = frozenset({ActorKind.STAFF, ActorKind.APPLICANT})
+STAFF_OR_SYSTEM = frozenset({ActorKind.STAFF, ActorKind.SYSTEM})
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        Status.RECEIVED, Status.ACCEPTED, STAFF, _("受理"),
+        f"{ORDER_17}：属于受理范围且双方同意调解的，自收到申请之日起3个工作日内受理",
+        effect=Effect.ACCEPT,
+    ),
+    Transition(
+        Status.RECEIVED, Status.DECLINED, STAFF, _("不予受理"),
+        f"{ORDER_17}：不属于受理范围或一方不同意调解的，书面通知申请人并说明理由",
+        needs_reason=True, effect=Effect.END,
+    ),
+    Transition(
+        Status.RECEIVED, Status.WITHDRAWN, STAFF_OR_APPLICANT, _("撤回申请"),
+        f"{LAW}第五条：调解以自愿为原则", needs_reason=True, effect=Effect.END,
+    ),
+    Transition(
+        Status.ACCEPTED, Status.MEDIATING, STAFF, _("开始调解"),
+        f"{LAW}第十三条：调解应当充分听取双方当事人对事实和理由的陈述",
+    ),
+    Transition(
+        Status.ACCEPTED, Status.FAILED, STAFF, _("调解不成（一方拒绝调解）"),
+        f"{LAW}第五条；《浙江省劳动人事争议调解仲裁条例》第十条：一方明确拒绝调解的，调解终止",
+        needs_reason=True, effect=Effect.END,
+    ),
+    Transition(
+        Status.ACCEPTED, Status.WITHDRAWN, STAFF_OR_APPLICANT, _("撤回申请"),
+        f"{LAW}第五条：调解以自愿为原则", needs_reason=True, effect=Effect.END,
+    ),
+    Transition(
+        Status.MEDIATING, Status.AGREED, STAFF, _("达成调解协议"),
+        f"{LAW}第十四条第二款：调解协议书由双方当事人签名或者盖章，经调解员签名并加盖调解组织印章后生效",
+        effect=Effect.END,
+    ),
+    Transition(
+        Status.MEDIATING, Status.FAILED, STAFF_OR_SYSTEM, _("调解不成"),
+        f"{LAW}第十四条第三款：自收到调解申请之日起15日内未达成调解协议的，当事人可以依法申请仲裁；"
+        f"{ORDER_17}：调解期限内未达成协议的，视为调解不成",
+        needs_reason=True, effect=Effect.END,
+    ),
+    Transition(
+        Status.MEDIATING, Status.WITHDRAWN, STAFF_OR_APPLICANT, _("撤回申请"),
+        f"{LAW}第五条：调解以自愿为原则", needs_reason=True, effect=Effect.END,
+    ),
+    Transition(
+        Status.AGREED, Status.CLOSED, STAFF, _("结案（协议已履行）"),
+        f"{LAW}第十四条第二款：调解协议书对双方当事人具有约束力，当事人应当履行", effect=Effect.CLOSE,
+    ),
+    Transition(
+        Status.FAILED, Status.CLOSED, STAFF, _("结案（已告知申请仲裁的权利）"),
+        f"{LAW}第十五条、第十四条第三款：当事人可以依法申请仲裁", effect=Effect.CLOSE,
+    ),
+    Transition(Status.DECLINED, Status.CLOSED, STAFF, _("结案"), f"{ORDER_17}", effect=Effect.CLOSE),
+    Transition(Status.WITHDRAWN, Status.CLOSED, STAFF, _("结案"), f"{LAW}第五条", effect=Effect.CLOSE),
+)  # fmt: skip
+
+_BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+def find_transition(source: str, target: str) -> Transition | None:
+    return _BY_PAIR.get((Status(source), Status(target)))
+
+
+def transitions_from(source: str, actor: ActorKind) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.source == source and actor in t.by]
+
+
+# The periods (domain.md §3–4), with their basis, shown beside each deadline.
+ACCEPTANCE_WORKING_DAYS = 3
+ACCEPTANCE_BASIS = f"{ORDER_17}：自收到申请之日起3个工作日内决定是否受理"
+CLOCK_A_DAYS = 15
+CLOCK_A_BASIS = (
+    f"{LAW}第十四条第三款：自劳动争议调解组织收到调解申请之日起15日内未达成调解协议的，当事人可以依法申请仲裁"
+)
+CLOCK_B_DAYS = 15
+CLOCK_B_MAX_EXTENSION_DAYS = 15  # [U] domain.md §3: "by up to 15 days", to be confirmed
+CLOCK_B_BASIS = f"{ORDER_17}：自受理之日起15日内结束调解，双方同意的可以延长"
+PERIOD_RULE = (
+    "《民法典》第二百零一条、第二百零三条：开始当日不计入；期间最后一日是法定休假日的，以休假日结束的次日为最后一日"
+)

@@ -1,0 +1,172 @@
+"""Staff pages for cases: parse input, fetch through access_*, call an action, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tiaojie.accounts.typing import AuthedRequest
+from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to
+from tiaojie.cases.actions import (
+    Actor,
+    CaseActionError,
+    do_create_case,
+    do_extend_clock_b,
+    do_reveal_worker_field,
+    do_transition_case,
+)
+from tiaojie.cases.deadlines import case_deadlines
+from tiaojie.cases.forms import (
+    CaseFilterForm,
+    ClaimFormSet,
+    ExtendClockBForm,
+    IntakeForm,
+    TransitionForm,
+    WorkerFormSet,
+    attach_action_errors,
+    case_input_from_forms,
+)
+from tiaojie.cases.models import Status
+from tiaojie.cases.queries import BadCursor, case_page, case_parties, case_timeline, filter_cases
+from tiaojie.cases.transitions import CLOCK_B_MAX_EXTENSION_DAYS, ActorKind, transitions_from
+from tiaojie.organisations.access import access_organisation_for_intake, intake_organisations
+
+
+@login_required
+@require_GET
+def case_list(request: AuthedRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    qs = filter_cases(cases_visible_to(request.user), form.filters())
+    try:
+        page = case_page(qs, cursor=request.GET.get("cursor", ""))
+    except BadCursor:
+        messages.error(request, _("翻页参数无效，已回到第一页。"))
+        page = case_page(qs)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_register": bool(intake_organisations(request.user)),
+    }
+    template = "cases/_rows.html" if request.htmx and request.GET.get("cursor") else "cases/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def case_new(request: AuthedRequest) -> HttpResponse:
+    organisations = intake_organisations(request.user)
+    if not organisations:
+        raise Http404
+    if request.method == "POST":
+        form = IntakeForm(request.POST, organisations=organisations)
+        workers = WorkerFormSet(request.POST, prefix="workers")
+        claims = ClaimFormSet(request.POST, prefix="claims")
+        if form.is_valid() and workers.is_valid() and claims.is_valid():
+            organisation = access_organisation_for_intake(request.user, form.cleaned_data["organisation"])
+            try:
+                case = do_create_case(
+                    organisation=organisation,
+                    data=case_input_from_forms(form, workers, claims),
+                    actor=Actor(ActorKind.STAFF, request.user),
+                )
+            except CaseActionError as exc:
+                attach_action_errors(exc.fields, form, workers, claims)
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("案件已登记，编号 %(id)s。") % {"id": case.pk})
+                return redirect("cases:detail", case_id=case.pk)
+        else:
+            messages.error(request, _("申请内容有误，请按提示修改。"))
+    else:
+        form = IntakeForm(organisations=organisations)
+        workers = WorkerFormSet(prefix="workers")
+        claims = ClaimFormSet(prefix="claims")
+    return render(request, "cases/new.html", {"form": form, "workers": workers, "claims": claims})
+
+
+def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
+    case = access_case(request.user, case_id)
+    actor_can_act = can_act_on(request.user, case)
+    return {
+        "case": case,
+        "parties": case_parties(case),
+        "claims": list(case.claims.order_by("id")),
+        "events": list(case_timeline(case)),
+        "deadlines": case_deadlines(case, timezone.now()),
+        "transitions": transitions_from(case.status, ActorKind.STAFF) if actor_can_act else [],
+        "can_act": actor_can_act,
+        "can_extend": actor_can_act
+        and case.status in (Status.ACCEPTED, Status.MEDIATING)
+        and case.clock_b_extension_days < CLOCK_B_MAX_EXTENSION_DAYS,
+        "extend_form": ExtendClockBForm(),
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return render(request, "cases/detail.html", _detail_context(request, case_id))
+
+
+@login_required
+@require_POST
+def case_transition(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id, need=Need.ACT)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("操作参数无效，请刷新页面后重试。"))
+        return redirect("cases:detail", case_id=case.pk)
+    try:
+        do_transition_case(
+            case=case,
+            to=form.cleaned_data["to"],
+            expected_status=form.cleaned_data["expected_status"],
+            reason=form.cleaned_data["reason"],
+            actor=Actor(ActorKind.STAFF, request.user),
+        )
+    except CaseActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("案件状态已变更为「%(status)s」。") % {"status": Status(case.status).label})
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_extend(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id, need=Need.ACT)
+    form = ExtendClockBForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写1到15之间的延长天数，并注明双方同意的情况。"))
+        return redirect("cases:detail", case_id=case.pk)
+    try:
+        do_extend_clock_b(
+            case=case,
+            days=form.cleaned_data["days"],
+            reason=form.cleaned_data["reason"],
+            actor=Actor(ActorKind.STAFF, request.user),
+        )
+    except CaseActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("调解期限已延长。"))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def worker_reveal(request: AuthedRequest, case_id: int, worker_id: int, field: str) -> HttpResponse:
+    """Show one full ID or phone number (htmx swaps it in) and log the display."""
+    case = access_case(request.user, case_id)
+    party = next((p for p in case_parties(case) if p.worker_id == worker_id), None)
+    if party is None or field not in ("id_number", "phone"):
+        raise Http404
+    value = do_reveal_worker_field(user=request.user, case=case, worker=party.worker, field=field, request=request)
+    return render(request, "cases/_revealed.html", {"value": value})

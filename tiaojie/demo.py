@@ -1,0 +1,289 @@
+"""Demo data: a believable slice of Zhejiang (province → Hangzhou → 余杭区 and 西湖区 → townships) with about
+ten organisations of every type, a user for every persona, and a few hundred cases over the last 18 months.
+
+Everything is built through the real actions, so demo cases carry the same events and deadlines as real
+ones. Deterministic for a given seed and a given `today`. Names, ID numbers and credit codes are invented
+(with valid check digits); nothing here comes from real people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tiaojie.accounts.models import User
+from tiaojie.cases.actions import (
+    Actor,
+    CaseInput,
+    ClaimInput,
+    EmployerInput,
+    WorkerInput,
+    do_create_case,
+    do_transition_case,
+)
+from tiaojie.cases.models import Case, Channel, ClaimType, Status
+from tiaojie.cases.transitions import ActorKind
+from tiaojie.lib.idnumbers import id_check_char
+from tiaojie.lib.workdays import LEGAL_TZ
+from tiaojie.organisations.models import Employer, Membership, Organisation, SupervisorScope
+
+PROVINCE, CITY, COUNTY_A, COUNTY_B = "33", "3301", "330110", "330106"
+TOWNSHIP_A, TOWNSHIP_A2, TOWNSHIP_B = "330110012", "330110010", "330106011"  # 仓前街道, 良渚街道, 蒋村街道
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇浩凯鹏飞晨婷雪琳欣怡子涵梓轩"
+
+EMPLOYER_STEMS = [
+    ("仓前未来电子科技", "C", "above_scale"),
+    ("良渚精工机械制造", "C", "above_scale"),
+    ("余杭云帆物流", "G", "medium"),
+    ("闲林绿源餐饮管理", "H", "small_micro"),
+    ("五常智联网络科技", "I", "above_scale"),
+    ("瓶窑恒达建设工程", "E", "medium"),
+    ("中泰优品商贸", "F", "small_micro"),
+    ("径山茶香农业开发", "A", "small_micro"),
+    ("仁和新材料", "C", "above_scale"),
+    ("蒋村乐学教育咨询", "P", "small_micro"),
+    ("西溪佳家物业服务", "O", "medium"),
+    ("三墩速达配送", "G", "small_micro"),
+    ("古荡美食城餐饮", "H", "small_micro"),
+    ("转塘文创设计", "R", "small_micro"),
+    ("余杭安居装饰工程", "E", "small_micro"),
+    ("良渚康护养老服务", "Q", "medium"),
+]
+
+FACTS = {
+    ClaimType.WAGES: "申请人在被申请人处工作，被申请人拖欠申请人{m}个月工资未付，经多次催要未果。",
+    ClaimType.OVERTIME: "申请人工作期间经常延长工作时间和休息日加班，被申请人未支付加班费。",
+    ClaimType.COMPENSATION: "被申请人以经营调整为由提出解除劳动合同，未依法支付经济补偿。",
+    ClaimType.UNLAWFUL_TERMINATION: "被申请人无正当理由口头通知申请人不用再来上班，申请人认为属于违法解除。",
+    ClaimType.DOUBLE_WAGE: "申请人入职后被申请人一直未与申请人签订书面劳动合同。",
+    ClaimType.ANNUAL_LEAVE: "申请人连续工作满一年以上，当年未休带薪年休假，被申请人未支付未休年休假工资。",
+    ClaimType.SOCIAL_INSURANCE: "被申请人未为申请人依法缴纳社会保险费。",
+    ClaimType.WORK_INJURY: "申请人在工作中受伤，已认定为工伤，双方就工伤待遇发生争议。",
+    ClaimType.LABOUR_RELATIONSHIP: "申请人通过平台接单从事配送工作，要求确认与被申请人存在劳动关系。",
+}
+
+
+def _credit_code(rng: random.Random, region: str) -> str:
+    from stdnum.cn import uscc
+
+    body = "91" + region + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    return body + uscc.calc_check_digit(body)
+
+
+def _id_number(rng: random.Random, region: str, today: dt.date) -> str:
+    birth = today - dt.timedelta(days=rng.randint(19 * 365, 58 * 365))
+    first17 = f"{region}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+    return first17 + id_check_char(first17)
+
+
+def _phone(rng: random.Random) -> str:
+    return "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    organisation: str
+
+
+PERSONAS = [
+    # username, display name, role description
+    ("mediator_a", "调解员 张敏（A）"),
+    ("admin_a", "管理员 李强（A）"),
+    ("mediator_b", "调解员 王芳（B）"),
+    ("supervisor_county", "余杭区人社局 监督员"),
+    ("operator_12351", "12351热线 话务员"),
+]
+
+
+def demo_exists() -> bool:
+    return User.objects.filter(username="mediator_a", is_demo=True).exists()
+
+
+def _user(username: str, display: str) -> User:
+    user = User.objects.create_user(username=username, password=settings.DEMO_PASSWORD, display_name=display)
+    User.objects.filter(pk=user.pk).update(is_demo=True)
+    user.is_demo = True
+    return user
+
+
+def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = None) -> list[DemoLogin]:
+    rng = random.Random(seed)
+    now = timezone.now()
+    today = today or now.astimezone(LEGAL_TZ).date()
+    with transaction.atomic():
+        employers = []
+        for i, (stem, industry, size) in enumerate(EMPLOYER_STEMS):
+            division = COUNTY_B if stem[:2] in ("蒋村", "西溪", "三墩", "古荡", "转塘") else COUNTY_A
+            employers.append(
+                Employer.objects.create(
+                    name=f"杭州{stem}有限公司",
+                    credit_code=_credit_code(rng, division),
+                    size=size,
+                    industry=industry,
+                    division_id=TOWNSHIP_B if division == COUNTY_B else TOWNSHIP_A,
+                    address=f"杭州市{['余杭区', '西湖区'][division == COUNTY_B]}示范路{i + 1}号",
+                    legal_representative=_name(rng),
+                )
+            )
+        org = Organisation.objects.create
+        org_a = org(
+            name="余杭区仓前街道劳动人事争议调解中心",
+            type_id="township_centre",
+            division_id=TOWNSHIP_A,
+            address="杭州市余杭区仓前街道文一西路1号",
+            phone="0571-88000001",
+        )
+        org_b = org(
+            name="西湖区蒋村街道劳动人事争议调解中心",
+            type_id="township_centre",
+            division_id=TOWNSHIP_B,
+            address="杭州市西湖区蒋村街道示范路8号",
+            phone="0571-88000002",
+        )
+        others = [
+            org(name="余杭区劳动人事争议仲裁院调解中心", type_id="arbitration_centre", division_id=COUNTY_A),
+            org(
+                name=f"{employers[0].name}劳动争议调解委员会",
+                type_id="enterprise_committee",
+                division_id=TOWNSHIP_A,
+                employer=employers[0],
+            ),
+            org(
+                name=f"{employers[1].name}劳动争议调解委员会",
+                type_id="enterprise_committee",
+                division_id=TOWNSHIP_A2,
+                employer=employers[1],
+            ),
+            org(
+                name="余杭区工商联商会劳动争议调解委员会",
+                type_id="chamber",
+                division_id=COUNTY_A,
+                industry="C",
+            ),
+            org(name="余杭区良渚街道人民调解委员会", type_id="people_mediation", division_id=TOWNSHIP_A2),
+            org(
+                name="余杭区建筑业劳动争议调解委员会",
+                type_id="regional_industry",
+                division_id=COUNTY_A,
+                industry="E",
+            ),
+            org(name="余杭区总工会仓前暖心驿站", type_id="union_station", division_id=TOWNSHIP_A),
+            org(name="西湖区总工会司机之家（蒋村）", type_id="union_station", division_id=TOWNSHIP_B),
+        ]
+        hotline = org(name="杭州市总工会12351职工服务热线", type_id="hotline", division_id=CITY)
+
+        users = {username: _user(username, display) for username, display in PERSONAS}
+        Membership.objects.create(user=users["mediator_a"], organisation=org_a, role=Membership.Role.MEDIATOR)
+        Membership.objects.create(user=users["admin_a"], organisation=org_a, role=Membership.Role.ADMIN)
+        Membership.objects.create(user=users["mediator_b"], organisation=org_b, role=Membership.Role.MEDIATOR)
+        Membership.objects.create(user=users["operator_12351"], organisation=hotline, role=Membership.Role.INTAKE)
+        SupervisorScope.objects.create(
+            user=users["supervisor_county"], division_id=COUNTY_A, department=SupervisorScope.Department.HRSS
+        )
+        # One working mediator for each other organisation, so every case has someone to act.
+        staff = {org_a.pk: users["mediator_a"], org_b.pk: users["mediator_b"]}
+        for i, o in enumerate(others):
+            u = User.objects.create_user(username=f"staff_{i + 1}", password=None, display_name=f"调解员{i + 1}")
+            Membership.objects.create(user=u, organisation=o, role=Membership.Role.MEDIATOR)
+            staff[o.pk] = u
+
+        mediating_orgs = [org_a, org_b, *others]
+        weights = [30, 18] + [6] * len(others)
+        for _ in range(cases):
+            _demo_case(rng, now, today, rng.choices(mediating_orgs, weights)[0], employers, staff)
+    return [
+        DemoLogin("mediator_a", "调解员", org_a.name),
+        DemoLogin("admin_a", "组织管理员", org_a.name),
+        DemoLogin("mediator_b", "调解员", org_b.name),
+        DemoLogin("supervisor_county", "县级监督（人社）", "余杭区"),
+        DemoLogin("operator_12351", "热线话务员", hotline.name),
+    ]
+
+
+def _demo_case(
+    rng: random.Random,
+    now: dt.datetime,
+    today: dt.date,
+    organisation: Organisation,
+    employers: list[Employer],
+    staff: dict[int, User],
+) -> Case:
+    # Most cases are old and finished; open ones are recent, some of them past a deadline.
+    age_days = rng.choice([rng.randint(0, 25)] * 3 + [rng.randint(26, 540)] * 7)
+    received_at = now - dt.timedelta(days=age_days, hours=rng.randint(0, 9), minutes=rng.randint(0, 59))
+    collective = rng.random() < 0.03
+    n_workers = rng.randint(10, 16) if collective else rng.choice([1] * 9 + [2, 3])
+    region = organisation.division_id[:6]
+    workers = [
+        WorkerInput(name=_name(rng), id_number=_id_number(rng, region, today), phone=_phone(rng))
+        for _ in range(n_workers)
+    ]
+    types = rng.sample(list(FACTS), k=rng.choice([1, 1, 2, 3]))
+    claims = [
+        ClaimInput(type=t, amount=None if t == ClaimType.LABOUR_RELATIONSHIP else Decimal(rng.randint(20, 900) * 100))
+        for t in types
+    ]
+    employer = organisation.employer or rng.choice(employers)
+    facts = "".join(FACTS[t].format(m=rng.randint(1, 6)) for t in types)
+    channel = rng.choices(list(Channel), [35, 20, 10, 30, 5])[0]
+    case = do_create_case(
+        organisation=organisation,
+        data=CaseInput(
+            employer=EmployerInput(name=employer.name, existing_id=employer.pk),
+            workers=workers,
+            claims=claims,
+            channel=channel,
+            facts=facts,
+            received_at=received_at,
+        ),
+        actor=Actor(ActorKind.STAFF, staff[organisation.pk]),
+    )
+    actor = Actor(ActorKind.STAFF, staff[organisation.pk])
+    path = _path(rng, age_days)
+    at = received_at
+    for target, reason in path:
+        at = min(at + dt.timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 6)), now)
+        do_transition_case(case=case, to=target, actor=actor, reason=reason, at=at)
+    return case
+
+
+def _path(rng: random.Random, age_days: int) -> list[tuple[Status, str]]:
+    accepted = [(Status.ACCEPTED, "")]
+    mediating = [*accepted, (Status.MEDIATING, "")]
+    finished = [
+        (40, [*mediating, (Status.AGREED, ""), (Status.CLOSED, "")]),
+        (8, [*mediating, (Status.AGREED, "")]),
+        (
+            14,
+            [
+                *mediating,
+                (Status.FAILED, "双方对补偿金额分歧较大，未能达成协议"),
+                (Status.CLOSED, "已告知申请仲裁的权利"),
+            ],
+        ),
+        (4, [*mediating, (Status.FAILED, "调解期限届满未达成协议")]),
+        (5, [(Status.DECLINED, "争议事项不属于劳动争议受理范围"), (Status.CLOSED, "")]),
+        (5, [*accepted, (Status.FAILED, "被申请人明确表示不同意调解"), (Status.CLOSED, "")]),
+        (4, [(Status.WITHDRAWN, "申请人与单位自行和解，撤回申请"), (Status.CLOSED, "")]),
+        (2, [*mediating, (Status.WITHDRAWN, "申请人撤回调解申请")]),
+    ]
+    if age_days <= 25:
+        open_paths = [(3, []), (3, accepted), (4, mediating)]
+        options = open_paths + [(w // 10 + 1, p) for w, p in finished]
+    else:
+        options = finished
+    return rng.choices([p for _, p in options], [w for w, _ in options])[0]

@@ -1,0 +1,184 @@
+"""Mediation organisations, their staff, supervisors, and employers.
+
+Organisation types are data (an open list; provincial laws add more — domain.md §2), seeded by migration
+0002 and editable in the admin. Staff roles live on the Membership row; supervisors hold a SupervisorScope:
+a division subtree (None = national) and a department.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tiaojie.lib.idnumbers import InvalidIdentifier, validate_credit_code
+from tiaojie.reference.models import Division
+
+
+class OrganisationType(models.Model):
+    code = models.SlugField(_("代码"), max_length=30, primary_key=True)
+    name = models.CharField(_("名称"), max_length=60)
+    can_mediate = models.BooleanField(_("可以调解"), default=True)
+    basis = models.CharField(_("依据"), max_length=120, blank=True)
+    sort = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("组织类型")
+        verbose_name_plural = _("组织类型")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Industry(models.TextChoices):
+    """GB/T 4754-2017 sections (门类)."""
+
+    A = "A", _("农、林、牧、渔业")
+    B = "B", _("采矿业")
+    C = "C", _("制造业")
+    D = "D", _("电力、热力、燃气及水生产和供应业")
+    E = "E", _("建筑业")
+    F = "F", _("批发和零售业")
+    G = "G", _("交通运输、仓储和邮政业")
+    H = "H", _("住宿和餐饮业")
+    I = "I", _("信息传输、软件和信息技术服务业")  # noqa: E741 - the standard's own letter
+    J = "J", _("金融业")
+    K = "K", _("房地产业")
+    L = "L", _("租赁和商务服务业")
+    M = "M", _("科学研究和技术服务业")
+    N = "N", _("水利、环境和公共设施管理业")
+    O = "O", _("居民服务、修理和其他服务业")  # noqa: E741
+    P = "P", _("教育")
+    Q = "Q", _("卫生和社会工作")
+    R = "R", _("文化、体育和娱乐业")
+    S = "S", _("公共管理、社会保障和社会组织")
+    T = "T", _("国际组织")
+
+
+class Employer(models.Model):
+    class Size(models.TextChoices):
+        ABOVE_SCALE = "above_scale", _("规模以上")
+        MEDIUM = "medium", _("中型")
+        SMALL_MICRO = "small_micro", _("小微")
+
+    name = models.CharField(_("单位名称"), max_length=200, db_index=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True)
+    size = models.CharField(_("规模"), max_length=12, choices=Size.choices, default=Size.SMALL_MICRO)
+    industry = models.CharField(_("行业"), max_length=1, choices=Industry.choices, blank=True)
+    division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("所在区划"), related_name="+")
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("用人单位")
+        verbose_name_plural = _("用人单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.credit_code:
+            try:
+                self.credit_code = validate_credit_code(self.credit_code)
+            except InvalidIdentifier as exc:
+                raise ValidationError({"credit_code": str(exc)}) from exc
+
+    @property
+    def committee(self) -> Organisation | None:
+        """The employer's own labour-dispute mediation committee, if it has one."""
+        return self.organisations.filter(type_id="enterprise_committee", is_active=True).first()
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("名称"), max_length=200)
+    type = models.ForeignKey(OrganisationType, models.PROTECT, verbose_name=_("类型"))
+    division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("所在区划"), related_name="+")
+    employer = models.ForeignKey(
+        Employer,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("所属企业"),
+        help_text=_("企业劳动争议调解委员会所在的企业"),
+    )
+    industry = models.CharField(_("行业"), max_length=1, choices=Industry.choices, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("调解组织")
+        verbose_name_plural = _("调解组织")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer"],
+                condition=models.Q(type="enterprise_committee"),
+                name="one_committee_per_employer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEDIATOR = "mediator", _("调解员")
+        ADMIN = "org_admin", _("组织管理员")
+        INTAKE = "intake_operator", _("受理登记员")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("成员")
+        verbose_name_plural = _("成员")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    # Intent properties: code asks what a member may do, never compares role strings.
+    @property
+    def can_register_cases(self) -> bool:
+        return self.is_active
+
+    @property
+    def can_decide_cases(self) -> bool:
+        """Accept, decline, and move a case through mediation."""
+        return self.is_active and self.role in (self.Role.MEDIATOR, self.Role.ADMIN)
+
+    @property
+    def can_manage_organisation(self) -> bool:
+        return self.is_active and self.role == self.Role.ADMIN
+
+
+class SupervisorScope(models.Model):
+    class Department(models.TextChoices):
+        HRSS = "hrss", _("人力资源社会保障部门")
+        UNION = "union", _("工会")
+        ACFIC = "acfic", _("工商联")
+        CEC = "cec", _("企业联合会")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="supervisor_scopes")
+    division = models.ForeignKey(
+        Division, models.PROTECT, null=True, blank=True, related_name="+", help_text=_("留空表示全国")
+    )
+    department = models.CharField(_("部门"), max_length=10, choices=Department.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("监管范围")
+        verbose_name_plural = _("监管范围")
+
+    def __str__(self) -> str:
+        where = self.division.name if self.division else _("全国")
+        return f"{self.user} · {where} · {self.get_department_display()}"

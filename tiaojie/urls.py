@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tiaojie.accounts import views as account_views
+from tiaojie.api.urls import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("tiaojie.accounts.urls")),
+    path("cases/", include("tiaojie.cases.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "tiaojie.accounts.views.not_found"
+handler500 = "tiaojie.accounts.views.server_error"
