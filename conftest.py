@@ -36,9 +36,7 @@ def mediator_a(org_a):
 
 @pytest.fixture
 def admin_a(org_a):
-    return MembershipFactory(
-        user=UserFactory(username="admin_a"), organisation=org_a, role=Membership.Role.ADMIN
-    ).user
+    return MembershipFactory(user=UserFactory(username="admin_a"), organisation=org_a, role=Membership.Role.ADMIN).user
 
 
 @pytest.fixture

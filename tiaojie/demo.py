@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -92,20 +91,13 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-@dataclass
-class DemoLogin:
-    username: str
-    role: str
-    organisation: str
-
-
+# username, display name, what the persona shows (printed by `tiaojie demo`).
 PERSONAS = [
-    # username, display name, role description
-    ("mediator_a", "调解员 张敏（A）"),
-    ("admin_a", "管理员 李强（A）"),
-    ("mediator_b", "调解员 王芳（B）"),
-    ("supervisor_county", "余杭区人社局 监督员"),
-    ("operator_12351", "12351热线 话务员"),
+    ("mediator_a", "调解员 张敏（A）", "调解员，余杭区仓前街道劳动人事争议调解中心（组织A）"),
+    ("admin_a", "管理员 李强（A）", "组织管理员，组织A"),
+    ("mediator_b", "调解员 王芳（B）", "调解员，西湖区蒋村街道劳动人事争议调解中心（组织B）"),
+    ("supervisor_county", "余杭区人社局 监督员", "县级监督（人社），可查看余杭区全部案件"),
+    ("operator_12351", "12351热线 话务员", "受理登记员，杭州市总工会12351热线"),
 ]
 
 
@@ -120,7 +112,7 @@ def _user(username: str, display: str) -> User:
     return user
 
 
-def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = None) -> list[DemoLogin]:
+def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = None) -> None:
     rng = random.Random(seed)
     now = timezone.now()
     today = today or now.astimezone(LEGAL_TZ).date()
@@ -186,7 +178,7 @@ def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = No
         ]
         hotline = org(name="杭州市总工会12351职工服务热线", type_id="hotline", division_id=CITY)
 
-        users = {username: _user(username, display) for username, display in PERSONAS}
+        users = {username: _user(username, display) for username, display, _ in PERSONAS}
         Membership.objects.create(user=users["mediator_a"], organisation=org_a, role=Membership.Role.MEDIATOR)
         Membership.objects.create(user=users["admin_a"], organisation=org_a, role=Membership.Role.ADMIN)
         Membership.objects.create(user=users["mediator_b"], organisation=org_b, role=Membership.Role.MEDIATOR)
@@ -203,15 +195,8 @@ def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = No
 
         mediating_orgs = [org_a, org_b, *others]
         weights = [30, 18] + [6] * len(others)
-        for _ in range(cases):
-            _demo_case(rng, now, today, rng.choices(mediating_orgs, weights)[0], employers, staff)
-    return [
-        DemoLogin("mediator_a", "调解员", org_a.name),
-        DemoLogin("admin_a", "组织管理员", org_a.name),
-        DemoLogin("mediator_b", "调解员", org_b.name),
-        DemoLogin("supervisor_county", "县级监督（人社）", "余杭区"),
-        DemoLogin("operator_12351", "热线话务员", hotline.name),
-    ]
+        for index in range(cases):
+            _demo_case(rng, now, today, rng.choices(mediating_orgs, weights)[0], employers, staff, index)
 
 
 def _demo_case(
@@ -221,9 +206,12 @@ def _demo_case(
     organisation: Organisation,
     employers: list[Employer],
     staff: dict[int, User],
+    index: int,
 ) -> Case:
     # Most cases are old and finished; open ones are recent, some of them past a deadline.
     age_days = rng.choice([rng.randint(0, 25)] * 3 + [rng.randint(26, 540)] * 7)
+    if index < len(OPEN_PATHS):
+        age_days = rng.randint(0, 25)
     received_at = now - dt.timedelta(days=age_days, hours=rng.randint(0, 9), minutes=rng.randint(0, 59))
     collective = rng.random() < 0.03
     n_workers = rng.randint(10, 16) if collective else rng.choice([1] * 9 + [2, 3])
@@ -253,7 +241,7 @@ def _demo_case(
         actor=Actor(ActorKind.STAFF, staff[organisation.pk]),
     )
     actor = Actor(ActorKind.STAFF, staff[organisation.pk])
-    path = _path(rng, age_days)
+    path = _path(rng, age_days, index)
     at = received_at
     for target, reason in path:
         at = min(at + dt.timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 6)), now)
@@ -261,29 +249,30 @@ def _demo_case(
     return case
 
 
-def _path(rng: random.Random, age_days: int) -> list[tuple[Status, str]]:
-    accepted = [(Status.ACCEPTED, "")]
-    mediating = [*accepted, (Status.MEDIATING, "")]
-    finished = [
-        (40, [*mediating, (Status.AGREED, ""), (Status.CLOSED, "")]),
-        (8, [*mediating, (Status.AGREED, "")]),
-        (
-            14,
-            [
-                *mediating,
-                (Status.FAILED, "双方对补偿金额分歧较大，未能达成协议"),
-                (Status.CLOSED, "已告知申请仲裁的权利"),
-            ],
-        ),
-        (4, [*mediating, (Status.FAILED, "调解期限届满未达成协议")]),
-        (5, [(Status.DECLINED, "争议事项不属于劳动争议受理范围"), (Status.CLOSED, "")]),
-        (5, [*accepted, (Status.FAILED, "被申请人明确表示不同意调解"), (Status.CLOSED, "")]),
-        (4, [(Status.WITHDRAWN, "申请人与单位自行和解，撤回申请"), (Status.CLOSED, "")]),
-        (2, [*mediating, (Status.WITHDRAWN, "申请人撤回调解申请")]),
-    ]
-    if age_days <= 25:
-        open_paths = [(3, []), (3, accepted), (4, mediating)]
-        options = open_paths + [(w // 10 + 1, p) for w, p in finished]
-    else:
-        options = finished
+ACCEPTED = [(Status.ACCEPTED, "")]
+MEDIATING = [*ACCEPTED, (Status.MEDIATING, "")]
+OPEN_PATHS: list[tuple[int, list[tuple[Status, str]]]] = [(3, []), (3, ACCEPTED), (4, MEDIATING)]
+FINISHED_PATHS: list[tuple[int, list[tuple[Status, str]]]] = [
+    (40, [*MEDIATING, (Status.AGREED, ""), (Status.CLOSED, "")]),
+    (8, [*MEDIATING, (Status.AGREED, "")]),
+    (
+        14,
+        [*MEDIATING, (Status.FAILED, "双方对补偿金额分歧较大，未能达成协议"), (Status.CLOSED, "已告知申请仲裁的权利")],
+    ),
+    (4, [*MEDIATING, (Status.FAILED, "调解期限届满未达成协议")]),
+    (4, [(Status.DECLINED, "争议事项不属于劳动争议受理范围"), (Status.CLOSED, "")]),
+    (1, [(Status.DECLINED, "被申请人不同意调解")]),
+    (5, [*ACCEPTED, (Status.FAILED, "被申请人明确表示不同意调解"), (Status.CLOSED, "")]),
+    (4, [(Status.WITHDRAWN, "申请人与单位自行和解，撤回申请"), (Status.CLOSED, "")]),
+    (2, [*MEDIATING, (Status.WITHDRAWN, "申请人撤回调解申请")]),
+]
+
+
+def _path(rng: random.Random, age_days: int, index: int) -> list[tuple[Status, str]]:
+    """The moves a demo case goes through. The first cases take each path once, so every state
+    appears in the demo whatever the seed; open cases are recent, finished ones any age."""
+    every = OPEN_PATHS + FINISHED_PATHS
+    if index < len(every):
+        return every[index][1]
+    options = (OPEN_PATHS + [(w // 10 + 1, p) for w, p in FINISHED_PATHS]) if age_days <= 25 else FINISHED_PATHS
     return rng.choices([p for _, p in options], [w for w, _ in options])[0]

@@ -111,6 +111,8 @@ TEMPLATES = [
     },
 ]
 
+# Lets two test runs share a checkout (e.g. SQLite and PostgreSQL suites side by side) without clashing.
+_TEST_SUFFIX = env_str("TIAOJIE_TEST_DB_SUFFIX", "")
 _default_db = f"sqlite:///{VAR_DIR / 'tiaojie.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_db)
 try:
@@ -126,12 +128,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     _db["CONN_MAX_AGE"] = 0
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test{_TEST_SUFFIX}.sqlite3")}
 elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL")
 else:
     # The test database needs C.UTF-8 so pg_trgm and text search see Chinese characters.
-    _db["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+    _db["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8", "NAME": f"test_{_db['NAME']}{_TEST_SUFFIX}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

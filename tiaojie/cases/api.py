@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status as Reply
 
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case, cases_visible_to
@@ -146,7 +147,8 @@ def case_out(case: Case) -> dict[str, Any]:
             for cw in case.case_workers.all()
         ],
         "claims": [
-            {"type": c.type, "type_label": str(c.get_type_display()), "amount": c.amount_claimed} for c in case.claims.all()
+            {"type": c.type, "type_label": str(c.get_type_display()), "amount": c.amount_claimed}
+            for c in case.claims.all()
         ],
         "facts": case.facts,
         "received_at": case.received_at,
@@ -193,7 +195,7 @@ def list_cases(request: AuthedRequest, filters: Query[ListFilters]) -> Any:
     try:
         page = case_page(qs, cursor=filters.cursor, limit=filters.limit)
     except BadCursor:
-        return 422, {"detail": _("cursor 无效"), "errors": {"cursor": _("cursor 无效")}}
+        return Reply(422, {"detail": _("cursor 无效"), "errors": {"cursor": _("cursor 无效")}})
     return {"items": [case_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
@@ -209,15 +211,18 @@ def create_case(request: AuthedRequest, payload: CaseIn) -> Any:
         received_at=payload.received_at,
     )
     if data.received_at is not None and data.received_at.tzinfo is None:
-        return 422, {
-            "detail": _("received_at 须带时区"),
-            "errors": {"received_at": _("请使用带时区的时间，例如 2026-03-10T09:00:00+08:00")},
-        }
+        return Reply(
+            422,
+            {
+                "detail": _("received_at 须带时区"),
+                "errors": {"received_at": _("请使用带时区的时间，例如 2026-03-10T09:00:00+08:00")},
+            },
+        )
     try:
         case = do_create_case(organisation=organisation, data=data, actor=Actor(ActorKind.STAFF, request.user, "api"))
     except CaseActionError as exc:
-        return 422, {"detail": exc.message, "errors": exc.fields}
-    return 201, _reload(case.pk, request)
+        return Reply(422, {"detail": exc.message, "errors": exc.fields})
+    return Reply(201, _reload(case.pk, request))
 
 
 @router.get("/{case_id}", response=CaseOut, summary="案件详情")
@@ -238,7 +243,7 @@ def transition_case(request: AuthedRequest, case_id: int, payload: TransitionIn)
             actor=Actor(ActorKind.STAFF, request.user, "api"),
         )
     except StaleCaseError as exc:
-        return 409, {"detail": exc.message}
+        return Reply(409, {"detail": exc.message})
     except CaseActionError as exc:
         raise HttpError(422, exc.message) from exc
     return _reload(case_id, request)

@@ -19,8 +19,16 @@ def case_a(org_a, mediator_a):
 
 
 @pytest.fixture
-def personas(mediator_a, admin_a, intake_a, mediator_b, supervisor_county, supervisor_other_county,
-             supervisor_national, no_role_user):
+def personas(
+    mediator_a,
+    admin_a,
+    intake_a,
+    mediator_b,
+    supervisor_county,
+    supervisor_other_county,
+    supervisor_national,
+    no_role_user,
+):
     return {
         "mediator_a": mediator_a, "admin_a": admin_a, "intake_a": intake_a, "mediator_b": mediator_b,
         "supervisor_county": supervisor_county, "supervisor_other_county": supervisor_other_county,

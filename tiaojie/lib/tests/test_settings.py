@@ -7,7 +7,11 @@ import sys
 
 import pytest
 
-CHECK = [sys.executable, "-c", "import django, os; django.setup(); from django.conf import settings; print(settings.DEBUG)"]
+CHECK = [
+    sys.executable,
+    "-c",
+    "import django, os; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+]
 
 
 def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -73,7 +73,7 @@ def test_legal_date_uses_beijing_day():
     assert legal_date(dt.datetime(2026, 3, 2, 15, 59, tzinfo=dt.UTC)) == D(2026, 3, 2)
     assert legal_date(dt.datetime(2026, 3, 2, 16, 0, tzinfo=dt.UTC)) == D(2026, 3, 3)
     with pytest.raises(ValueError):
-        legal_date(dt.datetime(2026, 3, 2, 12, 0))  # noqa: DTZ001 - checking that naive is refused
+        legal_date(dt.datetime(2026, 3, 2, 12, 0))
 
 
 def test_days_left_counts_to_the_last_day():

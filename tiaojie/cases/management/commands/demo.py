@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tiaojie.demo import build_demo, demo_exists
+from tiaojie.demo import PERSONAS, build_demo, demo_exists
 
 
 class Command(BaseCommand):
@@ -20,10 +20,7 @@ class Command(BaseCommand):
             build_demo(seed=seed, cases=cases)
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {cases} cases (seed {seed})."))
         self.stdout.write(
-            "\nDemo logins (password: tiaojie-demo) at http://127.0.0.1:8000/accounts/login/\n"
-            "  mediator_a         调解员, 余杭区仓前街道劳动人事争议调解中心 (organisation A)\n"
-            "  admin_a            组织管理员, organisation A\n"
-            "  mediator_b         调解员, 西湖区蒋村街道劳动人事争议调解中心 (organisation B)\n"
-            "  supervisor_county  县级监督（余杭区人社局）: reads every case in 余杭区\n"
-            "  operator_12351     12351 热线话务员 (registers cases)\n"
+            f"\nDemo logins (password: {settings.DEMO_PASSWORD}) at http://127.0.0.1:8000/accounts/login/"
         )
+        for username, _, description in PERSONAS:
+            self.stdout.write(f"  {username:<18} {description}")

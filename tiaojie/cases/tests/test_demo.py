@@ -1,0 +1,67 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.test import override_settings
+
+from tiaojie.cases.models import Case, CaseEvent, Status
+from tiaojie.demo import build_demo
+from tiaojie.organisations.models import Organisation, OrganisationType
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return list(
+        Case.objects.order_by("pk").values_list(
+            "status", "organisation__name", "employer__name", "worker_count", "channel"
+        )
+    )
+
+
+def test_demo_builds_a_believable_slice():
+    build_demo(seed=5, cases=200)
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert statuses == set(Status.values)  # every state appears
+    used_types = set(Organisation.objects.values_list("type_id", flat=True))
+    assert used_types == set(OrganisationType.objects.exclude(code="other").values_list("code", flat=True))
+    oldest = Case.objects.order_by("received_at").first()
+    newest = Case.objects.order_by("-received_at").first()
+    assert (newest.received_at - oldest.received_at).days > 365  # spread over ~18 months
+    assert Case.objects.filter(worker_count__gte=10).exists()  # some collective disputes
+    # Every case has its history: one created event and one event per transition.
+    no_history = Case.objects.annotate(n=Count("events")).filter(n=0)
+    assert not no_history.exists()
+    assert CaseEvent.objects.filter(kind="transition").count() > 200
+
+
+def test_demo_is_deterministic_for_a_seed(django_db_blocker):
+    build_demo(seed=11, cases=40)
+    first = snapshot()
+    Case.objects.all().delete()
+    from tiaojie.accounts.models import User
+    from tiaojie.organisations.models import Employer
+
+    Organisation.objects.all().delete()
+    Employer.objects.all().delete()
+    User.objects.all().delete()
+    from tiaojie.cases.models import Worker
+
+    Worker.objects.all().delete()
+    build_demo(seed=11, cases=40)
+    assert snapshot() == first
+
+
+def test_demo_command_refused_with_debug_off():
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo", cases=1)
+
+
+def test_demo_command_prints_logins_and_runs_once(capsys):
+    with override_settings(DEBUG=True):
+        call_command("demo", cases=5)
+        call_command("demo", cases=5)
+    out = capsys.readouterr().out
+    for name in ("mediator_a", "admin_a", "mediator_b", "supervisor_county", "operator_12351", "tiaojie-demo"):
+        assert name in out
+    assert "already loaded" in out
+    assert Case.objects.count() == 5
