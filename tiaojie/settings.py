@@ -114,7 +114,7 @@ TEMPLATES = [
 # Lets two test runs share a checkout (e.g. SQLite and PostgreSQL suites side by side) without clashing.
 _TEST_SUFFIX = env_str("TIAOJIE_TEST_DB_SUFFIX", "")
 _default_db = f"sqlite:///{VAR_DIR / 'tiaojie.sqlite3'}"
-DATABASE_URL = env_str("DATABASE_URL", _default_db)
+DATABASE_URL = env_str("DATABASE_URL", "") or _default_db  # empty means the default, as unset
 try:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
 except ValueError as exc:

@@ -346,3 +346,44 @@ def do_extend_clock_b(*, case: Case, days: int, actor: Actor, reason: str) -> Ca
     case.clock_b_due = deadline.last_day
     case.clock_b_due_uncertain = deadline.uncertain
     return case
+
+
+def do_add_claim_item(
+    *,
+    case: Case,
+    type: str,
+    amount: Decimal | None,
+    actor: Actor,
+    description: str = "",
+    explanation: list[dict[str, str]] | None = None,
+) -> ClaimItem:
+    """Add a claim item to an open case, e.g. a calculator result with its steps as the explanation."""
+    if actor.kind != ActorKind.STAFF or actor.user is None:
+        raise CaseActionError(_("您无权进行此操作"))
+    membership = membership_in(actor.user, case.organisation_id)
+    if membership is None or not membership.can_decide_cases:
+        raise CaseActionError(_("您无权进行此操作"))
+    if not case.is_open:
+        raise CaseActionError(_("案件已结束，不能再增加请求事项"))
+    if type not in ClaimType.values:
+        raise CaseActionError(_("请选择请求事项类型"), {"type": _("请选择请求事项类型")})
+    if amount is not None and (amount < 0 or amount >= Decimal("1e12")):
+        raise CaseActionError(_("金额应为0到一万亿元之间的数"), {"amount": _("金额应为0到一万亿元之间的数")})
+    with transaction.atomic():
+        item = ClaimItem.objects.create(
+            case=case,
+            type=type,
+            amount_claimed=amount,
+            description=description.strip()[:300],
+            explanation=explanation or [],
+        )
+        CaseEvent.objects.create(
+            case_id=case.pk,
+            at=timezone.now(),
+            kind=CaseEvent.Kind.CLAIM_ADDED,
+            actor=actor.user,
+            actor_label=actor.label,
+            data={"claim_id": item.pk, "type": type, "amount": str(amount) if amount else None},
+        )
+        _on_commit_changed(case.pk, "claim_added")
+    return item

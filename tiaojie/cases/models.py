@@ -199,6 +199,8 @@ class ClaimItem(models.Model):
     type = models.CharField(_("请求事项"), max_length=24, choices=ClaimType.choices)
     amount_claimed = models.DecimalField(_("请求金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     description = models.CharField(_("说明"), max_length=300, blank=True)
+    # How the amount was reached, e.g. a calculator's steps [{"text", "value", "basis"}], shown beside it.
+    explanation = models.JSONField(_("计算过程"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("请求事项")
@@ -224,6 +226,7 @@ class CaseEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("收到申请")
         TRANSITION = "transition", _("状态变更")
+        CLAIM_ADDED = "claim_added", _("增加请求事项")
         CLOCK_B_EXTENDED = "clock_b_extended", _("延长调解期限")
         NOTE = "note", _("备注")
 

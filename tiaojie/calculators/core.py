@@ -1,0 +1,242 @@
+"""Shared pieces of the settlement calculators (domain.md §7).
+
+Pure Python on purpose (style.md: `calculators` depends on nothing of ours and not on Django), so the same
+functions serve the web form, the HTTP API and the command line, and their tests need no database.
+
+Arithmetic policy (domain.md §7): inputs are `Decimal`; every intermediate value is an exact `Fraction`, so
+a division such as ÷ 21.75 or ÷ 365 loses nothing; only the final amount is rounded, half up, to 0.01 yuan.
+
+Counting service (one convention for every calculator, pinned by tests):
+  * both the first and the last day are working days: 2024-01-01..2024-06-30 is exactly 6 months;
+  * a service month runs from a day to the day before the same day of the next month; if the next month has
+    no such day (a start on the 29th–31st), that service month ends on the next month's last day
+    (民法典 art 202: "没有对应日的，月末日为期间的最后一日"), so 2024-01-31..2024-02-29 is one month and
+    2023-08-31..2024-02-29 is six;
+  * each anniversary is taken from the original start, never chained (2024-01-31 + 2 months = 2024-03-31).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import Any, TypedDict
+
+ROUNDING_POLICY = "全程按精确数值计算，中间步骤不做任何舍入；仅对最终金额按四舍五入（逢五进一）保留到 0.01 元（分）。"
+
+CENT = Decimal("0.01")
+
+# 月计薪天数 = (365 − 104) ÷ 12 = 21.75; 小时工资 = 月工资 ÷ (21.75 × 8).
+PAY_DAYS_PER_MONTH = Fraction(87, 4)
+HOURS_PER_DAY = 8
+PAY_DAYS_BASIS = "《关于职工全年月平均工作时间和工资折算问题的通知》（劳社部发〔2008〕3号）第二条"
+
+# 《劳动合同法》took effect on this day (art 98); service before it follows the then rules (art 97).
+LABOUR_CONTRACT_LAW_EFFECTIVE = dt.date(2008, 1, 1)
+
+
+# A JSON object as returned to the CLI and the API.
+JSONObject = dict[str, Any]
+
+
+class FieldError(TypedDict):
+    field: str
+    message: str
+
+
+class CalculatorInputError(ValueError):
+    """Bad input, reported per field in Chinese so a form can show each message beside its field."""
+
+    def __init__(self, fields: list[FieldError]) -> None:
+        self.fields = fields
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return "输入有误：" + "；".join(f["message"] for f in self.fields)
+
+    def as_dict(self) -> JSONObject:
+        return {"error": self.message, "fields": [dict(f) for f in self.fields]}
+
+
+def input_error(field_name: str, message: str) -> CalculatorInputError:
+    return CalculatorInputError([{"field": field_name, "message": message}])
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the worked calculation shown to the parties: what was done, its value, and the rule."""
+
+    text: str
+    value: str
+    basis: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"text": self.text, "value": self.value, "basis": self.basis}
+
+
+@dataclass
+class Result:
+    """A calculation: `exact` is the unrounded amount (kept for tests and audits), `amount` is rounded."""
+
+    exact: Fraction
+    steps: list[Step]
+    extra: dict[str, str | bool | None] = field(default_factory=dict)
+
+    @property
+    def amount(self) -> Decimal:
+        return round_yuan(self.exact)
+
+    def as_dict(self) -> JSONObject:
+        return {
+            "amount": format_money(self.amount),
+            "steps": [step.as_dict() for step in self.steps],
+            "rounding": ROUNDING_POLICY,
+            **self.extra,
+        }
+
+
+# --- numbers -------------------------------------------------------------------------------------------
+
+
+def exact(value: Decimal | int) -> Fraction:
+    return Fraction(value)
+
+
+def round_yuan(value: Fraction) -> Decimal:
+    """Round half up (away from zero) to 0.01 yuan — the only rounding a calculation ever does."""
+    scaled = abs(value) * 100
+    cents = math.floor(scaled + Fraction(1, 2))
+    if value < 0:
+        cents = -cents
+    return Decimal(cents).scaleb(-2)
+
+
+def format_money(value: Decimal) -> str:
+    """'8000.00': two places, no exponent, no negative zero."""
+    quantized = value.quantize(CENT)
+    if quantized.is_zero():
+        quantized = abs(quantized)
+    return f"{quantized:f}"
+
+
+def _terminating_places(value: Fraction) -> int | None:
+    """Decimal places needed to write `value` exactly, or None if its decimal expansion repeats."""
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    return max(twos, fives) if den == 1 else None
+
+
+def format_number(value: Fraction) -> str:
+    """A derived quantity as a decimal string: exact when it terminates ('4.5', '6'), otherwise 28
+    significant digits ('28.73563218390804597701149425'); never rounded to fewer places, because the
+    rounding policy keeps intermediate values unrounded."""
+    places = _terminating_places(value)
+    if places is not None:
+        text = f"{Decimal(value.numerator * 10**places // value.denominator).scaleb(-places):f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return f"{Decimal(value.numerator) / Decimal(value.denominator):f}"
+
+
+def show(value: Fraction, places: int = 2) -> str:
+    """For step text only: the exact value if it fits in `places`, else '≈' and the value rounded half up."""
+    exact_places = _terminating_places(value)
+    if exact_places is not None and exact_places <= places:
+        return format_number(value)
+    scaled = abs(value) * 10**places
+    digits = math.floor(scaled + Fraction(1, 2)) * (-1 if value < 0 else 1)
+    return "≈" + f"{Decimal(digits).scaleb(-places):f}"
+
+
+def format_amount(value: Fraction) -> str:
+    """A partial sum for a step's value: two places when exact in cents, otherwise unrounded digits."""
+    if (value * 100).denominator == 1:
+        return format_money(Decimal(value.numerator * 100 // value.denominator).scaleb(-2))
+    return format_number(value)
+
+
+def yuan(value: Decimal | Fraction) -> str:
+    """Money for step text: '6000.00 元' when exact in cents, else the unrounded value marked '≈'."""
+    fraction = Fraction(value)
+    if (fraction * 100).denominator == 1:
+        return format_money(Decimal(fraction.numerator * 100 // fraction.denominator).scaleb(-2)) + " 元"
+    return show(fraction, 4) + " 元"
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+
+
+def add_months(anchor: dt.date, months: int) -> dt.date:
+    """The first day of service month `months + 1` counted from `anchor` (see the module docstring):
+    the same day of the month, or, when that month is too short, the first day of the month after it."""
+    years, month_index = divmod(anchor.month - 1 + months, 12)
+    year, month = anchor.year + years, month_index + 1
+    last_day = calendar.monthrange(year, month)[1]
+    if anchor.day <= last_day:
+        return dt.date(year, month, anchor.day)
+    return dt.date(year, month, last_day) + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Service:
+    """Length of service from `start` to `end`, both days included: `months` whole service months, then
+    `days` more days of a service month that is `month_length` calendar days long."""
+
+    start: dt.date
+    end: dt.date
+    months: int
+    days: int
+    month_length: int
+
+    @property
+    def years(self) -> int:
+        return self.months // 12
+
+    @property
+    def months_after_years(self) -> int:
+        return self.months % 12
+
+    @property
+    def has_part_year(self) -> bool:
+        return self.months_after_years > 0 or self.days > 0
+
+    def describe(self) -> str:
+        return f"{self.years} 年 {self.months_after_years} 个月 {self.days} 天"
+
+    def span(self) -> str:
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}（首尾两日均计入）"
+
+
+def measure_service(start: dt.date, end: dt.date) -> Service:
+    if end < start:
+        raise ValueError("end before start")
+    stop = end + dt.timedelta(days=1)  # first day no longer worked
+    months = (stop.year - start.year) * 12 + stop.month - start.month
+    # add_months(start, months) lies in stop's month or the month after it, so at most one step back.
+    while months > 0 and add_months(start, months) > stop:
+        months -= 1
+    anchor = add_months(start, months)
+    return Service(
+        start=start,
+        end=end,
+        months=months,
+        days=(stop - anchor).days,
+        month_length=(add_months(start, months + 1) - anchor).days,
+    )
+
+
+def day_before(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=1)
