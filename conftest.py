@@ -6,6 +6,11 @@ supervisor reads 余杭区 (330110); the other county's supervisor reads 西湖�
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import django.apps
 import pytest
 
 from tiaojie.organisations.models import Membership
@@ -16,7 +21,11 @@ from tiaojie.organisations.tests.factories import (
     UserFactory,
 )
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext
+
 PASSWORD = "pw-for-tests-1"
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -69,3 +78,77 @@ def supervisor_national(db):
 @pytest.fixture
 def no_role_user(db):
     return UserFactory(username="nobody")
+
+
+# --- real-browser tests (Playwright's sync API driving Debian chromium; no pytest-playwright) ---
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_live_server(request: pytest.FixtureRequest) -> Iterator[None]:
+    """live_server needs a transactional DB, which is flushed after each test; that also wipes the reference
+    data the data migrations loaded (divisions, organisation types, holiday calendar). Put it back first."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from tiaojie.reference.calendar import clear_calendar_cache
+    from tiaojie.reference.loaders import load_calendar, load_divisions
+
+    load_divisions()
+    load_calendar()
+    importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
+    clear_calendar_cache()
+    yield
+    clear_calendar_cache()  # the rows go with the flush; don't leave a cached calendar built from them
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def chromium(browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
+    """One headless chromium per test module.
+
+    Playwright's sync API keeps an asyncio event loop on this thread, so Django would refuse ORM calls made
+    from the test (fixtures, assertions, the flush after each transactional test) with
+    SynchronousOnlyOperation. Allow them only while the browser is up, and only in this module, so the rest of
+    the suite keeps Django's guard."""
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(headless=True, **browser_type_launch_args)
+            try:
+                yield browser
+            finally:
+                browser.close()
+
+
+@pytest.fixture
+def new_context(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Make a fresh browser context (its own cookies: one per signed-in person); all are closed afterwards."""
+    contexts: list[BrowserContext] = []
+
+    def make(**kwargs: Any) -> BrowserContext:
+        context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **kwargs)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -114,3 +114,9 @@ def test_revoked_token_is_refused(client, mediator_a):
 
     ApiToken.objects.update(revoked_at=timezone.now())
     assert client.get("/api/v1/cases", **headers).status_code == 401
+
+
+def test_api_docs_fetch_nothing_from_outside(client):
+    # Deployments sit on closed government networks: no CDN.
+    page = client.get("/api/v1/docs").content.decode()
+    assert "cdn." not in page and "https://" not in page

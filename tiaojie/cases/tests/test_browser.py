@@ -1,7 +1,7 @@
 """Real-browser journeys (issue 2 item 10): what a mediator relies on, driven through chromium.
 
 Run: DEBUG=1 .venv/bin/python -m pytest tiaojie/cases/tests/test_browser.py -q
-Fixtures (chromium, new_context, reference data under live_server) are in this folder's conftest.py.
+Fixtures (chromium, new_context, reference data under live_server) are in the root conftest.py.
 """
 
 from __future__ import annotations
