@@ -152,3 +152,20 @@ def new_context(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    """Every test sends SMS to an in-memory outbox (tiaojie.lib.sms.outbox) instead of the console."""
+    from tiaojie.lib import sms
+
+    settings.SMS_BACKEND = "tiaojie.lib.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded evidence goes to a per-test folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

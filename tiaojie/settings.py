@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tiaojie.accounts",
     "tiaojie.organisations",
     "tiaojie.cases",
+    "tiaojie.intake",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Intake (issue 3).
+SMS_BACKEND = env_str("SMS_BACKEND", "tiaojie.lib.sms.ConsoleSmsBackend")
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))  # never served directly
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640  # uploaded evidence is never executable
+COLLECTIVE_ALERT_THRESHOLD = env_int("COLLECTIVE_ALERT_THRESHOLD", 10, minimum=2)  # 调解仲裁法 art 7
+COLLECTIVE_ALERT_WINDOW_DAYS = env_int("COLLECTIVE_ALERT_WINDOW_DAYS", 30, minimum=1)
+TRACKING_THROTTLE_PER_IP = env_int("TRACKING_THROTTLE_PER_IP", 20, minimum=1)  # failed look-ups per hour
+TRACKING_THROTTLE_PER_CODE = env_int("TRACKING_THROTTLE_PER_CODE", 5, minimum=1)
 
 # Demo passwords are for a development checkout only; `tiaojie demo` refuses them when DEBUG is off.
 DEMO_PASSWORD = "tiaojie-demo"

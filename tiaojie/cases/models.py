@@ -114,6 +114,8 @@ class Case(models.Model):
     workers = models.ManyToManyField(Worker, through="CaseWorker", related_name="cases")
     worker_count = models.PositiveIntegerField(_("涉及劳动者人数"), default=1)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    # The applicant chose to negotiate with the employer first (offered for small and micro employers).
+    negotiation_first = models.BooleanField(_("先行协商"), default=False)
     facts = models.TextField(_("事实和理由"))
     received_at = models.DateTimeField(_("收到申请时间"))
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
@@ -227,6 +229,10 @@ class CaseEvent(models.Model):
         CREATED = "created", _("收到申请")
         TRANSITION = "transition", _("状态变更")
         CLAIM_ADDED = "claim_added", _("增加请求事项")
+        ROUTED = "routed", _("分派调解组织")
+        REROUTED = "rerouted", _("转交其他调解组织")
+        DUPLICATE = "duplicate", _("收到重复申请")
+        EVIDENCE = "evidence", _("提交证据材料")
         CLOCK_B_EXTENDED = "clock_b_extended", _("延长调解期限")
         NOTE = "note", _("备注")
 

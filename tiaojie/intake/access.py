@@ -1,0 +1,73 @@
+"""Access for people without an account (tracking code + mobile number), and for intake staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tiaojie.accounts.models import User
+from tiaojie.cases.access import Need, access_case
+from tiaojie.cases.models import Case
+from tiaojie.intake.actions import tracking_index
+from tiaojie.intake.models import CollectiveAlert, Evidence, ThrottleHit, TrackingCode
+from tiaojie.lib import crypto
+from tiaojie.lib.idnumbers import InvalidIdentifier, validate_mobile
+from tiaojie.organisations.access import active_memberships, subtree_q_for_scopes, supervisor_scopes
+
+
+class Throttled(Exception):
+    pass
+
+
+def _recent_failures(scope: str, key: str) -> int:
+    since = timezone.now() - dt.timedelta(hours=1)
+    return ThrottleHit.objects.filter(scope=scope, key=key, at__gte=since).count()
+
+
+def access_case_by_tracking(*, code: str, phone: str, client_ip: str | None) -> Case:
+    """The case for a tracking code and the mobile number it was issued to.
+
+    A wrong code and a wrong phone get the same answer (Http404), so the page cannot be used to learn which
+    codes exist. Failures are counted per client address and per code over an hour; past the limits every
+    look-up is refused with Throttled, even a correct one, until the hour has passed."""
+    ip_key = crypto.blind_index("ip", client_ip or "?")
+    code_key = tracking_index(code)
+    if (
+        _recent_failures("ip", ip_key) >= settings.TRACKING_THROTTLE_PER_IP
+        or _recent_failures("code", code_key) >= settings.TRACKING_THROTTLE_PER_CODE
+    ):
+        raise Throttled
+    try:
+        phone = validate_mobile(phone)
+    except InvalidIdentifier:
+        phone = ""
+    row = (
+        TrackingCode.objects.select_related("case", "case__organisation", "case__employer")
+        .filter(code_index=code_key, phone_index=crypto.blind_index("phone", phone))
+        .first()
+    )
+    if row is None:
+        ThrottleHit.objects.bulk_create([ThrottleHit(scope="ip", key=ip_key), ThrottleHit(scope="code", key=code_key)])
+        raise Http404
+    return row.case
+
+
+def access_evidence(user: User, case_id: int, evidence_id: int) -> Evidence:
+    case = access_case(user, case_id, need=Need.READ)
+    evidence = Evidence.objects.filter(pk=evidence_id, case=case).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def alerts_visible_to(user: User) -> QuerySet[CollectiveAlert]:
+    """The organisation's own alerts, and those in a supervisor's subtree (by the employer's county)."""
+    q = Q(organisation_id__in=[m.organisation_id for m in active_memberships(user)])
+    scope_q = subtree_q_for_scopes(supervisor_scopes(user), "county_id")
+    if scope_q is not None:
+        q |= scope_q
+    return CollectiveAlert.objects.filter(q).select_related("employer", "organisation", "county")
