@@ -8,6 +8,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("tiaojie.accounts.urls")),
     path("cases/", include("tiaojie.cases.urls")),
+    path("intake/", include("tiaojie.intake.urls")),
+    path("calculators/", include("tiaojie.calculators_web.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -47,12 +48,12 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> Any:
-    return api.create_response(request, {"detail": "请求内容有误", "errors": _plain(exc.errors)}, status=422)
+    return api.create_response(request, {"detail": _("请求内容有误"), "errors": _plain(exc.errors)}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> Any:
-    return api.create_response(request, {"detail": "未认证：请提供有效的 API 令牌"}, status=401)
+    return api.create_response(request, {"detail": _("未认证：请提供有效的 API 令牌")}, status=401)
 
 
 def _plain(errors: Any) -> Any:
@@ -60,6 +61,10 @@ def _plain(errors: Any) -> Any:
     return json.loads(json.dumps(errors, default=str, ensure_ascii=False))
 
 
+from tiaojie.calculators_web.api import router as calculators_router  # noqa: E402
 from tiaojie.cases.api import router as cases_router  # noqa: E402 - routers attach to the api above
+from tiaojie.intake.api import router as referrals_router  # noqa: E402
 
 api.add_router("/cases", cases_router)
+api.add_router("/referrals", referrals_router)
+api.add_router("/calculators", calculators_router)

@@ -5,7 +5,6 @@ from tiaojie.cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
-    path("new/", views.case_new, name="new"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/transition/", views.case_transition, name="transition"),
     path("<int:case_id>/extend/", views.case_extend, name="extend"),

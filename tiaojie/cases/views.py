@@ -15,7 +15,6 @@ from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to
 from tiaojie.cases.actions import (
     Actor,
     CaseActionError,
-    do_create_case,
     do_extend_clock_b,
     do_reveal_worker_field,
     do_transition_case,
@@ -23,18 +22,14 @@ from tiaojie.cases.actions import (
 from tiaojie.cases.deadlines import case_deadlines
 from tiaojie.cases.forms import (
     CaseFilterForm,
-    ClaimFormSet,
     ExtendClockBForm,
-    IntakeForm,
     TransitionForm,
-    WorkerFormSet,
-    attach_action_errors,
-    case_input_from_forms,
 )
 from tiaojie.cases.models import Status
+from tiaojie.cases.panels import case_panels
 from tiaojie.cases.queries import BadCursor, case_page, case_parties, case_timeline, filter_cases
 from tiaojie.cases.transitions import CLOCK_B_MAX_EXTENSION_DAYS, ActorKind, transitions_from
-from tiaojie.organisations.access import access_organisation_for_intake, intake_organisations
+from tiaojie.organisations.access import intake_organisations
 
 
 @login_required
@@ -59,38 +54,6 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
-def case_new(request: AuthedRequest) -> HttpResponse:
-    organisations = intake_organisations(request.user)
-    if not organisations:
-        raise Http404
-    if request.method == "POST":
-        form = IntakeForm(request.POST, organisations=organisations)
-        workers = WorkerFormSet(request.POST, prefix="workers")
-        claims = ClaimFormSet(request.POST, prefix="claims")
-        if form.is_valid() and workers.is_valid() and claims.is_valid():
-            organisation = access_organisation_for_intake(request.user, form.cleaned_data["organisation"])
-            try:
-                case = do_create_case(
-                    organisation=organisation,
-                    data=case_input_from_forms(form, workers, claims),
-                    actor=Actor(ActorKind.STAFF, request.user),
-                )
-            except CaseActionError as exc:
-                attach_action_errors(exc.fields, form, workers, claims)
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("案件已登记，编号 %(id)s。") % {"id": case.pk})
-                return redirect("cases:detail", case_id=case.pk)
-        else:
-            messages.error(request, _("申请内容有误，请按提示修改。"))
-    else:
-        form = IntakeForm(organisations=organisations)
-        workers = WorkerFormSet(prefix="workers")
-        claims = ClaimFormSet(prefix="claims")
-    return render(request, "cases/new.html", {"form": form, "workers": workers, "claims": claims})
-
-
 def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
     case = access_case(request.user, case_id)
     actor_can_act = can_act_on(request.user, case)
@@ -106,6 +69,7 @@ def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
         and case.status in (Status.ACCEPTED, Status.MEDIATING)
         and case.clock_b_extension_days < CLOCK_B_MAX_EXTENSION_DAYS,
         "extend_form": ExtendClockBForm(),
+        "panels": case_panels(request, case, actor_can_act),
     }
 
 

@@ -276,6 +276,7 @@ def do_receive_referral(
     reference_number: str,
     actor: Actor,
     organisation: Organisation | None = None,
+    employer_division: Division | None = None,
 ) -> ReferralResult:
     """A case referred by an arbitration institute or a court. Idempotent on (sender, reference number):
     a repeated POST returns the case created the first time."""
@@ -284,7 +285,9 @@ def do_receive_referral(
         return ReferralResult(existing.case, created=False)
     try:
         with transaction.atomic():
-            result = do_submit_application(data=data, actor=actor, organisation=organisation, issue_tracking_code=True)
+            result = do_submit_application(
+                data=data, actor=actor, organisation=organisation, employer_division=employer_division
+            )
             if result.duplicate and hasattr(result.case, "referral"):
                 raise CaseActionError(_("该劳动者对该用人单位已有委派在办案件"))
             Referral.objects.create(

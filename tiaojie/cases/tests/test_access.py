@@ -123,7 +123,7 @@ def test_registering_in_another_organisation_is_404(client, mediator_b, org_a):
 
 def test_user_without_organisation_cannot_open_the_intake_form(client, supervisor_county):
     client.force_login(supervisor_county)
-    assert client.get(reverse("cases:new")).status_code == 404
+    assert client.get(reverse("intake:new")).status_code == 404
 
 
 def test_supervisor_subtree_includes_townships_and_excludes_neighbours(supervisor_county, mediator_a):

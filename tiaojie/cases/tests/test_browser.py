@@ -57,7 +57,7 @@ def test_mediator_registers_accepts_and_mediates_a_case_other_org_gets_404(
 
     # Register a case for a worker who came in person (assisted intake).
     page.get_by_role("link", name="登记案件").click()
-    expect(page).to_have_url(f"{base}/cases/new/")
+    expect(page).to_have_url(f"{base}/intake/new/")
     expect(page.locator("select[name=organisation]")).to_have_value(str(org_a.pk))
     fill_intake(page, id_number=valid_id_number())
     page.get_by_role("button", name="登记", exact=True).click()
@@ -65,7 +65,7 @@ def test_mediator_registers_accepts_and_mediates_a_case_other_org_gets_404(
     expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/cases/\d+/$"))
     case = Case.objects.get()
     assert page.url == f"{base}/cases/{case.pk}/"
-    expect(page.get_by_role("status")).to_contain_text(f"案件已登记，编号 {case.pk}")
+    expect(page.get_by_role("status").first).to_contain_text(f"案件已登记，编号 {case.pk}")
     expect(page.locator("#case-status")).to_have_text("已收到申请")
     expect_deadline_block(page, "acceptance")
     expect_deadline_block(page, "clock_a")
@@ -110,7 +110,7 @@ def test_intake_on_a_phone_shows_chinese_id_error_and_keeps_what_was_typed(
     base = live_server.url
     page = new_context(**PHONE).new_page()
     log_in(page, base, "mediator_a")
-    page.goto(f"{base}/cases/new/")
+    page.goto(f"{base}/intake/new/")
 
     # Usable on a 390px-wide phone: nothing sticks out sideways, so no horizontal scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -122,7 +122,7 @@ def test_intake_on_a_phone_shows_chinese_id_error_and_keeps_what_was_typed(
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     submit.tap()
 
-    expect(page).to_have_url(f"{base}/cases/new/")
+    expect(page).to_have_url(f"{base}/intake/new/")
     expect(page.locator(".errorlist")).to_contain_text("校验位")
     expect(page.get_by_role("status")).to_contain_text("请按提示修改")
     # Nothing typed is lost.

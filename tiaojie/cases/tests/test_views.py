@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 def intake_post(org, **overrides):
     data = {
         "organisation": str(org.pk),
+        "destination": "here",
         "channel": "walk_in",
         "received_at": "",
         "employer_name": "杭州示例有限公司",
@@ -52,7 +53,7 @@ def test_login_with_wrong_password_says_so_in_chinese(client, mediator_a):
 
 def test_intake_form_registers_a_case(client, org_a, mediator_a):
     client.force_login(mediator_a)
-    response = client.post(reverse("cases:new"), intake_post(org_a))
+    response = client.post(reverse("intake:new"), intake_post(org_a))
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.pk])
     assert case.status == Status.RECEIVED and case.claims.get().amount_claimed == 15000
@@ -61,7 +62,7 @@ def test_intake_form_registers_a_case(client, org_a, mediator_a):
 def test_intake_errors_are_chinese_and_keep_what_was_typed(client, org_a, mediator_a):
     client.force_login(mediator_a)
     response = client.post(
-        reverse("cases:new"),
+        reverse("intake:new"),
         intake_post(org_a, **{"workers-0-id_number": "110101199001011230", "claims-0-amount": "一万"}),
     )
     body = response.content.decode()
@@ -69,7 +70,7 @@ def test_intake_errors_are_chinese_and_keep_what_was_typed(client, org_a, mediat
     assert "请输入金额" in body
     assert Case.objects.count() == 0
     # Fix the amount: the action then finds the bad ID number; the typed name and facts are kept.
-    response = client.post(reverse("cases:new"), intake_post(org_a, **{"workers-0-id_number": "110101199001011230"}))
+    response = client.post(reverse("intake:new"), intake_post(org_a, **{"workers-0-id_number": "110101199001011230"}))
     body = response.content.decode()
     assert "校验位" in body and "王五" in body and "单位拖欠工资三个月。" in body
     assert Case.objects.count() == 0
@@ -88,7 +89,7 @@ def test_intake_errors_are_chinese_and_keep_what_was_typed(client, org_a, mediat
 )
 def test_no_input_produces_a_500(client, org_a, mediator_a, junk):
     client.force_login(mediator_a)
-    response = client.post(reverse("cases:new"), intake_post(org_a, **junk))
+    response = client.post(reverse("intake:new"), intake_post(org_a, **junk))
     assert response.status_code in (200, 404)
     assert Case.objects.count() == 0
 

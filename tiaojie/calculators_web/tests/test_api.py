@@ -1,0 +1,83 @@
+import json
+
+import pytest
+
+from tiaojie.accounts.actions import do_create_api_token
+from tiaojie.calculators.registry import CALCULATORS
+
+from .factories import CITY, wage_row
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/calculators"
+TWO_N = {"start_date": "2005-03-01", "end_date": "2010-08-31", "monthly_wage": "8000"}
+
+
+@pytest.fixture
+def headers(mediator_a):
+    return {"HTTP_AUTHORIZATION": f"Bearer {do_create_api_token(user=mediator_a)}"}
+
+
+def post(client, name, payload, headers):
+    body = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+    return client.post(f"{URL}/{name}", body, content_type="application/json", **headers)
+
+
+def test_calculates(client, headers):
+    response = post(client, "unlawful-termination", TWO_N, headers)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["amount"] == "96000.00" and body["steps"][0]["basis"].startswith("《劳动合同法》")
+    assert "赔偿金" in response.content.decode()  # readable Chinese, not \u escapes
+
+
+def test_numbers_may_be_json_numbers(client, headers):
+    response = post(
+        client, "overtime", {"monthly_wage": 5000, "weekday_hours": 2, "rest_day_hours": 0, "holiday_hours": 0}, headers
+    )
+    assert response.status_code == 200 and response.json()["amount"] == "86.21"  # domain.md §7 example
+
+
+def test_bad_input_is_422_with_the_fields(client, headers):
+    response = post(client, "unlawful-termination", {**TWO_N, "end_date": "2010-02-30", "bonus": 1}, headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"].startswith("输入有误")
+    fields = {f["field"]: f["message"] for f in body["fields"]}
+    assert "不是有效日期" in fields["end_date"] and "未知字段" in fields["bonus"]
+
+
+def test_a_body_that_is_not_an_object_is_422(client, headers):
+    assert post(client, "notice-pay", "[1, 2]", headers).status_code == 422
+    assert post(client, "notice-pay", "{oops", headers).status_code in (400, 422)
+
+
+def test_unknown_calculator_is_404(client, headers):
+    response = post(client, "severance", TWO_N, headers)
+    assert response.status_code == 404 and "severance" in response.json()["detail"]
+
+
+def test_a_token_is_required(client):
+    assert post(client, "unlawful-termination", TWO_N, {}).status_code == 401
+    assert client.get(URL).status_code == 401
+
+
+def test_lists_the_calculators_with_their_fields(client, headers):
+    body = client.get(URL, **headers).json()
+    assert [c["name"] for c in body] == list(CALCULATORS)
+    assert body[0]["fields"][0] == {
+        "name": "start_date",
+        "type": "date",
+        "label": "入职日期（用工之日）",
+        "required": True,
+        "nullable": False,
+    }
+
+
+def test_city_code_lookup(client, headers):
+    wage_row(CITY, "minimum_monthly", "2024-01-01", "2490.00", source="南京市文件")
+    payload = {"start_date": "2023-01-01", "end_date": "2024-06-30", "monthly_wage": "2000", "city_code": CITY}
+    response = post(client, "economic-compensation", payload, headers)
+    assert response.status_code == 200 and response.json()["amount"] == "4980.00"
+    missing = post(client, "economic-compensation", {**payload, "on_date": "2023-12-31"}, headers)
+    assert missing.status_code == 422 and missing.json()["fields"][0]["field"] == "city_code"

@@ -1,0 +1,147 @@
+"""Calculator pages: public, no login. A signed-in mediator who came from a case (`?case=<id>`) gets a
+button that adds the result to that case's claim items, with the steps kept as the explanation.
+
+The page posts its form to itself (a Django view, not the token-protected API) and calculates through
+`lookup.calculate_with_tables`, the same function the CLI and the API use.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tiaojie.accounts.models import User
+from tiaojie.accounts.typing import AuthedRequest
+from tiaojie.calculators.core import CalculatorInputError, JSONObject
+from tiaojie.calculators.registry import CALCULATORS, Calculator
+from tiaojie.calculators_web.forms import CalculatorForm
+from tiaojie.calculators_web.lookup import calculate_with_tables
+from tiaojie.cases.access import Need, access_case
+from tiaojie.cases.actions import Actor, CaseActionError, do_add_claim_item
+from tiaojie.cases.models import Case, ClaimType
+from tiaojie.cases.transitions import ActorKind
+
+# Which claim item a calculator's result becomes (cases.models.ClaimType).
+CLAIM_TYPES: dict[str, ClaimType] = {
+    "economic-compensation": ClaimType.COMPENSATION,
+    "unlawful-termination": ClaimType.UNLAWFUL_TERMINATION,
+    "double-wage": ClaimType.DOUBLE_WAGE,
+    "notice-pay": ClaimType.NOTICE_PAY,
+    "overtime": ClaimType.OVERTIME,
+    "annual-leave": ClaimType.ANNUAL_LEAVE,
+}
+
+
+def _calculator(name: str) -> Calculator:
+    calculator = CALCULATORS.get(name)
+    if calculator is None:
+        raise Http404
+    return calculator
+
+
+def _case_from_query(request: HttpRequest) -> Case | None:
+    """The case named by ?case=, if the signed-in user may add claims to it; otherwise no case (the page
+    stays the public calculator, and whether the case exists is not revealed)."""
+    case_id = request.GET.get("case", "")
+    if not case_id or not isinstance(request.user, User):  # anonymous: just the calculator
+        return None
+    try:
+        case = access_case(request.user, case_id, need=Need.ACT)
+    except Http404:
+        return None
+    return case if case.is_open else None
+
+
+def _place_of(case: Case | None) -> str:
+    """A case's city code, to preselect its local wage table (the form ignores a place with no rows)."""
+    if case is None:
+        return ""
+    return case.division_id[:4]
+
+
+def _run(form: CalculatorForm) -> JSONObject | None:
+    """The result, or None with the library's messages attached to the form's fields."""
+    if not form.is_valid():
+        return None
+    try:
+        return calculate_with_tables(form.calculator.name, form.calculator_input())
+    except CalculatorInputError as exc:
+        form.add_calculator_errors(exc.fields)
+        return None
+
+
+def _render(request: HttpRequest, form: CalculatorForm, result: JSONObject | None, case: Case | None) -> HttpResponse:
+    return render(
+        request,
+        "calculators_web/calculator.html",
+        {
+            "calculator": form.calculator,
+            "form": form,
+            "result": result,
+            "case": case,
+            # The same inputs again as hidden fields for "add to case"; no ids, so none are duplicated.
+            "hidden_form": CalculatorForm(form.calculator, form.data, auto_id=False) if result and case else None,
+        },
+    )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    case = _case_from_query(request)
+    return render(
+        request,
+        "calculators_web/index.html",
+        {"calculators": list(CALCULATORS.values()), "case": case},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def calculator(request: HttpRequest, name: str) -> HttpResponse:
+    calc = _calculator(name)
+    case = _case_from_query(request)
+    result = None
+    if request.method == "POST":
+        form = CalculatorForm(calc, request.POST)
+        result = _run(form)
+        if result is None:
+            messages.error(request, _("输入有误，请按各项下方的提示修改。"))
+    else:
+        form = CalculatorForm(calc, place=_place_of(case))
+    return _render(request, form, result, case)
+
+
+@login_required
+@require_POST
+def add_to_case(request: AuthedRequest, name: str, case_id: int) -> HttpResponse:
+    """Recalculate from the submitted inputs (never trust a posted amount) and add the result as a claim."""
+    calc = _calculator(name)
+    case = access_case(request.user, case_id, need=Need.ACT)
+    form = CalculatorForm(calc, request.POST)
+    result = _run(form)
+    if result is None:
+        messages.error(request, _("输入有误，未加入案件，请修改后重新计算。"))
+        return _render(request, form, None, case)
+    try:
+        do_add_claim_item(
+            case=case,
+            type=CLAIM_TYPES[calc.name],
+            amount=Decimal(result["amount"]),
+            description=_(calc.title),
+            explanation=result["steps"],
+            actor=Actor(ActorKind.STAFF, request.user),
+        )
+    except CaseActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已将「%(title)s」%(amount)s 元加入请求事项，计算过程作为说明一并保存。")
+            % {"title": calc.title, "amount": result["amount"]},
+        )
+    return redirect("cases:detail", case_id=case.pk)

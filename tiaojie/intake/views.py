@@ -1,0 +1,216 @@
+"""Staff pages for intake: assisted intake (walk-ins, stations, oral applications), re-routing, evidence,
+and the collective-dispute alerts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tiaojie.accounts.typing import AuthedRequest
+from tiaojie.cases.access import Need, access_case
+from tiaojie.cases.actions import Actor, CaseActionError
+from tiaojie.cases.forms import ClaimFormSet, WorkerFormSet, attach_action_errors, case_input_from_forms
+from tiaojie.cases.models import Case, Status
+from tiaojie.cases.panels import Panel, register_panel
+from tiaojie.cases.transitions import ActorKind
+from tiaojie.intake.access import access_evidence, alerts_visible_to
+from tiaojie.intake.actions import (
+    EVIDENCE_TYPES,
+    do_acknowledge_alert,
+    do_add_evidence,
+    do_record_oral_application,
+    do_reroute_case,
+    do_submit_application,
+    evidence_path,
+)
+from tiaojie.intake.forms import AssistedIntakeForm, EvidenceForm, RerouteForm
+from tiaojie.organisations.access import access_organisation_for_intake, intake_organisations
+from tiaojie.organisations.models import Organisation
+from tiaojie.reference.models import Division
+
+
+@login_required
+def assisted_intake(request: AuthedRequest) -> HttpResponse:
+    organisations = intake_organisations(request.user)
+    if not organisations:
+        raise Http404
+    if request.method == "POST":
+        form = AssistedIntakeForm(request.POST, organisations=organisations)
+        workers = WorkerFormSet(request.POST, prefix="workers")
+        claims = ClaimFormSet(request.POST, prefix="claims")
+        if form.is_valid() and workers.is_valid() and claims.is_valid():
+            return _submit(request, form, workers, claims)
+        messages.error(request, _("申请内容有误，请按提示修改。"))
+    else:
+        form = AssistedIntakeForm(organisations=organisations)
+        workers = WorkerFormSet(prefix="workers")
+        claims = ClaimFormSet(prefix="claims")
+    return render(request, "intake/assisted.html", {"form": form, "workers": workers, "claims": claims})
+
+
+def _submit(request: AuthedRequest, form: AssistedIntakeForm, workers, claims) -> HttpResponse:
+    d = form.cleaned_data
+    home = access_organisation_for_intake(request.user, d["organisation"])
+    data = case_input_from_forms(form, workers, claims)
+    data.negotiation_first = d.get("negotiation_first", False)
+    routed = d["destination"] == AssistedIntakeForm.ROUTE_RULES or not home.type.can_mediate
+    division = None
+    if routed:
+        division = Division.objects.filter(code=d.get("employer_division") or home.division_id).first()
+        if division is None:
+            form.add_error("employer_division", _("区划代码不存在"))
+            return render(request, "intake/assisted.html", {"form": form, "workers": workers, "claims": claims})
+    actor = Actor(ActorKind.STAFF, request.user)
+    try:
+        result = do_submit_application(
+            data=data, actor=actor, organisation=None if routed else home, employer_division=division
+        )
+        if d.get("oral") and not result.duplicate:
+            do_record_oral_application(
+                case=result.case, actor=actor, applicant_name=data.workers[0].name,
+                matters="；".join(str(c) for c in result.case.claims.all()), reasons=data.facts,
+                applied_at=data.received_at or result.case.received_at, place=d.get("oral_place", ""),
+                confirmation=d["oral_confirmation"],
+            )  # fmt: skip
+    except CaseActionError as exc:
+        attach_action_errors(exc.fields, form, workers, claims)
+        messages.error(request, exc.message)
+        return render(request, "intake/assisted.html", {"form": form, "workers": workers, "claims": claims})
+    case = result.case
+    if result.duplicate:
+        messages.warning(
+            request, _("该劳动者对该用人单位已有在办案件 #%(id)s，本次申请已并入该案件。") % {"id": case.pk}
+        )
+    elif result.route:
+        messages.success(
+            request,
+            _("案件 #%(id)s 已登记，分派至「%(org)s」：%(reason)s")
+            % {"id": case.pk, "org": case.organisation.name, "reason": result.route.reason},
+        )
+    else:
+        messages.success(request, _("案件已登记，编号 %(id)s。") % {"id": case.pk})
+    if result.tracking_code:
+        messages.info(
+            request, _("查询码 %(code)s 已通过短信发送给申请人，请同时当面告知。") % {"code": result.tracking_code}
+        )
+    if case.organisation_id in {o.pk for o in intake_organisations(request.user)}:
+        return redirect("cases:detail", case_id=case.pk)
+    return redirect("intake:new")
+
+
+@login_required
+@require_POST
+def reroute(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id, need=Need.ACT)
+    form = RerouteForm(request.POST, organisations=_reroute_targets(case))
+    if not form.is_valid():
+        messages.error(request, _("请选择转交的组织并填写原因。"))
+        return redirect("cases:detail", case_id=case.pk)
+    target = next(o for o in _reroute_targets(case) if o.pk == form.cleaned_data["organisation"])
+    try:
+        do_reroute_case(
+            case=case, to=target, actor=Actor(ActorKind.STAFF, request.user), reason=form.cleaned_data["reason"]
+        )
+    except CaseActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", case_id=case.pk)
+    messages.success(request, _("案件已转交「%(org)s」。") % {"org": target.name})
+    return redirect("cases:list")
+
+
+def _reroute_targets(case: Case) -> list[Organisation]:
+    """Mediating organisations in the same city (re-routing crosses counties, rarely cities)."""
+    return list(
+        Organisation.objects.filter(
+            is_active=True, type__can_mediate=True, division__code__startswith=case.division_id[:4]
+        )
+        .exclude(pk=case.organisation_id)
+        .select_related("type")
+        .order_by("division_id", "name")[:200]
+    )
+
+
+@login_required
+@require_POST
+def upload_evidence(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id, need=Need.ACT)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect("cases:detail", case_id=case.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        do_add_evidence(
+            case=case, upload=upload, name=upload.name, size=upload.size,
+            actor=Actor(ActorKind.STAFF, request.user), description=form.cleaned_data["description"],
+        )  # fmt: skip
+    except CaseActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("证据材料已上传。"))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_GET
+def download_evidence(request: AuthedRequest, case_id: int, evidence_id: int) -> FileResponse:
+    evidence = access_evidence(request.user, case_id, evidence_id)
+    path = evidence_path(evidence)
+    if not path.exists():
+        raise Http404
+    content_type = EVIDENCE_TYPES[evidence.kind][0]  # type: ignore[index]
+    # Always a download with the type we detected: a file never runs or renders as a page of this site.
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def alert_list(request: AuthedRequest) -> HttpResponse:
+    alerts = list(alerts_visible_to(request.user).order_by("-raised_at", "-id")[:200])
+    return render(request, "intake/alerts.html", {"alerts": alerts, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request: AuthedRequest, alert_id: int) -> HttpResponse:
+    alert = alerts_visible_to(request.user).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    do_acknowledge_alert(alert=alert, user=request.user)
+    messages.success(request, _("已确认该预警。"))
+    return redirect("intake:alerts")
+
+
+# --- sections of the case page --------------------------------------------------------------------------
+
+
+@register_panel
+def evidence_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel:
+    items = list(case.evidence.order_by("uploaded_at", "id"))
+    return Panel("intake/_evidence_panel.html", {"items": items, "form": EvidenceForm(), "can_act": can_act}, 30)
+
+
+@register_panel
+def reroute_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    if not can_act or case.status != Status.RECEIVED:
+        return None
+    return Panel("intake/_reroute_panel.html", {"form": RerouteForm(organisations=_reroute_targets(case))}, 20)
+
+
+@register_panel
+def origin_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    oral = getattr(case, "oral_record", None)
+    referral = getattr(case, "referral", None)
+    if oral is None and referral is None:
+        return None
+    return Panel("intake/_origin_panel.html", {"oral": oral, "referral": referral}, 10)
