@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("tiaojie.accounts.urls")),
     path("cases/", include("tiaojie.cases.urls")),
     path("intake/", include("tiaojie.intake.urls")),
+    path("", include("tiaojie.intake.public_urls")),
     path("calculators/", include("tiaojie.calculators_web.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -54,6 +55,26 @@ def access_case_by_tracking(*, code: str, phone: str, client_ip: str | None) -> 
         ThrottleHit.objects.bulk_create([ThrottleHit(scope="ip", key=ip_key), ThrottleHit(scope="code", key=code_key)])
         raise Http404
     return row.case
+
+
+def access_case_for_tracking_session(session: SessionBase, key: str) -> Case | None:
+    """The case a successful tracking look-up in this session opened, while it is still valid.
+
+    The id comes from our own session (written after code and phone matched), never from the request."""
+    held = session.get(key)
+    valid = False
+    if isinstance(held, dict) and isinstance(held.get("case_id"), int) and isinstance(held.get("until"), str):
+        try:
+            valid = dt.datetime.fromisoformat(held["until"]) > timezone.now()
+        except ValueError:
+            valid = False
+    if not valid or not isinstance(held, dict):
+        session.pop(key, None)
+        return None
+    case = Case.objects.select_related("organisation", "employer").filter(pk=held["case_id"]).first()
+    if case is None:
+        session.pop(key, None)
+    return case
 
 
 def access_evidence(user: User, case_id: int, evidence_id: int) -> Evidence:

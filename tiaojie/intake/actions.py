@@ -122,7 +122,10 @@ def do_submit_application(
         division_id = (
             employer_division.code if employer_division else (organisation.division_id if organisation else "")
         )
-        if not data.employer.existing_id and not data.employer.credit_code and not division_id:
+        known_code = (
+            bool(data.employer.credit_code) and Employer.objects.filter(credit_code=data.employer.credit_code).exists()
+        )
+        if not data.employer.existing_id and not known_code and not division_id:
             raise CaseActionError(_("请选择用人单位所在地"), {"employer.division": _("请选择用人单位所在地")})
         employer = find_or_create_employer(data.employer, division_id)
         route = None

@@ -261,3 +261,12 @@ class TestEvidence:
             do_add_evidence(
                 case=case, upload=self.pdf(), name="a.pdf", size=2048, actor=Actor(ActorKind.STAFF, mediator_a)
             )
+
+
+def test_unknown_credit_code_without_a_place_is_a_field_error_not_a_500(township_centre):
+    from tiaojie.organisations.tests.factories import valid_credit_code
+
+    data = online(employer=EmployerInput(name="某公司", credit_code=valid_credit_code()))
+    with pytest.raises(CaseActionError) as err:
+        do_submit_application(data=data, actor=APPLICANT)
+    assert "employer.division" in err.value.fields

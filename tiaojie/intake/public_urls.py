@@ -1,0 +1,18 @@
+"""Public pages (no account): the online application and the tracking page. Mounted at the site root."""
+
+from django.urls import path
+
+from tiaojie.intake import public_views as views
+
+app_name = "public"
+urlpatterns = [
+    path("apply/", views.apply_start, name="apply"),
+    path("apply/employers/", views.employer_search, name="employer_search"),
+    path("apply/divisions/", views.division_options, name="divisions"),
+    path("apply/done/", views.apply_done, name="apply_done"),
+    path("apply/<slug:step>/", views.apply_step, name="apply_step"),
+    path("track/", views.track, name="track"),
+    path("track/evidence/", views.track_evidence, name="track_evidence"),
+    path("track/withdraw/", views.track_withdraw, name="track_withdraw"),
+    path("track/leave/", views.track_leave, name="track_leave"),
+]
