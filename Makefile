@@ -42,3 +42,11 @@ test: lint typecheck test-sqlite test-postgres
 
 clean:
 	rm -rf .venv .venv-bootstrap var
+
+# Benchmark of the staff case list at scale (bench/README.md). Fills BENCH_DATABASE_URL with CASES cases once
+# (a few minutes per million), then measures; re-runs skip the generation.
+CASES ?= 1000000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie_bench
+.PHONY: bench-case-list
+bench-case-list: setup
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.case_list --cases $(CASES) $(BENCH_ARGS)

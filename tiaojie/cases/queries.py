@@ -77,12 +77,20 @@ def case_page(qs: QuerySet[Case], *, cursor: str = "", limit: int = PAGE_SIZE) -
     qs = qs.order_by("-received_at", "-id")
     if cursor:
         moment, pk = decode_cursor(cursor)
-        qs = qs.filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=pk))
+        # The plain `received_at <= moment` is redundant but lets both databases start the index scan at the
+        # cursor; with only the OR below they walk the index from the newest row (bench/README.md).
+        qs = qs.filter(received_at__lte=moment).filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=pk))
+    # Ids first, from the index alone; then the rows and their relations. SQLite otherwise sorts every
+    # full row of a county before taking a page.
+    ids = list(qs.values_list("pk", flat=True)[: limit + 1])
     rows = list(
-        qs.select_related("organisation", "employer").prefetch_related(
+        Case.objects.filter(pk__in=ids)
+        .order_by("-received_at", "-id")
+        .select_related("organisation", "employer")
+        .prefetch_related(
             Prefetch("claims", queryset=ClaimItem.objects.order_by("id")),
             Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id")),
-        )[: limit + 1]
+        )
     )
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return CasePage(items=rows[:limit], next_cursor=next_cursor)

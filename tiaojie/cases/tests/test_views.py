@@ -198,3 +198,17 @@ def test_other_case_id_forms_are_404_not_500(client, mediator_a):
     client.force_login(mediator_a)
     assert client.get("/cases/99999999/").status_code == 404
     assert client.get("/cases/abc/").status_code == 404
+
+
+def test_cursor_query_bounds_the_index_scan(org_a, mediator_a):
+    """Without the plain upper bound both databases scan from the newest case to the cursor (bench/README.md)."""
+    from tiaojie.cases.access import cases_visible_to
+    from tiaojie.cases.queries import case_page
+
+    for _ in range(3):
+        make_case(org_a, mediator_a)
+    first = case_page(cases_visible_to(mediator_a), limit=1)
+    with CaptureQueriesContext(connection) as queries:
+        case_page(cases_visible_to(mediator_a), cursor=first.next_cursor, limit=1)
+    id_query = next(q["sql"] for q in queries.captured_queries if "received_at" in q["sql"] and "<=" in q["sql"])
+    assert "OFFSET" not in id_query.upper()
