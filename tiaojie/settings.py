@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tiaojie.organisations",
     "tiaojie.cases",
     "tiaojie.intake",
+    "tiaojie.hotline",
     "tiaojie.calculators_web",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("tiaojie.accounts.urls")),
     path("cases/", include("tiaojie.cases.urls")),
+    path("hotline/", include("tiaojie.hotline.urls")),
     path("intake/", include("tiaojie.intake.urls")),
     path("", include("tiaojie.intake.public_urls")),
     path("calculators/", include("tiaojie.calculators_web.urls")),
