@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
+    "django_tasks",
+    "django_tasks_db",
     "tiaojie.reference",
     "tiaojie.accounts",
     "tiaojie.organisations",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "tiaojie.intake",
     "tiaojie.hotline",
     "tiaojie.calculators_web",
+    "tiaojie.notifications",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +203,41 @@ TRACKING_THROTTLE_PER_CODE = env_int("TRACKING_THROTTLE_PER_CODE", 5, minimum=1)
 
 # Demo passwords are for a development checkout only; `tiaojie demo` refuses them when DEBUG is off.
 DEMO_PASSWORD = "tiaojie-demo"
+
+# Notifications and the deadline watcher (docs/notifications.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)  # well inside the claim lease below
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tiaojie@localhost")
+
+
+def _day_offsets(name: str, default: list[str]) -> list[int]:
+    """Whole days before a deadline's last day, largest first; a bad value stops the process."""
+    try:
+        days = sorted({int(item) for item in env_list(name, default)}, reverse=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list whole numbers of days, e.g. 2,0") from exc
+    if days[-1] < 0 or days[0] > 60:
+        raise ImproperlyConfigured(f"{name} offsets must be between 0 and 60 days")
+    return days
+
+
+# Reminders go out at 00:00 Beijing time this many days before a deadline's last day (0 = on the last day).
+REMINDER_OFFSETS_DAYS = _day_offsets("REMINDER_OFFSETS_DAYS", ["2", "0"])
+# Deadlines that passed longer ago than this are not (re)marked as breached: a watcher started on old data
+# does not flood staff with ancient breaches.
+DEADLINE_BREACH_LOOKBACK_DAYS = env_int("DEADLINE_BREACH_LOOKBACK_DAYS", 7, minimum=1)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60, minimum=1)  # doubles each time
+# A claim older than this is presumed dead (its worker crashed) and may be retried; longer than any send.
+NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("NOTIFICATION_CLAIM_LEASE_SECONDS", 300, minimum=60)
+# The watcher delivers notifications the task worker has left queued this long (worker down or killed).
+NOTIFICATION_SWEEP_GRACE_SECONDS = env_int("NOTIFICATION_SWEEP_GRACE_SECONDS", 120, minimum=0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("intake/", include("tiaojie.intake.urls")),
     path("", include("tiaojie.intake.public_urls")),
     path("calculators/", include("tiaojie.calculators_web.urls")),
+    path("notifications/", include("tiaojie.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

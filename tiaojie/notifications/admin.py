@@ -1,0 +1,51 @@
+"""Read-only admin: reminders, breaches and notifications are written by the watcher and actions only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from tiaojie.notifications.models import DeadlineBreach, Notification, Reminder
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["key", "offset_days", "case", "kind", "due", "remind_at", "recipients", "created_at"]
+    list_filter = ["kind", "offset_days"]
+    search_fields = ["key"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(DeadlineBreach)
+class DeadlineBreachAdmin(ReadOnlyAdmin):
+    list_display = ["key", "case", "kind", "due", "detected_at", "case_status"]
+    list_filter = ["kind"]
+    search_fields = ["key"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "recipient_user",
+        "recipient_phone_masked",
+        "channel",
+        "template_key",
+        "state",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["state", "channel", "template_key"]
+    list_select_related = ["recipient_user"]
+    # The encrypted phone never leaves the database through the admin; the masked one identifies it.
+    exclude = ["recipient_phone_encrypted", "claim_token"]
+    raw_id_fields = ["recipient_user", "recipient_worker", "case", "reminder", "breach"]
