@@ -28,6 +28,7 @@ from tiaojie.cases.actions import (
 )
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
 from tiaojie.cases.transitions import ActorKind
+from tiaojie.hotline.actions import CallInput, do_close_work_order, do_log_call, do_open_work_order, do_record_rating
 from tiaojie.lib.idnumbers import id_check_char
 from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.organisations.models import Employer, Membership, Organisation, SupervisorScope
@@ -197,6 +198,8 @@ def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = No
         weights = [30, 18] + [6] * len(others)
         for index in range(cases):
             _demo_case(rng, now, today, rng.choices(mediating_orgs, weights)[0], employers, staff, index)
+        _demo_hotline_calls(random.Random(seed + 12351), now, hotline, users["operator_12351"])
+        _demo_mediation(org_a, users["mediator_a"], users["admin_a"], now)
 
 
 def _demo_case(
@@ -245,13 +248,22 @@ def _demo_case(
     at = received_at
     for target, reason in path:
         at = min(at + dt.timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 6)), now)
-        do_transition_case(case=case, to=target, actor=actor, reason=reason, at=at)
+        # Demo shortcut: "agreed" is normally reached by signing an agreement (mediation app), a system move.
+        mover = Actor(ActorKind.SYSTEM, actor.user, "demo") if target == Status.AGREED else actor
+        do_transition_case(case=case, to=target, actor=mover, reason=reason, at=at)
     return case
 
 
 ACCEPTED = [(Status.ACCEPTED, "")]
 MEDIATING = [*ACCEPTED, (Status.MEDIATING, "")]
-OPEN_PATHS: list[tuple[int, list[tuple[Status, str]]]] = [(3, []), (3, ACCEPTED), (4, MEDIATING)]
+NEGOTIATING = [(Status.NEGOTIATING, "")]
+OPEN_PATHS: list[tuple[int, list[tuple[Status, str]]]] = [
+    (3, []),
+    (3, ACCEPTED),
+    (4, MEDIATING),
+    (2, NEGOTIATING),
+    (1, [*NEGOTIATING, (Status.SETTLED, "")]),
+]
 FINISHED_PATHS: list[tuple[int, list[tuple[Status, str]]]] = [
     (40, [*MEDIATING, (Status.AGREED, ""), (Status.CLOSED, "")]),
     (8, [*MEDIATING, (Status.AGREED, "")]),
@@ -265,6 +277,16 @@ FINISHED_PATHS: list[tuple[int, list[tuple[Status, str]]]] = [
     (5, [*ACCEPTED, (Status.FAILED, "被申请人明确表示不同意调解"), (Status.CLOSED, "")]),
     (4, [(Status.WITHDRAWN, "申请人与单位自行和解，撤回申请"), (Status.CLOSED, "")]),
     (2, [*MEDIATING, (Status.WITHDRAWN, "申请人撤回调解申请")]),
+    (3, [*NEGOTIATING, (Status.SETTLED, ""), (Status.CLOSED, "和解协议已履行")]),
+    (
+        2,
+        [
+            *NEGOTIATING,
+            (Status.RECEIVED, "用人单位5日内未答复，视为不愿协商，转入调解"),
+            *MEDIATING,
+            (Status.AGREED, ""),
+        ],
+    ),
 ]
 
 
@@ -276,3 +298,166 @@ def _path(rng: random.Random, age_days: int, index: int) -> list[tuple[Status, s
         return every[index][1]
     options = (OPEN_PATHS + [(w // 10 + 1, p) for w, p in FINISHED_PATHS]) if age_days <= 25 else FINISHED_PATHS
     return rng.choices([p for _, p in options], [w for w, _ in options])[0]
+
+
+HOTLINE_CALLS = [
+    # kind, topic, summary, answer, work-order tier (None: no order), closed, rating
+    (
+        "dispute",
+        ClaimType.WAGES,
+        "来电人称公司拖欠三个月工资，老板失联。",
+        "已登记，建议申请调解并保留考勤、工资条。",
+        "general",
+        False,
+        None,
+    ),
+    (
+        "consultation",
+        ClaimType.ANNUAL_LEAVE,
+        "咨询未休年休假工资如何计算。",
+        "已解释按日工资的200%另行支付。",
+        None,
+        False,
+        5,
+    ),
+    (
+        "dispute",
+        ClaimType.OVERTIME,
+        "来电人称长期加班无加班费，要求协调。",
+        "已派单至区总工会跟进。",
+        "simple",
+        True,
+        4,
+    ),
+    (
+        "complaint",
+        ClaimType.SOCIAL_INSURANCE,
+        "投诉用人单位未缴纳社会保险。",
+        "已告知向社保经办机构投诉，并派单回访。",
+        "simple",
+        False,
+        None,
+    ),
+    (
+        "consultation",
+        ClaimType.LABOUR_RELATIONSHIP,
+        "外卖骑手咨询与平台是否存在劳动关系。",
+        "已解释认定标准，建议保留接单记录。",
+        None,
+        False,
+        None,
+    ),
+    (
+        "dispute",
+        ClaimType.UNLAWFUL_TERMINATION,
+        "来电人被口头辞退，单位拒付补偿。",
+        "已登记，建议申请调解。",
+        "complex",
+        False,
+        None,
+    ),
+    (
+        "consultation",
+        ClaimType.WORK_INJURY,
+        "咨询工伤认定申请期限。",
+        "已告知单位30日、本人1年的申请期限。",
+        None,
+        False,
+        3,
+    ),
+    ("dispute", ClaimType.DOUBLE_WAGE, "入职半年未签劳动合同。", "已解释二倍工资规定，派单协调。", "general", True, 5),
+]
+
+
+def _demo_hotline_calls(rng: random.Random, now: dt.datetime, hotline: Organisation, operator: User) -> None:
+    """A week of 12351 calls through the hotline actions: open, closed and (usually) overdue work orders."""
+    for i, (kind, topic, summary, answer, tier, closed, score) in enumerate(HOTLINE_CALLS):
+        started_at = now - dt.timedelta(days=len(HOTLINE_CALLS) - i, hours=rng.randint(0, 12))
+        duration = rng.randint(90, 900)
+        call = do_log_call(
+            organisation=hotline,
+            operator=operator,
+            data=CallInput(
+                caller_name=_name(rng),
+                caller_phone=_phone(rng),
+                topic=topic,
+                kind=kind,
+                summary=summary,
+                answer=answer,
+                duration_seconds=duration,
+                started_at=started_at,
+            ),
+            at=started_at + dt.timedelta(seconds=duration),
+        )
+        opened_at = started_at + dt.timedelta(minutes=20)
+        if tier:
+            do_open_work_order(call=call, tier_code=tier, actor=operator, at=opened_at)
+        if tier and closed:
+            do_close_work_order(
+                call=call, note="已联系用人单位，问题已解决。", actor=operator, at=opened_at + dt.timedelta(days=1)
+            )
+        if score:
+            do_record_rating(call=call, score=score, actor=operator, at=opened_at + dt.timedelta(days=1, hours=2))
+
+
+def _demo_mediation(org_a: Organisation, mediator: User, admin: User, now: dt.datetime) -> None:
+    """Give organisation A's open cases the records of the mediation flow, through the mediation actions:
+    the employer link for negotiating cases, and one mediating case with a session, its minutes and an
+    agreement awaiting the last signatures. No phones are recorded for employers, so no SMS goes out."""
+    from tiaojie.mediation import actions as mediation
+
+    staff = Actor(ActorKind.STAFF, mediator)
+    open_cases = Case.objects.filter(organisation=org_a).order_by("received_at", "id")
+    for negotiating in open_cases.filter(status=Status.NEGOTIATING, negotiations__isnull=True):
+        mediation.do_open_negotiation(
+            case=negotiating,
+            requested_by="worker",
+            actor=staff,
+            base_url="http://127.0.0.1:8000/",
+            contact_name="人事经理",
+        )
+    mediating = open_cases.filter(status=Status.MEDIATING, claims__amount_claimed__gt=0).first()
+    if mediating is None:
+        return
+    case = mediating
+    mediation.do_assign_mediator(case=case, user_id=mediator.pk, actor=Actor(ActorKind.STAFF, admin))
+    session = mediation.do_schedule_session(
+        case=case,
+        data=mediation.SessionInput(
+            mode="in_person",
+            starts_at=now - dt.timedelta(hours=3),
+            participants="申请人；被申请人人事经理；调解员",
+            place=org_a.address,
+        ),
+        actor=staff,
+    )
+    mediation.do_record_minutes(
+        session=session,
+        data=mediation.MinutesInput(
+            statements="申请人称：单位未按时足额支付工资。\n被申请人称：确有拖欠，资金紧张，希望分期支付。",
+            proposals="被申请人分两期支付协议金额。",
+            signatures="双方当事人及调解员已在笔录上签名",
+        ),
+        actor=staff,
+    )
+    agreement = mediation.do_create_agreement(case=case, actor=staff)
+    items = list(agreement.items.all())
+    total = sum((i.amount_agreed for i in items), Decimal("0"))
+    first = (total / 2).quantize(Decimal("0.01"))
+    today = now.astimezone(LEGAL_TZ).date()
+    mediation.do_update_agreement(
+        agreement=agreement,
+        data=mediation.AgreementInput(
+            items=[mediation.ItemInput(item_id=i.pk, amount_agreed=i.amount_agreed) for i in items],
+            payments=[
+                mediation.PaymentInput(due_date=today + dt.timedelta(days=7), amount=first),
+                mediation.PaymentInput(due_date=today + dt.timedelta(days=37), amount=total - first),
+            ],
+            payment_method="bank_transfer",
+            payment_method_note="转入申请人工资卡",
+        ),
+        expected_version=agreement.version,
+        actor=staff,
+    )
+    agreement.refresh_from_db()
+    mediation.do_sign_in_person(agreement=agreement, role="mediator", version=agreement.version, actor=staff)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tiaojie.organisations",
     "tiaojie.cases",
     "tiaojie.intake",
+    "tiaojie.mediation",
     "tiaojie.hotline",
     "tiaojie.calculators_web",
     "tiaojie.notifications",

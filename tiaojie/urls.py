@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", include("tiaojie.cases.urls")),
     path("hotline/", include("tiaojie.hotline.urls")),
     path("intake/", include("tiaojie.intake.urls")),
+    path("mediation/", include("tiaojie.mediation.urls")),
     path("", include("tiaojie.intake.public_urls")),
     path("calculators/", include("tiaojie.calculators_web.urls")),
     path("notifications/", include("tiaojie.notifications.urls")),

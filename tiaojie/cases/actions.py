@@ -263,6 +263,10 @@ def do_transition_case(
         updates["ended_at"] = now
     elif transition.effect == Effect.CLOSE:
         updates["closed_at"] = now
+    elif transition.effect == Effect.RESTART_ACCEPTANCE:
+        # Only the acceptance period restarts; clock A keeps counting from receipt (调解仲裁法 art 14 para 3).
+        acceptance = workday_deadline(legal_date(now), ACCEPTANCE_WORKING_DAYS)
+        updates.update(acceptance_due=acceptance.last_day, acceptance_due_uncertain=acceptance.uncertain)
     with transaction.atomic():
         won = Case.objects.filter(pk=case.pk, status=source).update(**updates)
         if not won:

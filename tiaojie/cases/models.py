@@ -2,6 +2,8 @@
 
 Case states (docs/case-states.md; the table of allowed moves is `tiaojie.cases.transitions.TRANSITIONS`):
     received  已收到申请      the organisation holds the application; clock A runs from here
+    negotiating 协商中        the parties negotiate first (企业劳动争议协商调解规定); clock A keeps running
+    settled   已和解          a written settlement (和解协议) awaits performance
     accepted  已受理          accepted within 3 working days; clock B runs from here
     declined  不予受理        refused with a reason and a written notice
     mediating 调解中          mediation sessions under way
@@ -69,6 +71,8 @@ class Worker(models.Model):
 
 class Status(models.TextChoices):
     RECEIVED = "received", _("已收到申请")
+    NEGOTIATING = "negotiating", _("协商中")
+    SETTLED = "settled", _("已和解")
     ACCEPTED = "accepted", _("已受理")
     DECLINED = "declined", _("不予受理")
     MEDIATING = "mediating", _("调解中")
@@ -78,7 +82,7 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
-OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.MEDIATING)
+OPEN_STATUSES = (Status.RECEIVED, Status.NEGOTIATING, Status.ACCEPTED, Status.MEDIATING)
 
 
 class Channel(models.TextChoices):

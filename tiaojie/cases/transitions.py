@@ -25,11 +25,17 @@ class Effect(enum.StrEnum):
     ACCEPT = "accept"  # sets accepted_at and opens clock B
     END = "end"  # sets ended_at: mediation is over, whatever the result
     CLOSE = "close"  # sets closed_at
+    # Back to `received` after negotiation: the 3-working-day acceptance period restarts on the day of the
+    # move (the application for mediation is decided from then); clock A never moves (调解仲裁法 art 14).
+    RESTART_ACCEPTANCE = "restart_acceptance"
 
 
 # Instruments cited below (domain.md §3).
 LAW = "《劳动争议调解仲裁法》"
 ORDER_17 = "《企业劳动争议协商调解规定》（人社部令第17号）"
+NEGOTIATION_BASIS = (
+    f"{ORDER_17}：一方提出协商要求后，另一方应当积极作出口头或者书面回应；5日内不作出回应的，视为不愿协商"
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,9 @@ class Transition:
 STAFF = frozenset({ActorKind.STAFF})
 STAFF_OR_APPLICANT = frozenset({ActorKind.STAFF, ActorKind.APPLICANT})
 STAFF_OR_SYSTEM = frozenset({ActorKind.STAFF, ActorKind.SYSTEM})
+# Only the agreement itself moves a case to "agreed": when the fourth signature or seal is recorded
+# (mediation.actions.agreement), never a button — the agreement is not effective before that (art 14 para 2).
+SYSTEM_ONLY = frozenset({ActorKind.SYSTEM})
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -63,6 +72,33 @@ TRANSITIONS: tuple[Transition, ...] = (
         f"{LAW}第五条：调解以自愿为原则", needs_reason=True, effect=Effect.END,
     ),
     Transition(
+        Status.RECEIVED, Status.NEGOTIATING, STAFF_OR_APPLICANT, _("先行协商"),
+        f"{LAW}第四条：劳动者可以与用人单位协商，也可以请工会或者第三方共同与用人单位协商，达成和解协议；"
+        f"{NEGOTIATION_BASIS}",
+    ),
+    Transition(
+        Status.NEGOTIATING, Status.RECEIVED, STAFF_OR_SYSTEM, _("协商不成，转入调解"),
+        f"{LAW}第五条：不愿协商、协商不成或者达成和解协议后不履行的，可以向调解组织申请调解；{NEGOTIATION_BASIS}",
+        needs_reason=True, effect=Effect.RESTART_ACCEPTANCE,
+    ),
+    Transition(
+        Status.NEGOTIATING, Status.SETTLED, STAFF, _("达成和解协议"),
+        f"{ORDER_17}：协商一致的，应当签订书面和解协议；{LAW}第四条",
+    ),
+    Transition(
+        Status.NEGOTIATING, Status.WITHDRAWN, STAFF_OR_APPLICANT, _("撤回申请"),
+        f"{LAW}第五条：调解以自愿为原则", needs_reason=True, effect=Effect.END,
+    ),
+    Transition(
+        Status.SETTLED, Status.CLOSED, STAFF_OR_SYSTEM, _("结案（和解协议已履行）"),
+        f"{ORDER_17}：和解协议对双方当事人具有约束力，当事人应当履行", effect=Effect.CLOSE,
+    ),
+    Transition(
+        Status.SETTLED, Status.RECEIVED, STAFF, _("和解协议未履行，转入调解"),
+        f"{LAW}第五条：达成和解协议后不履行的，可以向调解组织申请调解",
+        needs_reason=True, effect=Effect.RESTART_ACCEPTANCE,
+    ),
+    Transition(
         Status.ACCEPTED, Status.MEDIATING, STAFF, _("开始调解"),
         f"{LAW}第十三条：调解应当充分听取双方当事人对事实和理由的陈述",
     ),
@@ -76,7 +112,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         f"{LAW}第五条：调解以自愿为原则", needs_reason=True, effect=Effect.END,
     ),
     Transition(
-        Status.MEDIATING, Status.AGREED, STAFF, _("达成调解协议"),
+        Status.MEDIATING, Status.AGREED, SYSTEM_ONLY, _("调解协议生效"),
         f"{LAW}第十四条第二款：调解协议书由双方当事人签名或者盖章，经调解员签名并加盖调解组织印章后生效",
         effect=Effect.END,
     ),
@@ -91,7 +127,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         f"{LAW}第五条：调解以自愿为原则", needs_reason=True, effect=Effect.END,
     ),
     Transition(
-        Status.AGREED, Status.CLOSED, STAFF, _("结案（协议已履行）"),
+        Status.AGREED, Status.CLOSED, STAFF_OR_SYSTEM, _("结案（协议已履行）"),
         f"{LAW}第十四条第二款：调解协议书对双方当事人具有约束力，当事人应当履行", effect=Effect.CLOSE,
     ),
     Transition(

@@ -79,7 +79,8 @@ def test_collective_dispute_flag(org_a, mediator_a):
 def test_full_happy_path_writes_an_event_per_transition(org_a, mediator_a):
     case = make_case(org_a, mediator_a)
     for target in (Status.ACCEPTED, Status.MEDIATING, Status.AGREED, Status.CLOSED):
-        do_transition_case(case=case, to=target, actor=staff(mediator_a))
+        actor = Actor(ActorKind.SYSTEM, mediator_a, "agreement") if target == Status.AGREED else staff(mediator_a)
+        do_transition_case(case=case, to=target, actor=actor)
     case.refresh_from_db()
     assert case.status == Status.CLOSED
     assert case.accepted_at and case.ended_at and case.closed_at
@@ -146,11 +147,15 @@ def test_every_transition_in_the_table_can_be_performed(org_a, mediator_a):
         Status.FAILED: [Status.ACCEPTED, Status.FAILED],
         Status.DECLINED: [Status.DECLINED],
         Status.WITHDRAWN: [Status.WITHDRAWN],
+        Status.NEGOTIATING: [Status.NEGOTIATING],
+        Status.SETTLED: [Status.NEGOTIATING, Status.SETTLED],
     }
     for t in TRANSITIONS:
         case = make_case(org_a, mediator_a)
         for step in routes[t.source]:
-            do_transition_case(case=case, to=step, actor=staff(mediator_a), reason="r")
+            system_step = step == Status.AGREED  # only the agreement's signing moves a case there
+            mover = Actor(ActorKind.SYSTEM, mediator_a) if system_step else staff(mediator_a)
+            do_transition_case(case=case, to=step, actor=mover, reason="r")
         actor = staff(mediator_a) if ActorKind.STAFF in t.by else Actor(next(iter(t.by)))
         do_transition_case(case=case, to=t.target, actor=actor, reason="r")
         case.refresh_from_db()

@@ -1,0 +1,84 @@
+"""The mediation flow's deadlines, for the notifications app's deadline watcher (it calls
+`mediation_deadlines(now)` and sends reminders; this app stores no notifications).
+
+Each dict: {"key": unique and stable, "case_id", "kind", "due": aware datetime = 24:00 Beijing of the last day,
+"label": Chinese, "recipients": "staff" | "parties" | "both"}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tiaojie.cases.models import Status
+from tiaojie.lib.workdays import Deadline
+from tiaojie.mediation.models import Agreement, Negotiation, Payment
+
+
+def mediation_deadlines(now: dt.datetime) -> list[dict[str, Any]]:
+    """Open deadlines: negotiation answers awaited, unpaid instalments of effective agreements (overdue ones
+    included, so the watcher can remind), and the 15/30-day confirmation windows while they can still be used."""
+    out: list[dict[str, Any]] = []
+    for n in Negotiation.objects.filter(state=Negotiation.State.AWAITING, case__status=Status.NEGOTIATING).only(
+        "pk", "case_id", "answer_due", "requested_by"
+    ):
+        out.append(
+            {
+                "key": f"mediation:negotiation:{n.pk}:answer",
+                "case_id": n.case_id,
+                "kind": "negotiation_answer",
+                "due": Deadline(n.answer_due).ends_at,
+                "label": _("协商请求答复期限（5日内未答复视为不愿协商）"),
+                "recipients": "both",
+            }
+        )
+    payments = Payment.objects.filter(
+        paid_on__isnull=True, agreement__effective_at__isnull=False, agreement__case__status=Status.AGREED
+    ).select_related("agreement")
+    for p in payments.order_by("due_date", "pk"):
+        out.append(
+            {
+                "key": f"mediation:payment:{p.pk}",
+                "case_id": p.agreement.case_id,
+                "kind": "payment_due",
+                "due": Deadline(p.due_date).ends_at,
+                "label": _("调解协议第%(seq)d期款项 %(amount)s 元支付期限")
+                % {"seq": p.seq, "amount": f"{p.amount:,.2f}"},
+                "recipients": "both",
+            }
+        )
+    windows = Agreement.objects.filter(
+        effective_at__isnull=False,
+        confirmation_outcome=Agreement.Outcome.PENDING,
+        case__status__in=(Status.AGREED, Status.CLOSED),
+    )
+    for a in windows:
+        if a.review_due and a.confirmation_route in (Agreement.Route.UNDECIDED, Agreement.Route.ARBITRATION_REVIEW):
+            due = Deadline(a.review_due).ends_at
+            if due > now:
+                out.append(
+                    {
+                        "key": f"mediation:agreement:{a.pk}:arbitration_review",
+                        "case_id": a.case_id,
+                        "kind": "arbitration_review_window",
+                        "due": due,
+                        "label": _("申请仲裁审查确认期限（协议生效起15日）"),
+                        "recipients": "both",
+                    }
+                )
+        if a.judicial_due and a.confirmation_route in (Agreement.Route.UNDECIDED, Agreement.Route.JUDICIAL):
+            due = Deadline(a.judicial_due).ends_at
+            if due > now:
+                out.append(
+                    {
+                        "key": f"mediation:agreement:{a.pk}:judicial",
+                        "case_id": a.case_id,
+                        "kind": "judicial_confirmation_window",
+                        "due": due,
+                        "label": _("申请司法确认期限（协议生效起30日）"),
+                        "recipients": "both",
+                    }
+                )
+    return out

@@ -1,0 +1,273 @@
+"""The mediation sections of the case page (registered with cases.panels in MediationConfig.ready)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tiaojie.cases.deadlines import DeadlineView
+from tiaojie.cases.forms import ExtendClockBForm
+from tiaojie.cases.models import Case, Status
+from tiaojie.cases.panels import Panel, register_panel
+from tiaojie.cases.transitions import CLOCK_B_MAX_EXTENSION_DAYS
+from tiaojie.lib.workdays import Deadline, days_left, legal_date
+from tiaojie.mediation import rules
+from tiaojie.mediation.actions import eligible_mediators, mediator_conflict, negotiation_link, rating_link
+from tiaojie.mediation.forms import (
+    AssignForm,
+    ConfirmationForm,
+    EmployerContactForm,
+    FailMediationForm,
+    MinutesForm,
+    OpenNegotiationForm,
+    PaymentPaidForm,
+    ReasonForm,
+    SessionForm,
+    SettlementForm,
+    SettlementPerformanceForm,
+    StaffAnswerForm,
+)
+from tiaojie.mediation.models import EmployerContact, Negotiation, Settlement, SignerRole
+from tiaojie.mediation.queries import MediationState, mediation_state, payment_order_view
+from tiaojie.organisations.access import membership_in
+
+SOON_DAYS = 2
+
+
+def _state(request: HttpRequest, case: Case) -> MediationState:
+    """One load per request, shared by the panels."""
+    cache = getattr(request, "_mediation_state", None)
+    if cache is None or cache.case.pk != case.pk:
+        cache = mediation_state(case)
+        request._mediation_state = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def _deadline(key: str, label, deadline: Deadline, basis: str, running: bool) -> DeadlineView:
+    left = days_left(deadline, timezone.now())
+    state = "done" if not running else "overdue" if left < 0 else "soon" if left <= SOON_DAYS else "ok"
+    return DeadlineView(key, label, deadline, basis, left, state)
+
+
+@register_panel
+def negotiation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    st = _state(request, case)
+    if not st.negotiations and not (can_act and case.status == Status.RECEIVED) and case.status != Status.NEGOTIATING:
+        return None
+    n = st.negotiation
+    contact = EmployerContact.objects.filter(case=case).first()
+    link = ""
+    if can_act and n is not None and n.is_open and n.token_encrypted:
+        link = negotiation_link(request.build_absolute_uri("/"), n.token)
+    answer_deadline = None
+    if n is not None:
+        answer_deadline = _deadline(
+            "negotiation_answer",
+            _("协商请求答复期限（5日）"),
+            n.answer_deadline,
+            rules.NEGOTIATION_ANSWER_BASIS,
+            n.state == Negotiation.State.AWAITING,
+        )
+    settlement = st.settlement
+    return Panel(
+        "mediation/_negotiation_panel.html",
+        {
+            "can_act": can_act,
+            "negotiation": n,
+            "history": st.negotiations[1:],
+            "settlement": settlement,
+            "settlement_pending": settlement is not None
+            and settlement.performance == Settlement.Performance.PENDING
+            and case.status == Status.SETTLED,
+            "contact": contact,
+            "link": link,
+            "answer_deadline": answer_deadline,
+            "open_form": OpenNegotiationForm(initial={"contact_name": contact.name if contact else ""}),
+            "contact_form": EmployerContactForm(
+                initial={"contact_name": contact.name, "contact_title": contact.title} if contact else None
+            ),
+            "answer_form": StaffAnswerForm(),
+            "reason_form": ReasonForm(),
+            "settlement_form": SettlementForm(initial={"signed_on": legal_date(timezone.now())}),
+            "performance_form": SettlementPerformanceForm(),
+            "can_open": can_act
+            and case.status in (Status.RECEIVED, Status.NEGOTIATING)
+            and (n is None or not n.is_open),
+            "settlement_basis": rules.SETTLEMENT_BASIS,
+        },
+        40,
+    )
+
+
+@register_panel
+def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    st = _state(request, case)
+    active = case.status in (Status.ACCEPTED, Status.MEDIATING)
+    if not active and not st.assignments and not st.sessions:
+        return None
+    choices = []
+    conflicts = []
+    if can_act and case.is_open:
+        assigned = {a.user_id for a in st.assignments}
+        for m in eligible_mediators(case):
+            if m.user_id in assigned:
+                continue
+            if mediator_conflict(case, m.user):
+                conflicts.append(m.user)
+            choices.append((m.user_id, str(m.user)))
+    return Panel(
+        "mediation/_mediators_panel.html",
+        {
+            "can_act": can_act,
+            "active": active,
+            "assignments": st.assignments,
+            "sessions": st.sessions,
+            "assign_form": AssignForm(choices=choices) if choices else None,
+            "conflicts": conflicts,
+            "session_form": SessionForm(),
+            "minutes_form": MinutesForm(),
+            "fail_form": FailMediationForm(),
+            "can_extend": can_act
+            and active
+            and case.accepted_at is not None
+            and case.clock_b_extension_days < CLOCK_B_MAX_EXTENSION_DAYS,
+            "extend_form": ExtendClockBForm(),
+            "clock_b": case.clock_b_deadline,
+            "failure_basis": rules.FAILURE_BASIS,
+        },
+        50,
+    )
+
+
+@register_panel
+def agreement_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    st = _state(request, case)
+    if st.agreement is None and case.status != Status.MEDIATING:
+        return None
+    a = st.agreement
+    signable = can_act and a is not None and a.effective_at is None and case.status == Status.MEDIATING
+    membership = membership_in(request.user, case.organisation_id) if request.user.is_authenticated else None
+    contact = EmployerContact.objects.filter(case=case).first()
+    phones = {
+        SignerRole.WORKER: next(
+            (
+                link.worker.phone_masked
+                for link in case.case_workers.select_related("worker").order_by("-is_representative", "id")
+                if link.worker.phone_masked
+            ),
+            "",
+        ),
+        SignerRole.EMPLOYER: contact.phone_masked if contact else "",
+    }
+    return Panel(
+        "mediation/_agreement_panel.html",
+        {
+            "can_act": can_act,
+            "agreement": a,
+            "items": st.items,
+            "payments": st.payments,
+            "slots": st.slots,
+            "total": st.total_agreed,
+            "signed_count": st.signed_count,
+            "signable": signable,
+            "phones": {str(k): v for k, v in phones.items()},
+            "contact_form": EmployerContactForm(
+                initial={"contact_name": contact.name, "contact_title": contact.title} if contact else None
+            ),
+            "void_form": ReasonForm(),
+            # Who may sign in person: an assigned mediator for themselves, an organisation admin for the seal.
+            "can_sign_as_mediator": any(x.user_id == request.user.pk for x in st.assignments),
+            "can_seal": membership is not None and membership.can_manage_organisation,
+            "basis": rules.AGREEMENT_BASIS,
+            "code_minutes": rules.SIGNATURE_CODE_MINUTES,
+        },
+        60,
+    )
+
+
+@register_panel
+def confirmation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    a = _state(request, case).agreement
+    if a is None or a.effective_at is None or a.review_deadline is None or a.judicial_deadline is None:
+        return None
+    pending = a.confirmation_outcome == a.Outcome.PENDING
+    windows = [
+        _deadline(
+            "arbitration_review",
+            _("仲裁审查确认（协议生效起15日内，双方共同申请）"),
+            a.review_deadline,
+            rules.ARBITRATION_REVIEW_BASIS,
+            pending and a.confirmation_route in (a.Route.UNDECIDED, a.Route.ARBITRATION_REVIEW),
+        ),
+        _deadline(
+            "judicial_confirmation",
+            _("司法确认（协议生效起30日内，双方共同申请）"),
+            a.judicial_deadline,
+            rules.JUDICIAL_CONFIRMATION_BASIS,
+            pending and a.confirmation_route in (a.Route.UNDECIDED, a.Route.JUDICIAL),
+        ),
+    ]
+    form = ConfirmationForm(
+        initial={
+            "route": a.confirmation_route,
+            "outcome": a.confirmation_outcome,
+            "outcome_on": a.confirmation_outcome_on,
+            "note": a.confirmation_note,
+        }
+    )
+    return Panel(
+        "mediation/_confirmation_panel.html",
+        {
+            "can_act": can_act,
+            "agreement": a,
+            "windows": windows,
+            "form": form,
+            "basis": rules.CONFIRMATION_CHOICE_BASIS,
+        },
+        65,
+    )
+
+
+@register_panel
+def performance_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    st = _state(request, case)
+    a = st.agreement
+    if a is None or a.effective_at is None:
+        return None
+    today = legal_date(timezone.now())
+    view = payment_order_view(a, st.items, st.payments, today)
+    rows = [
+        {"p": p, "state": "paid" if p.paid_on else "overdue" if p.due_date < today else "pending"} for p in st.payments
+    ]
+    return Panel(
+        "mediation/_performance_panel.html",
+        {
+            "can_act": can_act and case.status == Status.AGREED,
+            "can_print": can_act,
+            "rows": rows,
+            "view": view,
+            "paid_form": PaymentPaidForm(initial={"paid_on": today}),
+            "payment_order_basis": rules.PAYMENT_ORDER_BASIS,
+        },
+        70,
+    )
+
+
+@register_panel
+def notices_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    st = _state(request, case)
+    handoff = can_act and case.status in (Status.FAILED, Status.CLOSED, Status.DECLINED, Status.AGREED)
+    if not st.notices and not handoff:
+        return None
+    return Panel("mediation/_notices_panel.html", {"notices": st.notices, "handoff": handoff}, 80)
+
+
+@register_panel
+def ratings_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    st = _state(request, case)
+    if case.status != Status.CLOSED and not st.ratings:
+        return None
+    base = request.build_absolute_uri("/")
+    rows = [{"r": r, "link": rating_link(base, r.token) if can_act and r.score is None else ""} for r in st.ratings]
+    return Panel("mediation/_ratings_panel.html", {"rows": rows, "can_act": can_act}, 90)
