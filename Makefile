@@ -56,3 +56,12 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie_bench
 .PHONY: bench-case-list
 bench-case-list: setup
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.case_list --cases $(CASES) $(BENCH_ARGS)
+
+# Supervision dashboards at national scale (bench/RESULTS.md): fills the PostgreSQL in DATABASE_URL with
+# CASES cases (default 20,000,000; re-runs skip generation), builds the rollups, and measures dashboards,
+# the naive GROUP BY and the case list. Ends with one line: dashboard_p95_ms=… naive_p95_ms=… speedup=… list_p95_ms=…
+SUPERVISION_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tiaojie_bench)
+SUPERVISION_CASES := $(if $(filter command line environment,$(origin CASES)),$(CASES),20000000)
+.PHONY: bench-supervision
+bench-supervision: setup
+	DEBUG=1 DATABASE_URL=$(SUPERVISION_DATABASE_URL) $(PY) -m bench.supervision --cases $(SUPERVISION_CASES) $(BENCH_ARGS)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tiaojie.hotline",
     "tiaojie.calculators_web",
     "tiaojie.notifications",
+    "tiaojie.analytics",
 ]
 
 MIDDLEWARE = [

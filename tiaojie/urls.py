@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tiaojie.intake.public_urls")),
     path("calculators/", include("tiaojie.calculators_web.urls")),
     path("notifications/", include("tiaojie.notifications.urls")),
+    path("analytics/", include("tiaojie.analytics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,611 @@
+"""Keeping the aggregate tables in step with the cases (docs/metrics.md, "How the numbers are kept").
+
+Incremental: `refresh_case(case_id)` runs after every committed change of a case. It locks the case's
+`CaseFact` row (SELECT … FOR UPDATE: two changes of one case committed at once are applied one after the
+other, the second diffing against the first's snapshot), reads the case as committed now, and applies
+new contribution − old contribution to the rollups with one INSERT … ON CONFLICT DO UPDATE SET
+n = n + excluded.n per table, rows in key order so concurrent refreshes of different cases lock shared rows
+in the same order and cannot deadlock. All in one transaction with the snapshot update.
+
+Full: `rebuild_all()` recomputes the facts from the cases and the rollups from the facts with set-based SQL
+(INSERT … SELECT … GROUP BY over staging tables), in one transaction. Use it after a bulk load, or to repair.
+
+`contributions()` (Python) and the rebuild SQL are two implementations of the same definitions
+(tiaojie.analytics.metrics); tests/test_rollups.py checks both against a naive GROUP BY over the cases.
+"""
+
+# ruff: noqa: S608 - every SQL string here is built from our own table, column and status names; values are
+# always passed as parameters.
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Sum
+
+from tiaojie.analytics.metrics import (
+    AGREED,
+    CLOSE_DAYS_CAP,
+    CLOSED,
+    COLLECTIVE_MIN_WORKERS,
+    FAILED,
+    NOT_MEDIATED,
+    SETTLED,
+)
+from tiaojie.analytics.models import COUNTER_FIELDS, CaseFact, DimRollup, MonthRollup, OpenDueRollup
+from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, ClaimItem, Status
+from tiaojie.lib.workdays import legal_date
+
+logger = logging.getLogger(__name__)
+
+LEVELS = (2, 4, 6, 9, 12)  # division code lengths: province, city, county, township (and village, unused)
+N = len(COUNTER_FIELDS)
+I_RECEIVED, I_ACCEPTED, I_ENDED, I_MEDIATION_ENDED, I_AGREEMENTS, I_SETTLED, I_ARBITRATION, I_CLOSED = range(8)
+I_WORKERS, I_COLLECTIVE, I_AMOUNT = 8, 9, 10
+DIMS = ("org_type", "channel", "claim_type")
+
+
+def org_scope(organisation_id: int) -> str:
+    return f"o{organisation_id}"
+
+
+def scopes_for(division_code: str, organisation_id: int) -> list[str]:
+    """Every scope a case counts in: the country, each level of its division, its organisation."""
+    return ["", *(division_code[:n] for n in LEVELS if len(division_code) >= n), org_scope(organisation_id)]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    division_code: str
+    organisation_id: int
+    org_type: str
+    channel: str
+    status: str
+    outcome: str
+    received_on: dt.date
+    accepted_on: dt.date | None
+    ended_on: dt.date | None
+    closed_on: dt.date | None
+    worker_count: int
+    claims: tuple[tuple[str, Decimal | None], ...]
+    amount_claimed: Decimal
+    open_due: dt.date | None
+
+
+def open_statuses() -> list[str]:
+    return [str(s) for s in OPEN_STATUSES]
+
+
+def outcome_for(status: str, closed_from: str | None) -> str:
+    """The status the handling ended in; "" while the case is open."""
+    if status in open_statuses():
+        return ""
+    if status == CLOSED:
+        return closed_from or CLOSED
+    return status
+
+
+def open_due_for(
+    status: str, acceptance_due: dt.date, clock_a_due: dt.date, clock_b_due: dt.date | None
+) -> dt.date | None:
+    """The last day before the case counts as overdue — the same rule as cases.models.overdue_q."""
+    if status not in open_statuses():
+        return None
+    days = [clock_a_due]
+    if status == Status.RECEIVED:
+        days.append(acceptance_due)
+    if clock_b_due is not None:
+        days.append(clock_b_due)
+    return min(days)
+
+
+def encode_claims(claims: Iterable[tuple[str, Decimal | None]]) -> str:
+    return ",".join(f"{t}:{'' if a is None else a}" for t, a in sorted(claims))
+
+
+def decode_claims(text: str) -> tuple[tuple[str, Decimal | None], ...]:
+    out = []
+    for part in filter(None, text.split(",")):
+        type_, _, amount = part.partition(":")
+        out.append((type_, Decimal(amount) if amount else None))
+    return tuple(out)
+
+
+def snapshot_of_case(case_id: int) -> Snapshot | None:
+    case = Case.objects.select_related("organisation").filter(pk=case_id).first()
+    if case is None:
+        return None
+    per_type: dict[str, Decimal | None] = {}
+    for type_, amount in ClaimItem.objects.filter(case_id=case_id).values_list("type", "amount_claimed"):
+        if amount is None:
+            per_type.setdefault(type_, None)
+        else:
+            per_type[type_] = (per_type.get(type_) or Decimal(0)) + amount
+    closed_from = None
+    if case.status == CLOSED:
+        closed_from = (
+            CaseEvent.objects.filter(case_id=case_id, kind=CaseEvent.Kind.TRANSITION, to_status=CLOSED)
+            .order_by("-at", "-id")
+            .values_list("from_status", flat=True)
+            .first()
+        )
+    outcome = outcome_for(case.status, closed_from)
+    ended_at = case.ended_at or case.closed_at or case.updated_at
+    return Snapshot(
+        division_code=case.division_id,
+        organisation_id=case.organisation_id,
+        org_type=case.organisation.type_id,
+        channel=case.channel,
+        status=case.status,
+        outcome=outcome,
+        received_on=legal_date(case.received_at),
+        accepted_on=legal_date(case.accepted_at) if case.accepted_at else None,
+        ended_on=legal_date(ended_at) if outcome else None,
+        closed_on=legal_date(case.closed_at) if case.status == CLOSED and case.closed_at else None,
+        worker_count=case.worker_count,
+        claims=tuple(sorted(per_type.items())),
+        amount_claimed=sum((a for a in per_type.values() if a is not None), Decimal(0)),
+        open_due=open_due_for(case.status, case.acceptance_due, case.clock_a_due, case.clock_b_due),
+    )
+
+
+def snapshot_of_fact(fact: CaseFact) -> Snapshot | None:
+    if not fact.counted:
+        return None
+    return Snapshot(
+        division_code=fact.division_code,
+        organisation_id=fact.organisation_id,
+        org_type=fact.org_type,
+        channel=fact.channel,
+        status=fact.status,
+        outcome=fact.outcome,
+        received_on=fact.received_on,
+        accepted_on=fact.accepted_on,
+        ended_on=fact.ended_on,
+        closed_on=fact.closed_on,
+        worker_count=fact.worker_count,
+        claims=decode_claims(fact.claims),
+        amount_claimed=fact.amount_claimed,
+        open_due=fact.open_due,
+    )
+
+
+Key = tuple[Any, ...]  # ("m", scope, month) | ("d", scope, year, dim, key) | ("o", scope, due)
+
+
+def _vector(**values: Any) -> list[Any]:
+    vec: list[Any] = [0] * N
+    for name, value in values.items():
+        vec[COUNTER_FIELDS.index(name)] = value
+    return vec
+
+
+def contributions(s: Snapshot | None) -> dict[Key, list[Any]]:
+    """What one case adds to each rollup row (the Python twin of the rebuild SQL)."""
+    out: dict[Key, list[Any]] = defaultdict(lambda: [0] * N)
+    if s is None:
+        return out
+
+    def add(key: Key, vec: list[Any]) -> None:
+        row = out[key]
+        for i, v in enumerate(vec):
+            if v:
+                row[i] += v
+
+    events: list[tuple[dt.date, list[Any]]] = [
+        (
+            s.received_on,
+            _vector(
+                received=1,
+                workers=s.worker_count,
+                collective=int(s.worker_count >= COLLECTIVE_MIN_WORKERS),
+                amount_claimed=s.amount_claimed,
+            ),
+        )
+    ]
+    if s.accepted_on:
+        events.append((s.accepted_on, _vector(accepted=1)))
+    if s.outcome and s.ended_on:
+        events.append(
+            (
+                s.ended_on,
+                _vector(
+                    ended=1,
+                    mediation_ended=int(s.accepted_on is not None and s.outcome not in NOT_MEDIATED),
+                    agreements=int(s.outcome == AGREED),
+                    settled=int(s.outcome == SETTLED),
+                    arbitration=int(s.outcome == FAILED),
+                ),
+            )
+        )
+    if s.closed_on:
+        events.append((s.closed_on, _vector(closed=1)))
+    for scope in scopes_for(s.division_code, s.organisation_id):
+        for day, vec in events:
+            add(("m", scope, day.replace(day=1)), vec)
+            add(("d", scope, day.year, "org_type", s.org_type), vec)
+            add(("d", scope, day.year, "channel", s.channel), vec)
+            for type_, amount in s.claims:
+                claim_vec = list(vec)
+                claim_vec[I_AMOUNT] = (amount or Decimal(0)) if vec[I_RECEIVED] else 0
+                add(("d", scope, day.year, "claim_type", type_), claim_vec)
+        if s.closed_on:
+            days = min((s.closed_on - s.received_on).days, CLOSE_DAYS_CAP)
+            add(("d", scope, s.closed_on.year, "close_days", f"{days:03d}"), _vector(closed=1))
+        if s.open_due:
+            add(("o", scope, s.open_due), [1])
+    return out
+
+
+def diff(old: dict[Key, list[Any]], new: dict[Key, list[Any]]) -> dict[Key, list[Any]]:
+    deltas = {}
+    for key in old.keys() | new.keys():
+        a, b = old.get(key), new.get(key)
+        width = len(a or b or [])
+        delta = [(b[i] if b else 0) - (a[i] if a else 0) for i in range(width)]
+        if any(delta):
+            deltas[key] = delta
+    return deltas
+
+
+def _upsert(table: str, key_cols: tuple[str, ...], value_cols: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    cols = key_cols + value_cols
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_cols)
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), 40):
+            chunk = rows[start : start + 40]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(cols)) + ")"] * len(chunk))
+            cur.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES {values} "
+                f"ON CONFLICT ({', '.join(key_cols)}) DO UPDATE SET {sets}",
+                [v for row in chunk for v in row],
+            )
+
+
+def apply_deltas(deltas: dict[Key, list[Any]]) -> None:
+    months = sorted((k[1], k[2], *v) for k, v in deltas.items() if k[0] == "m")
+    dims = sorted((k[1], k[2], k[3], k[4], *v) for k, v in deltas.items() if k[0] == "d")
+    dues = sorted((k[1], k[2], v[0]) for k, v in deltas.items() if k[0] == "o")
+    if months:
+        _upsert(MonthRollup._meta.db_table, ("scope", "month"), COUNTER_FIELDS, months)
+    if dims:
+        _upsert(DimRollup._meta.db_table, ("scope", "year", "dim", "key"), COUNTER_FIELDS, dims)
+    if dues:
+        _upsert(OpenDueRollup._meta.db_table, ("scope", "due"), ("open_cases",), dues)
+
+
+_PLACEHOLDER_DAY = dt.date(1970, 1, 1)
+
+
+def refresh_case(case_id: int) -> None:
+    """Bring the rollups in line with the case as committed now."""
+    with transaction.atomic():
+        fact = CaseFact.objects.select_for_update().filter(pk=case_id).first()
+        if fact is None:
+            # First sight of this case. Two refreshes may race to create the row: one insert wins, the
+            # other is ignored, and both then queue on the row lock below.
+            CaseFact.objects.bulk_create(
+                [
+                    CaseFact(
+                        case_id=case_id,
+                        counted=False,
+                        division_code="",
+                        organisation_id=0,
+                        received_on=_PLACEHOLDER_DAY,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            fact = CaseFact.objects.select_for_update().get(pk=case_id)
+        old = snapshot_of_fact(fact)
+        new = snapshot_of_case(case_id)
+        if old == new:
+            return
+        apply_deltas(diff(contributions(old), contributions(new)))
+        if new is None:
+            CaseFact.objects.filter(pk=case_id).delete()
+            return
+        fact.counted = True
+        fact.division_code = new.division_code
+        fact.organisation_id = new.organisation_id
+        fact.org_type = new.org_type
+        fact.channel = new.channel
+        fact.status = new.status
+        fact.outcome = new.outcome
+        fact.received_on = new.received_on
+        fact.accepted_on = new.accepted_on
+        fact.ended_on = new.ended_on
+        fact.closed_on = new.closed_on
+        fact.worker_count = new.worker_count
+        fact.claims = encode_claims(new.claims)
+        fact.amount_claimed = new.amount_claimed
+        fact.open_due = new.open_due
+        fact.save()
+
+
+def refresh_case_logged(case_id: int) -> None:
+    """For signal handlers: the case's own change is committed already; a failure here must not turn it into
+    an error page. It is logged, and `tiaojie rebuild-rollups` repairs the totals."""
+    try:
+        refresh_case(case_id)
+    except DatabaseError:
+        logger.exception("analytics: could not refresh the rollups of case %s", case_id)
+
+
+# Event kinds whose actions send `case_changed` themselves (cases.actions). Other writes that change what the
+# statistics see — re-routing (a new organisation and division) and duplicate applications (new claim items)
+# in tiaojie.intake — record a CaseEvent but send no signal: a saved event of any other kind refreshes too.
+SIGNALLED_EVENT_KINDS = frozenset({"created", "transition", "claim_added", "clock_b_extended"})
+
+
+def on_case_changed(sender: Any, case_id: int, **kwargs: Any) -> None:
+    refresh_case_logged(case_id)
+
+
+def on_case_event_saved(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any) -> None:
+    if created and instance.kind not in SIGNALLED_EVENT_KINDS:
+        case_id = instance.case_id
+        transaction.on_commit(lambda: refresh_case_logged(case_id))
+
+
+# --- the full rebuild ------------------------------------------------------------------------------------
+
+
+class _Dialect:
+    """The few expressions that differ between PostgreSQL and SQLite. Datetimes are stored in UTC; Beijing
+    has had no daylight saving since 1991, so +8 hours is exact for every date the system holds."""
+
+    def __init__(self, vendor: str) -> None:
+        self.pg = vendor == "postgresql"
+
+    def beijing_date(self, col: str) -> str:
+        return f"(({col}) AT TIME ZONE 'Asia/Shanghai')::date" if self.pg else f"date({col}, '+8 hours')"
+
+    def month(self, col: str) -> str:
+        return f"date_trunc('month', {col})::date" if self.pg else f"date({col}, 'start of month')"
+
+    def year(self, col: str) -> str:
+        return f"extract(year from {col})::int" if self.pg else f"CAST(strftime('%%Y', {col}) AS INTEGER)"
+
+    def days_between(self, later: str, earlier: str) -> str:
+        return f"({later} - {earlier})" if self.pg else f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+    def pad3(self, expr: str) -> str:
+        return f"lpad(({expr})::text, 3, '0')" if self.pg else f"substr('000' || ({expr}), -3, 3)"
+
+    def least_dates(self, *exprs: str) -> str:
+        if self.pg:
+            return f"LEAST({', '.join(exprs)})"  # ignores NULLs
+        far = "'9999-12-31'"
+        inner = ", ".join(f"coalesce({e}, {far})" for e in exprs)
+        return f"NULLIF(min({inner}), {far})"
+
+    def least_int(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.pg else f"min({a}, {b})"
+
+    def claims_agg(self) -> str:
+        amount = "t.amount::text" if self.pg else "CAST(t.amount AS TEXT)"
+        item = f"t.type || ':' || coalesce({amount}, '')"
+        return f"string_agg({item}, ',' ORDER BY t.type)" if self.pg else f"group_concat({item}, ',')"
+
+
+def _placeholders(values: list[str]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _fact_sql(d: _Dialect) -> tuple[str, list[Any]]:
+    opens = open_statuses()
+    # The status each closed case was closed from: its last transition to `closed`. One window-function pass
+    # over those events and a hash join, not a lookup per case.
+    closed_from = (
+        "SELECT case_id, from_status FROM (SELECT case_id, from_status, ROW_NUMBER() OVER "
+        "(PARTITION BY case_id ORDER BY at DESC, id DESC) AS rn FROM cases_caseevent "
+        "WHERE kind = 'transition' AND to_status = %s) e WHERE rn = 1"
+    )
+    outcome = (
+        f"CASE WHEN c.status IN ({_placeholders(opens)}) THEN '' "
+        f"WHEN c.status = %s THEN coalesce(cf.from_status, %s) ELSE c.status END"
+    )
+    ordered = "" if d.pg else " ORDER BY case_id, type"  # group_concat keeps the input order
+    sql = f"""
+        INSERT INTO analytics_casefact (case_id, counted, division_code, organisation_id, org_type, channel, status,
+            outcome, received_on, accepted_on, ended_on, closed_on, worker_count, claims, amount_claimed, open_due)
+        SELECT c.id, TRUE, c.division_id, c.organisation_id, o.type_id, c.channel, c.status, c.outcome,
+            {d.beijing_date("c.received_at")},
+            {d.beijing_date("c.accepted_at")},
+            CASE WHEN c.outcome <> '' THEN {d.beijing_date("coalesce(c.ended_at, c.closed_at, c.updated_at)")} END,
+            CASE WHEN c.status = %s THEN {d.beijing_date("c.closed_at")} END,
+            c.worker_count, coalesce(cl.claims, ''), coalesce(cl.total, 0),
+            CASE WHEN c.status IN ({_placeholders(opens)}) THEN {
+        d.least_dates("CASE WHEN c.status = %s THEN c.acceptance_due END", "c.clock_a_due", "c.clock_b_due")
+    } END
+        FROM (
+            SELECT c.*, {outcome} AS outcome FROM cases_case c LEFT JOIN ({closed_from}) cf ON cf.case_id = c.id
+        ) c
+        JOIN organisations_organisation o ON o.id = c.organisation_id
+        LEFT JOIN (
+            SELECT t.case_id, {d.claims_agg()} AS claims, SUM(t.amount) AS total
+            FROM (SELECT case_id, type, SUM(amount_claimed) AS amount FROM cases_claimitem
+                  GROUP BY case_id, type{ordered}) t
+            GROUP BY t.case_id
+        ) cl ON cl.case_id = c.id
+    """
+    params: list[Any] = [CLOSED, *opens, str(Status.RECEIVED), *opens, CLOSED, CLOSED, CLOSED]
+    return sql, params
+
+
+def _events_sql(d: _Dialect, period: Callable[[str], str]) -> tuple[str, list[Any]]:
+    """One row per (case, event), with the counters that event carries and its period."""
+    zero = dict.fromkeys(COUNTER_FIELDS, "0")
+    base = "division_code, organisation_id, org_type, channel, case_id"
+
+    def branch(day: str, where: str, **values: str) -> str:
+        row = {**zero, **values}
+        return f"SELECT {base}, {period(day)} AS p, {', '.join(f'{row[c]} AS {c}' for c in COUNTER_FIELDS)} " + (
+            f"FROM analytics_casefact WHERE counted AND {where}"
+        )
+
+    mediated = (
+        f"CASE WHEN accepted_on IS NOT NULL AND outcome NOT IN ({_placeholders(list(NOT_MEDIATED))}) THEN 1 ELSE 0 END"
+    )
+    sql = " UNION ALL ".join(
+        [
+            branch(
+                "received_on",
+                "TRUE",
+                received="1",
+                workers="worker_count",
+                collective=f"CASE WHEN worker_count >= {COLLECTIVE_MIN_WORKERS} THEN 1 ELSE 0 END",
+                amount_claimed="amount_claimed",
+            ),
+            branch("accepted_on", "accepted_on IS NOT NULL", accepted="1"),
+            branch(
+                "ended_on",
+                "outcome <> '' AND ended_on IS NOT NULL",
+                ended="1",
+                mediation_ended=mediated,
+                agreements="CASE WHEN outcome = %s THEN 1 ELSE 0 END",
+                settled="CASE WHEN outcome = %s THEN 1 ELSE 0 END",
+                arbitration="CASE WHEN outcome = %s THEN 1 ELSE 0 END",
+            ),
+            branch("closed_on", "closed_on IS NOT NULL", closed="1"),
+        ]
+    )
+    return sql, [*sorted(NOT_MEDIATED), AGREED, SETTLED, FAILED]
+
+
+def _roll_up(
+    cur: Any, stage: str, target: str, key_cols: list[str], key_exprs: list[str], values: dict[str, str]
+) -> None:
+    """From a staging table keyed by exact division (d) and organisation (org), write every scope's rows:
+    the country, each division level at or above the row's own, and the organisation."""
+    cols = ", ".join(["scope", *key_cols, *values])
+    exprs = ", ".join([*key_exprs, *values.values()])
+    group = ", ".join(str(i) for i in range(1, len(key_exprs) + 2))  # ordinals: PG refuses constants in GROUP BY
+    for n in (0, *LEVELS):
+        scope = "''" if n == 0 else f"substr(d, 1, {n})"
+        cur.execute(
+            f"INSERT INTO {target} ({cols}) SELECT {scope}, {exprs} FROM {stage} "
+            f"WHERE length(d) >= {n} GROUP BY {group}",
+            [],
+        )
+    cur.execute(
+        f"INSERT INTO {target} ({cols}) SELECT 'o' || CAST(org AS TEXT), {exprs} FROM {stage} GROUP BY {group}",
+        [],
+    )
+
+
+def rebuild_all(*, log: Callable[[str], None] | None = None) -> None:
+    """Recompute every fact and rollup from the cases, set-based, in one transaction."""
+    import time
+
+    say = log or (lambda message: None)
+    d = _Dialect(connection.vendor)
+    tables = [m._meta.db_table for m in (CaseFact, MonthRollup, DimRollup, OpenDueRollup)]
+    stages = ("ana_stage_full", "ana_stage", "ana_stage_ch", "ana_stage_claims", "ana_stage_days", "ana_stage_due")
+    sums = {c: f"SUM({c})" for c in COUNTER_FIELDS}
+
+    with transaction.atomic(), connection.cursor() as cur:
+
+        def step(label: str, sql: str, params: list[Any] | None = None) -> None:
+            t0 = time.perf_counter()
+            cur.execute(sql, params or [])
+            say(f"  {label}: {time.perf_counter() - t0:.1f} s")
+
+        if d.pg:
+            cur.execute("SET LOCAL work_mem = '256MB'")  # hash aggregates over millions of rows stay in memory
+            step("truncate", f"TRUNCATE {', '.join(tables)}")
+        else:
+            for table in tables:
+                cur.execute(f"DELETE FROM {table}")
+        for stage in stages:
+            cur.execute(f"DROP TABLE IF EXISTS {stage}")
+        sql, params = _fact_sql(d)
+        step("facts from cases", sql, params)
+        if d.pg:
+            step("analyze facts", "ANALYZE analytics_casefact")
+        # Staging tables keyed by the exact division and organisation: at national scale each is a small
+        # fraction of the event rows, and every scope level is then a cheap GROUP BY over them.
+        events, event_params = _events_sql(d, d.month)
+        stage_sums = ", ".join(f"SUM(x.{c}) AS {c}" for c in COUNTER_FIELDS)
+        step(
+            "stage by organisation, channel and month",
+            "CREATE TEMP TABLE ana_stage_full AS SELECT x.division_code AS d, x.organisation_id AS org, "
+            f"x.org_type AS ot, x.channel AS ch, x.p AS m, {stage_sums} FROM ({events}) x GROUP BY 1, 2, 3, 4, 5",
+            event_params,
+        )
+        step(
+            "stage by month",
+            f"CREATE TEMP TABLE ana_stage AS SELECT d, org, ot, m, {stage_sums.replace('x.', '')} "
+            "FROM ana_stage_full GROUP BY 1, 2, 3, 4",
+        )
+        step(
+            "stage by channel",
+            f"CREATE TEMP TABLE ana_stage_ch AS SELECT d, org, ch, {d.year('m')} AS y, {stage_sums.replace('x.', '')} "
+            f"FROM ana_stage_full GROUP BY 1, 2, 3, 4",
+        )
+        t0 = time.perf_counter()
+        _roll_up(cur, "ana_stage", "analytics_monthrollup", ["month"], ["m"], sums)
+        _roll_up(
+            cur, "ana_stage", "analytics_dimrollup", ["year", "dim", "key"], [d.year("m"), "'org_type'", "ot"], sums
+        )
+        _roll_up(cur, "ana_stage_ch", "analytics_dimrollup", ["year", "dim", "key"], ["y", "'channel'", "ch"], sums)
+        say(f"  month, organisation-type and channel rollups: {time.perf_counter() - t0:.1f} s")
+        claim_events, claim_params = _events_sql(d, d.year)
+        amount = "CASE WHEN x.received = 1 THEN coalesce(t.amount, 0) ELSE 0 END"
+        claim_sums = ", ".join(
+            f"SUM({amount}) AS amount_claimed" if c == "amount_claimed" else f"SUM(x.{c}) AS {c}"
+            for c in COUNTER_FIELDS
+        )
+        step(
+            "stage by claim type",
+            f"CREATE TEMP TABLE ana_stage_claims AS SELECT x.division_code AS d, x.organisation_id AS org, "
+            f"t.type AS ct, x.p AS y, {claim_sums} FROM ({claim_events}) x "
+            f"JOIN (SELECT case_id, type, SUM(amount_claimed) AS amount FROM cases_claimitem GROUP BY case_id, type) t "
+            f"ON t.case_id = x.case_id GROUP BY 1, 2, 3, 4",
+            claim_params,
+        )
+        t0 = time.perf_counter()
+        _roll_up(
+            cur, "ana_stage_claims", "analytics_dimrollup", ["year", "dim", "key"], ["y", "'claim_type'", "ct"], sums
+        )
+        say(f"  claim-type rollups: {time.perf_counter() - t0:.1f} s")
+        days = d.pad3(d.least_int(d.days_between("closed_on", "received_on"), str(CLOSE_DAYS_CAP)))
+        step(
+            "stage days to close",
+            f"CREATE TEMP TABLE ana_stage_days AS SELECT division_code AS d, organisation_id AS org, "
+            f"{d.year('closed_on')} AS y, {days} AS k, COUNT(*) AS n FROM analytics_casefact "
+            f"WHERE counted AND closed_on IS NOT NULL GROUP BY 1, 2, 3, 4",
+        )
+        only_closed = {c: ("SUM(n)" if c == "closed" else "0") for c in COUNTER_FIELDS}
+        _roll_up(
+            cur,
+            "ana_stage_days",
+            "analytics_dimrollup",
+            ["year", "dim", "key"],
+            ["y", "'close_days'", "k"],
+            only_closed,
+        )
+        step(
+            "stage open cases by due day",
+            "CREATE TEMP TABLE ana_stage_due AS SELECT division_code AS d, organisation_id AS org, open_due AS due, "
+            "COUNT(*) AS n FROM analytics_casefact WHERE counted AND open_due IS NOT NULL GROUP BY 1, 2, 3",
+        )
+        _roll_up(cur, "ana_stage_due", "analytics_openduerollup", ["due"], ["due"], {"open_cases": "SUM(n)"})
+        for stage in stages:
+            cur.execute(f"DROP TABLE IF EXISTS {stage}")
+    if d.pg:
+        with connection.cursor() as cur:
+            for table in tables[1:]:
+                cur.execute(f"ANALYZE {table}")
+
+
+def rollup_totals() -> dict[str, Any]:
+    """National totals straight from the month rollup (for the management command's summary)."""
+    return MonthRollup.objects.filter(scope="").aggregate(**{c: Sum(c) for c in COUNTER_FIELDS})
