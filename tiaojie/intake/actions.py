@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -31,6 +30,7 @@ from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.models import CollectiveAlert, Evidence, OralApplicationRecord, Referral, TrackingCode
 from tiaojie.intake.routing import NoRoute, RouteSuggestion, suggest_route
 from tiaojie.lib import crypto
+from tiaojie.lib.filetypes import sniff_file_kind
 from tiaojie.lib.sms import send_sms
 from tiaojie.organisations.access import active_memberships, membership_in
 from tiaojie.organisations.models import Employer, Organisation
@@ -314,27 +314,6 @@ EVIDENCE_TYPES = {
 }
 
 
-def sniff_evidence_kind(head: bytes, stream: IO[bytes]) -> str | None:
-    """The file's real type from its content, never from its name or the browser's claim."""
-    if head.startswith(b"%PDF-"):
-        return Evidence.Kind.PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return Evidence.Kind.JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Evidence.Kind.PNG
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return Evidence.Kind.DOC
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            stream.seek(0)
-            with zipfile.ZipFile(stream) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return Evidence.Kind.DOCX
-        except zipfile.BadZipFile:
-            return None
-    return None
-
-
 def do_add_evidence(
     *, case: Case, upload: IO[bytes], name: str, size: int, actor: Actor, description: str = ""
 ) -> Evidence:
@@ -345,8 +324,7 @@ def do_add_evidence(
         )
     if size == 0:
         raise CaseActionError(_("文件是空的"), {"file": _("文件是空的")})
-    upload.seek(0)
-    kind = sniff_evidence_kind(upload.read(8), upload)
+    kind = sniff_file_kind(upload)
     if kind is None:
         raise CaseActionError(
             _("只接受 PDF、JPEG、PNG 图片和 Word 文件；该文件的内容不是这几种格式"), {"file": _("文件格式不支持")}

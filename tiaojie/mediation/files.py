@@ -12,6 +12,8 @@ from typing import IO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from tiaojie.lib.filetypes import sniff_file_kind
+
 # kind -> (content type, extension)
 FILE_TYPES = {
     "pdf": ("application/pdf", ".pdf"),
@@ -34,25 +36,14 @@ class StoredFile:
     sha256: str
 
 
-def sniff_kind(head: bytes) -> str | None:
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    return None
-
-
 def check_upload(upload: IO[bytes], size: int) -> str:
     """The kind of an upload, or BadUpload with a message for the user."""
     if size <= 0:
         raise BadUpload(_("文件是空的"))
     if size > settings.EVIDENCE_MAX_BYTES:
         raise BadUpload(_("文件太大：不超过 %(mb)d MB") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)})
-    upload.seek(0)
-    kind = sniff_kind(upload.read(8))
-    if kind is None:
+    kind = sniff_file_kind(upload)
+    if kind not in ("pdf", "jpeg", "png"):
         raise BadUpload(_("只接受 PDF、JPEG 或 PNG 文件；该文件的内容不是这几种格式"))
     return kind
 
