@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tiaojie.cases",
     "tiaojie.intake",
     "tiaojie.mediation",
+    "tiaojie.documents",
     "tiaojie.hotline",
     "tiaojie.calculators_web",
     "tiaojie.notifications",
@@ -190,6 +191,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO and every unsupported CSS property at WARNING.
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Intake (issue 3).
@@ -202,6 +205,11 @@ COLLECTIVE_ALERT_THRESHOLD = env_int("COLLECTIVE_ALERT_THRESHOLD", 10, minimum=2
 COLLECTIVE_ALERT_WINDOW_DAYS = env_int("COLLECTIVE_ALERT_WINDOW_DAYS", 30, minimum=1)
 TRACKING_THROTTLE_PER_IP = env_int("TRACKING_THROTTLE_PER_IP", 20, minimum=1)  # failed look-ups per hour
 TRACKING_THROTTLE_PER_CODE = env_int("TRACKING_THROTTLE_PER_CODE", 5, minimum=1)
+
+# Links that leave the site (QR codes on documents, SMS): the address the public reaches this server at.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+if not PUBLIC_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("PUBLIC_BASE_URL must start with http:// or https://")
 
 # Demo passwords are for a development checkout only; `tiaojie demo` refuses them when DEBUG is off.
 DEMO_PASSWORD = "tiaojie-demo"

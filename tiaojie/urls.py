@@ -12,6 +12,7 @@ urlpatterns = [
     path("intake/", include("tiaojie.intake.urls")),
     path("mediation/", include("tiaojie.mediation.urls")),
     path("", include("tiaojie.intake.public_urls")),
+    path("", include("tiaojie.documents.urls")),
     path("calculators/", include("tiaojie.calculators_web.urls")),
     path("notifications/", include("tiaojie.notifications.urls")),
     path("analytics/", include("tiaojie.analytics.urls")),

@@ -238,6 +238,8 @@ class CaseEvent(models.Model):
         DUPLICATE = "duplicate", _("收到重复申请")
         EVIDENCE = "evidence", _("提交证据材料")
         CLOCK_B_EXTENDED = "clock_b_extended", _("延长调解期限")
+        DOCUMENT = "document", _("出具文书")
+        SERVICE = "service", _("送达文书")
         NOTE = "note", _("备注")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")

@@ -1,0 +1,31 @@
+"""Dates written the way Chinese official documents write them: 二〇二六年三月十日 (GB/T 9704 uses Arabic
+numerals for the 成文日期 of government documents, but mediation and court practice, and the forms issued by
+the arbitration institutes, write the date in Chinese numerals with 〇 for zero in the year)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def _number(n: int) -> str:
+    """1..31 as read: 十, 十一, 二十, 三十一."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026-03-10 → 二〇二六年三月十日."""
+    year = "".join(_DIGITS[int(c)] for c in f"{day.year:04d}")
+    return f"{year}年{_number(day.month)}月{_number(day.day)}日"
+
+
+def chinese_datetime(moment: dt.datetime) -> str:
+    """An aware datetime in Beijing time: 二〇二六年三月十日 14:30."""
+    local = timezone.localtime(moment)
+    return f"{chinese_date(local.date())} {local:%H:%M}"
