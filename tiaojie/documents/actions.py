@@ -465,10 +465,14 @@ def do_request_case_file(*, case: Case, user: User, issue_missing: bool = True) 
     return job
 
 
-def preview(case: Case, kind: str, subject: str = "") -> Rendered:
-    """An unnumbered draft (watermarked 样稿) for looking at before issuing; nothing is stored."""
+def preview(case: Case, kind: str, subject: str = "", *, user: User, request: HttpRequest | None = None) -> Rendered:
+    """An unnumbered draft (watermarked 样稿) to look at before issuing; nothing is stored, but the personal
+    numbers it prints are logged as viewed by `user`."""
+    _require_staff(user, case)
     try:
         content = kinds.build(case, kind, subject)
     except kinds.NotApplicable as exc:
         raise DocumentError(exc.message) from exc
-    return render(content, draft_letter(case))
+    rendered = render(content, draft_letter(case))
+    _log_pii(user, content.pii, f"preview {kind} case {case.pk}", request)
+    return rendered
