@@ -13,7 +13,7 @@ import random
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from tiaojie.accounts.models import User
@@ -196,10 +196,14 @@ def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = No
 
         mediating_orgs = [org_a, org_b, *others]
         weights = [30, 18] + [6] * len(others)
-        for index in range(cases):
+        # `cases` counts every case, the document showcase ones included.
+        showcase = DOCUMENT_CASES if cases >= DOCUMENT_CASES else 0
+        for index in range(cases - showcase):
             _demo_case(rng, now, today, rng.choices(mediating_orgs, weights)[0], employers, staff, index)
         _demo_hotline_calls(random.Random(seed + 12351), now, hotline, users["operator_12351"])
         _demo_mediation(org_a, users["mediator_a"], users["admin_a"], now)
+        if showcase:
+            _demo_documents(random.Random(seed + 5), org_a, users["mediator_a"], users["admin_a"], employers[2], now)
 
 
 def _demo_case(
@@ -461,3 +465,216 @@ def _demo_mediation(org_a: Organisation, mediator: User, admin: User, now: dt.da
     )
     agreement.refresh_from_db()
     mediation.do_sign_in_person(agreement=agreement, role="mediator", version=agreement.version, actor=staff)
+
+
+# --- the document showcase: organisation A's cases that between them have every kind of legal document ---------
+
+DOCUMENT_CASES = 3
+# A one-page PDF standing in for a signed page scanned back in.
+SCANNED_PAGE = b"%PDF-1.4\n% demo signed page\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _demo_documents(
+    rng: random.Random, org_a: Organisation, mediator: User, admin: User, employer: Employer, now: dt.datetime
+) -> None:
+    """Three cases of organisation A that between them have every document kind (documents/kinds):
+    - a walk-in case with an oral application record, accepted, a session with minutes, an effective agreement
+      (all four signatures) whose first instalment of unpaid wages is overdue — so the 支付令 application, the
+      confirmation applications and the 送达回证 of its issued acceptance notice all apply;
+    - a declined case with its notice; a failed case with its 调解终止书.
+    Everything goes through the real actions. The mediation actions stamp their own time, and an overdue
+    instalment needs an agreement signed in the past, so the first case's mediation records made "now" are moved
+    back in time together (`_move_back`), keeping its history consistent."""
+    from io import BytesIO
+
+    from tiaojie.documents.actions import ServiceInput, do_issue_document, do_record_service, do_set_letterhead
+    from tiaojie.intake.actions import do_record_oral_application
+    from tiaojie.mediation import actions as mediation
+
+    do_set_letterhead(organisation=org_a, user=admin, header=org_a.name, number_prefix="仓劳调")
+    staff = Actor(ActorKind.STAFF, mediator)
+    today = now.astimezone(LEGAL_TZ).date()
+
+    def worker(address: str) -> WorkerInput:
+        return WorkerInput(
+            name=_name(rng), id_number=_id_number(rng, "330110", today), phone=_phone(rng), address=address
+        )
+
+    def new_case(received_at: dt.datetime, claims: list[ClaimInput], facts: str, channel: str) -> Case:
+        return do_create_case(
+            organisation=org_a,
+            data=CaseInput(
+                employer=EmployerInput(name=employer.name, existing_id=employer.pk),
+                workers=[worker(f"杭州市余杭区仓前街道海创园{rng.randint(1, 30)}幢{rng.randint(101, 1802)}室")],
+                claims=claims,
+                channel=channel,
+                facts=facts,
+                received_at=received_at,
+            ),
+            actor=staff,
+        )
+
+    # 1. The full case: received 15 days ago; its mediation records are made now and moved back 12 days, so
+    # the first instalment (due 3 days after signing) is 9 days overdue and both confirmation periods still run.
+    back = dt.timedelta(days=12)
+    received = now - dt.timedelta(days=15)
+    case = new_case(
+        received,
+        [
+            ClaimInput(type=ClaimType.WAGES, amount=Decimal("12500.00"), description="拖欠两个月工资"),
+            ClaimInput(type=ClaimType.OVERTIME, amount=Decimal("3000.00"), description="休息日加班费"),
+        ],
+        FACTS[ClaimType.WAGES].format(m=2) + FACTS[ClaimType.OVERTIME],
+        Channel.WALK_IN,
+    )
+    started = timezone.now()
+    do_record_oral_application(
+        case=case,
+        actor=staff,
+        applicant_name=case.case_workers.get().worker.name,
+        matters="要求被申请人支付拖欠的两个月工资12500元及休息日加班费3000元。",
+        reasons=case.facts,
+        applied_at=received,
+        place=org_a.address,
+        confirmation="signed",
+    )
+    do_transition_case(case=case, to=Status.ACCEPTED, actor=staff, at=received + dt.timedelta(days=1))
+    do_transition_case(case=case, to=Status.MEDIATING, actor=staff, at=received + dt.timedelta(days=1, hours=1))
+    mediation.do_assign_mediator(case=case, user_id=mediator.pk, actor=Actor(ActorKind.STAFF, admin))
+    mediation.do_set_employer_contact(case=case, name="周婷", title="人事经理", phone="", actor=staff)
+    session = mediation.do_schedule_session(
+        case=case,
+        data=mediation.SessionInput(
+            mode="in_person",
+            starts_at=now - back - dt.timedelta(hours=3),
+            participants="申请人；被申请人人事经理周婷；调解员",
+            place="仓前街道劳动人事争议调解中心第一调解室",
+        ),
+        actor=staff,
+    )
+    mediation.do_record_minutes(
+        session=session,
+        data=mediation.MinutesInput(
+            statements="申请人称：被申请人拖欠两个月工资，休息日加班未付加班费。\n"
+            "被申请人称：确有拖欠，近期资金紧张，希望分两期支付；加班费金额有异议。",
+            proposals="被申请人分两期支付工资12000元；加班费按2000元支付；申请人放弃其余请求。",
+            signatures="双方当事人及调解员已在笔录上签名",
+        ),
+        actor=staff,
+    )
+    agreement = mediation.do_create_agreement(case=case, actor=staff)
+    wages, overtime = agreement.items.order_by("position")
+    mediation.do_update_agreement(
+        agreement=agreement,
+        data=mediation.AgreementInput(
+            items=[
+                mediation.ItemInput(item_id=wages.pk, amount_agreed=Decimal("12000.00")),
+                mediation.ItemInput(item_id=overtime.pk, amount_agreed=Decimal("2000.00")),
+            ],
+            payments=[
+                mediation.PaymentInput(due_date=today + dt.timedelta(days=3), amount=Decimal("7000.00")),
+                mediation.PaymentInput(due_date=today + dt.timedelta(days=33), amount=Decimal("7000.00")),
+            ],
+            payment_method="bank_transfer",
+            payment_method_note="转入申请人工资卡",
+            tax_note="上述款项为税前金额，个人所得税由被申请人依法代扣代缴。",
+            waived_note="申请人放弃其余加班费请求。",
+        ),
+        expected_version=agreement.version,
+        actor=staff,
+    )
+    agreement.refresh_from_db()
+    for role in ("worker", "employer"):
+        mediation.do_sign_with_scan(
+            agreement=agreement,
+            role=role,
+            upload=BytesIO(SCANNED_PAGE),
+            name="签字页.pdf",
+            size=len(SCANNED_PAGE),
+            signer_name="",
+            version=agreement.version,
+            actor=staff,
+        )
+    mediation.do_sign_in_person(agreement=agreement, role="mediator", version=agreement.version, actor=staff)
+    mediation.do_sign_in_person(
+        agreement=agreement, role="organisation", version=agreement.version, actor=Actor(ActorKind.STAFF, admin)
+    )
+    _move_back(case, since=started, by=back)
+    acceptance = do_issue_document(case=case, kind="acceptance", user=mediator)
+    do_record_service(
+        document=acceptance,
+        data=ServiceInput(
+            method="in_person",
+            served_at=timezone.now(),
+            receiver=case.case_workers.get().worker.name,
+            receiver_relation="本人",
+            address=org_a.address,
+            outcome="signed",
+            server_name=str(mediator),
+        ),
+        user=mediator,
+    )
+
+    # 2. Declined two days after it was received.
+    reason = "申请人请求的事项为承揽合同报酬，不属于劳动争议调解范围"
+    declined = new_case(
+        now - dt.timedelta(days=2),
+        [ClaimInput(type=ClaimType.OTHER, amount=Decimal("8600.00"), description="装修承揽款")],
+        "申请人为被申请人承揽办公室装修工程，完工后被申请人未支付尾款。",
+        Channel.ONLINE,
+    )
+    do_transition_case(case=declined, to=Status.DECLINED, actor=staff, reason=reason)
+    mediation.do_issue_decline_notice(case=declined, reason=reason, actor_user=mediator)
+
+    # 3. Accepted, then refused by the employer: mediation failed, with the notice of the right to arbitrate.
+    failed = new_case(
+        now - dt.timedelta(days=9),
+        [ClaimInput(type=ClaimType.COMPENSATION, amount=Decimal("18000.00"), description="解除劳动合同经济补偿")],
+        FACTS[ClaimType.COMPENSATION],
+        Channel.WALK_IN,
+    )
+    do_transition_case(case=failed, to=Status.ACCEPTED, actor=staff, at=now - dt.timedelta(days=8))
+    do_transition_case(case=failed, to=Status.MEDIATING, actor=staff, at=now - dt.timedelta(days=8))
+    mediation.do_fail_mediation(
+        case=failed, category="refused", reason="被申请人明确表示不同意继续调解，要求通过仲裁解决", actor=staff
+    )
+
+
+def _move_back(case: Case, *, since: dt.datetime, by: dt.timedelta) -> None:
+    """Demo shortcut: move every record of `case` stamped at or after `since` back by `by`, as if those steps had
+    been taken then; the agreement's confirmation periods are counted again from its new effective day."""
+    from tiaojie.cases.models import CaseEvent
+    from tiaojie.intake.models import OralApplicationRecord
+    from tiaojie.mediation import rules
+    from tiaojie.mediation.models import Agreement, MediatorAssignment, Minutes, Payment, Session, Signature
+    from tiaojie.reference.calendar import calendar_deadline
+
+    F = models.F
+    CaseEvent.objects.filter(case=case, at__gte=since).update(at=F("at") - by)
+    Case.objects.filter(pk=case.pk, ended_at__gte=since).update(ended_at=F("ended_at") - by)
+    MediatorAssignment.objects.filter(case=case).update(assigned_at=F("assigned_at") - by)
+    Session.objects.filter(case=case).update(created_at=F("created_at") - by)
+    Minutes.objects.filter(case=case).update(recorded_at=F("recorded_at") - by)
+    # The oral application was confirmed on the spot, right after it was recorded.
+    for record in OralApplicationRecord.objects.filter(case=case):
+        OralApplicationRecord.objects.filter(pk=record.pk).update(
+            confirmed_at=record.applied_at + dt.timedelta(minutes=25)
+        )
+    agreement = Agreement.objects.get(case=case)
+    Signature.objects.filter(agreement=agreement).update(signed_at=F("signed_at") - by)
+    for payment in Payment.objects.filter(agreement=agreement):  # date arithmetic in Python: SQLite has no DATE type
+        Payment.objects.filter(pk=payment.pk).update(due_date=payment.due_date - dt.timedelta(days=by.days))
+    assert agreement.effective_at is not None
+    effective = agreement.effective_at - by
+    day = effective.astimezone(LEGAL_TZ).date()
+    review = calendar_deadline(day, rules.ARBITRATION_REVIEW_DAYS)
+    judicial = calendar_deadline(day, rules.JUDICIAL_CONFIRMATION_DAYS)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        created_at=agreement.created_at - by,
+        updated_at=agreement.updated_at - by,
+        effective_at=effective,
+        review_due=review.last_day,
+        review_due_uncertain=review.uncertain,
+        judicial_due=judicial.last_day,
+        judicial_due_uncertain=judicial.uncertain,
+    )

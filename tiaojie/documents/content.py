@@ -57,6 +57,9 @@ class Signatures:
 
     boxes: tuple[SignBox, ...]
     date_line: str = ""
+    # The closing sentence(s) printed just above the boxes and kept on the same page with them, so the
+    # signatures never stand alone on a page that says nothing (a page a party could be asked to sign apart).
+    lead: tuple[str, ...] = ()
 
 
 Block = Para | Heading | Fields | Table | Signatures

@@ -84,7 +84,7 @@ def _html_blocks(content: Content, seal_uri: str) -> list[dict[str, object]]:
                 if len(boxes) == 1
                 else [boxes[i : i + 2] + [None] * (2 - len(boxes[i : i + 2])) for i in range(0, len(boxes), 2)]
             )
-            out.append({"type": "signatures", "pairs": pairs, "date_line": b.date_line})
+            out.append({"type": "signatures", "pairs": pairs, "date_line": b.date_line, "lead": b.lead})
     return out
 
 
@@ -174,6 +174,10 @@ def render_docx(content: Content, letter: Letter) -> bytes:
         elif isinstance(b, Signatures):
             # One borderless table whose rows cannot split and whose paragraphs keep with the next: Word then
             # moves the whole block to the next page rather than leaving a lone signature line behind.
+            for text in b.lead:
+                lead = body.add_paragraph(text)
+                lead.paragraph_format.first_line_indent = Pt(28)
+                lead.paragraph_format.keep_with_next = True
             body.add_paragraph().paragraph_format.keep_with_next = True
             table = body.add_table(rows=0, cols=2)
             boxes = list(b.boxes)

@@ -65,4 +65,13 @@ def build(case: Case, kind: str, subject: str = "") -> Content:
 
 
 # Import the builders so they register themselves.
-from tiaojie.documents.kinds import notices  # noqa: E402, F401
+from tiaojie.documents.kinds import (  # noqa: E402, F401
+    agreement,
+    application,
+    confirmation,
+    minutes,
+    notices,
+    payment_order,
+    service,
+    termination,
+)
