@@ -83,23 +83,58 @@ def no_role_user(db):
 # --- real-browser tests (Playwright's sync API driving Debian chromium; no pytest-playwright) ---
 
 
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    names = set(request.fixturenames)
+    return bool(names & {"transactional_db", "live_server"}) or any(
+        m.kwargs.get("transaction") for m in request.node.iter_markers("django_db")
+    )
+
+
 @pytest.fixture(autouse=True)
-def _reference_data_for_live_server(request: pytest.FixtureRequest) -> Iterator[None]:
-    """live_server needs a transactional DB, which is flushed after each test; that also wipes the reference
-    data the data migrations loaded (divisions, organisation types, holiday calendar). Put it back first."""
-    if "live_server" not in request.fixturenames:
+def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A transactional test's database is flushed after it; that also wipes the reference data the data
+    migrations loaded (divisions, organisation types, holiday calendar). Put it back when it is gone."""
+    if not _is_transactional(request):
         yield
         return
     request.getfixturevalue("transactional_db")
     from tiaojie.reference.calendar import clear_calendar_cache
     from tiaojie.reference.loaders import load_calendar, load_divisions
+    from tiaojie.reference.models import Division
 
-    load_divisions()
-    load_calendar()
-    importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
+    if not Division.objects.exists():
+        load_divisions()
+        load_calendar()
+        importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
     clear_calendar_cache()
     yield
     clear_calendar_cache()  # the rows go with the flush; don't leave a cached calendar built from them
+
+
+@pytest.fixture(autouse=True)
+def _pii_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The personal-data access log refuses DELETE (a trigger). PostgreSQL's flush after a transactional test
+    is a TRUNCATE, which row triggers do not see; SQLite's is a DELETE, which the trigger refuses — so a
+    transactional test on SQLite that logged a view of personal data could not be cleaned up. For those tests
+    only, the delete trigger is dropped just before the flush; every test that uses the database on SQLite
+    starts with it in place (so the guard's own tests see it)."""
+    from django.db import connection
+
+    transactional = _is_transactional(request)
+    uses_db = transactional or "db" in request.fixturenames or request.node.get_closest_marker("django_db") is not None
+    if not uses_db or connection.vendor != "sqlite":
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")  # ours tears down before its flush
+    migration = importlib.import_module("tiaojie.accounts.migrations.0002_pii_log_append_only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'pii_log_no_delete'")
+        if cursor.fetchone() is None:
+            cursor.execute(migration.SQLITE[1])
+    yield
+    if transactional:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS pii_log_no_delete")
 
 
 @pytest.fixture(scope="session")
