@@ -447,13 +447,14 @@ def do_request_case_file(*, case: Case, user: User, issue_missing: bool = True) 
     _require_staff(user, case)
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
-        running = CaseFileJob.objects.filter(
-            case=case, state__in=[CaseFileJob.State.QUEUED, CaseFileJob.State.RUNNING]
-        ).first()
-        if running is not None:
-            return running
+        active = CaseFileJob.objects.filter(case=case, state__in=[CaseFileJob.State.QUEUED, CaseFileJob.State.RUNNING])
+        for running in active:
+            if not running.stale:
+                return running
+        # Whatever is left lost its worker; give it up (a late finish then discards its file, casefile.py).
+        active.update(state=CaseFileJob.State.FAILED, message=_("生成超时，已中止。"), finished_at=timezone.now())
         job = CaseFileJob.objects.create(
-            case=case, requested_by=user, requested_at=timezone.now(), message="issue_missing" if issue_missing else ""
+            case=case, requested_by=user, requested_at=timezone.now(), issue_missing=issue_missing
         )
 
         def enqueue() -> None:

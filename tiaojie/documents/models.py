@@ -16,8 +16,11 @@ Every write goes through documents/actions.py.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiaojie.cases.models import Case
@@ -172,6 +175,10 @@ class Service(models.Model):
         return f"{self.document_id} → {self.receiver}"
 
 
+# Far beyond the few minutes even a large case file takes (docs/documents.md has the measured times).
+CASE_FILE_STALE_AFTER = dt.timedelta(minutes=30)
+
+
 class CaseFileJob(models.Model):
     """A 卷宗 built in the background; the case page polls its state."""
 
@@ -185,10 +192,14 @@ class CaseFileJob(models.Model):
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    message = models.CharField(max_length=300, blank=True)
+    # Also issue, as the requester, every document the case allows but nobody has issued yet.
+    issue_missing = models.BooleanField(_("同时出具尚未出具的文书"), default=True)
+    message = models.CharField(max_length=300, blank=True)  # why it failed, in Chinese, for the page
     pdf_path = models.CharField(max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     pdf_pages = models.PositiveIntegerField(default=0)
+    # The full personal numbers the merged file prints (union of its versions' pii_fields), logged per download.
+    pii_fields = models.JSONField(default=list, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
@@ -205,3 +216,10 @@ class CaseFileJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def stale(self) -> bool:
+        """Still queued or running long after the request: its worker is gone (a restart, a crash), and a new
+        request replaces it."""
+        active = self.state in (self.State.QUEUED, self.State.RUNNING)
+        return active and self.requested_at < timezone.now() - CASE_FILE_STALE_AFTER

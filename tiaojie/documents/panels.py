@@ -1,1 +1,129 @@
+"""The 法律文书 section of the case page (registered with cases.panels; DocumentsConfig.ready imports this).
 
+One row per document that applies to the case now (kinds.applicable), plus any issued earlier that no longer
+applies: issued ones show their number and downloads, the others a draft preview and, for staff, 出具."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from tiaojie.cases.models import Case
+from tiaojie.cases.panels import Panel, register_panel
+from tiaojie.documents import kinds
+from tiaojie.documents.models import CaseFileJob, Document, Kind
+from tiaojie.organisations.access import membership_in
+
+CASEFILE_TEMPLATE = "documents/_casefile.html"
+SERVICE_RECEIPT = str(Kind.SERVICE_RECEIPT)
+
+
+@dataclass
+class Row:
+    kind: str
+    label: str
+    subject: str
+    subject_label: str
+    served: bool
+    basis: str
+    document: Document | None  # annotated with n_services
+
+
+def receipt_subject(document: Document) -> str:
+    """The subject of a document's 送达回证."""
+    return f"doc:{document.pk}"
+
+
+def _subject_label(subject: str, by_pk: Mapping[int, Document]) -> str:
+    """What the subject names, for people: the served document for a 送达回证, else a short reference."""
+    if not subject:
+        return ""
+    prefix, _sep, rest = subject.partition(":")
+    if prefix == "doc" and rest.isdigit() and int(rest) in by_pk:
+        target = by_pk[int(rest)]
+        return f"{target.get_kind_display()} {target.number}"
+    return f"#{rest}" if rest else subject
+
+
+def document_rows(case: Case) -> list[Row]:
+    """Every applicable (kind, subject) of the case, with its Document if issued, then issued documents that no
+    longer apply (kept visible: an issued document never disappears from the case)."""
+    issued = list(Document.objects.filter(case=case).annotate(n_services=Count("services")).order_by("issued_at", "pk"))
+    by_key = {(d.kind, d.subject): d for d in issued}
+    by_pk = {d.pk: d for d in issued}
+    rows: list[Row] = []
+    seen: set[tuple[str, str]] = set()
+    for spec, subject in kinds.applicable(case):
+        key = (str(spec.kind), subject)
+        seen.add(key)
+        rows.append(
+            Row(
+                kind=key[0],
+                label=str(spec.kind.label),
+                subject=subject,
+                subject_label=_subject_label(subject, by_pk),
+                served=spec.served,
+                basis=spec.basis,
+                document=by_key.get(key),
+            )
+        )
+    for d in issued:
+        if (d.kind, d.subject) in seen:
+            continue
+        registered = kinds.REGISTRY.get(d.kind)
+        rows.append(
+            Row(
+                kind=d.kind,
+                label=d.get_kind_display(),
+                subject=d.subject,
+                subject_label=_subject_label(d.subject, by_pk),
+                served=bool(registered and registered.served),
+                basis=registered.basis if registered else "",
+                document=d,
+            )
+        )
+    return rows
+
+
+def is_served(kind: str) -> bool:
+    spec = kinds.REGISTRY.get(kind)
+    return spec is not None and spec.served
+
+
+def receipt_of(document: Document) -> tuple[Document | None, bool]:
+    """The document's 送达回证 if issued, and whether one can be issued now (the kind may not be registered)."""
+    subject = receipt_subject(document)
+    existing = Document.objects.filter(case_id=document.case_id, kind=SERVICE_RECEIPT, subject=subject).first()
+    spec = kinds.REGISTRY.get(SERVICE_RECEIPT)
+    return existing, existing is None and spec is not None and subject in spec.subjects(document.case)
+
+
+def casefile_template() -> str:
+    """The case-file section's template name, or "" while it does not exist yet (written separately)."""
+    try:
+        get_template(CASEFILE_TEMPLATE)
+    except TemplateDoesNotExist:
+        return ""
+    return CASEFILE_TEMPLATE
+
+
+def panel_context(request: HttpRequest, case: Case, can_act: bool) -> dict[str, Any]:
+    membership = membership_in(request.user, case.organisation_id) if request.user.is_authenticated else None
+    return {
+        "can_act": can_act,
+        "rows": document_rows(case),
+        "case_file_job": CaseFileJob.objects.filter(case=case).order_by("-requested_at", "-id").first(),
+        "casefile_template": casefile_template(),
+        "can_manage_letterhead": membership is not None and membership.can_manage_organisation,
+    }
+
+
+@register_panel
+def documents_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    return Panel("documents/_panel.html", panel_context(request, case, can_act), 85)
