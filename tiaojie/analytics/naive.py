@@ -36,8 +36,11 @@ from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.reference.models import subtree_range
 
 
-def _instant(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=LEGAL_TZ)
+def _instant(day: dt.date) -> Any:
+    """The first instant of a Beijing day, as the database compares it in raw SQL. SQLite stores datetimes as
+    UTC text and a raw parameter is not converted: an aware datetime would arrive as "…+08:00" text and
+    compare wrongly with the stored values for the eight hours before each boundary."""
+    return connection.ops.adapt_datetimefield_value(dt.datetime.combine(day, dt.time(0), tzinfo=LEGAL_TZ))
 
 
 class NaiveSource:

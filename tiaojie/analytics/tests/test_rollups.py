@@ -210,3 +210,15 @@ def test_rebuild_command_repairs_drifted_rollups(world, django_capture_on_commit
     call_command("rebuild-rollups", stdout=out)
     assert MonthRollup.objects.get(scope="", month=dt.date(2025, 5, 1)).received == 1
     assert "1 received" in out.getvalue()
+
+
+def test_naive_source_dates_by_the_beijing_day_at_a_year_boundary(world, django_capture_on_commit_callbacks):
+    """00:30 on New Year's Day in Beijing is 16:30 on 31 December in UTC, which is how SQLite stores it: the
+    naive source's raw SQL must still count the case in the new year."""
+    orgs, staff = world
+    with django_capture_on_commit_callbacks(execute=True):
+        make_case(orgs[0], staff, received_at=dt.datetime(2025, 1, 1, 0, 30, tzinfo=LEGAL_TZ))
+    naive = NaiveSource()
+    assert not _norm_months(naive.months([""], 2024))
+    assert naive.months([""], 2025)[""][dt.date(2025, 1, 1)][0] == 1
+    _assert_sources_agree(["", "330110012", f"o{orgs[0].pk}"])
