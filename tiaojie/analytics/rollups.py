@@ -342,6 +342,11 @@ def refresh_case_logged(case_id: int) -> None:
 # statistics see — re-routing (a new organisation and division) and duplicate applications (new claim items)
 # in tiaojie.intake — record a CaseEvent but send no signal: a saved event of any other kind refreshes too.
 SIGNALLED_EVENT_KINDS = frozenset({"created", "transition", "claim_added", "clock_b_extended"})
+# Event kinds that change nothing the statistics count, so they refresh nothing: a document issued or
+# re-generated and its proof of service (tiaojie.documents) touch only the documents' own tables. A refresh
+# would find the snapshot unchanged, but it still locks the fact row and reads the case: one per document,
+# for nothing. A kind not listed in either set refreshes, so a new kind is counted until shown harmless.
+IGNORED_EVENT_KINDS = frozenset({"document", "service"})
 
 
 def on_case_changed(sender: Any, case_id: int, **kwargs: Any) -> None:
@@ -349,7 +354,7 @@ def on_case_changed(sender: Any, case_id: int, **kwargs: Any) -> None:
 
 
 def on_case_event_saved(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any) -> None:
-    if created and instance.kind not in SIGNALLED_EVENT_KINDS:
+    if created and instance.kind not in SIGNALLED_EVENT_KINDS and instance.kind not in IGNORED_EVENT_KINDS:
         case_id = instance.case_id
         transaction.on_commit(lambda: refresh_case_logged(case_id))
 

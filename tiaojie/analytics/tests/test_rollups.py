@@ -222,3 +222,19 @@ def test_naive_source_dates_by_the_beijing_day_at_a_year_boundary(world, django_
     assert not _norm_months(naive.months([""], 2024))
     assert naive.months([""], 2025)[""][dt.date(2025, 1, 1)][0] == 1
     _assert_sources_agree(["", "330110012", f"o{orgs[0].pk}"])
+
+
+def test_document_and_service_events_refresh_nothing(world, django_capture_on_commit_callbacks, monkeypatch):
+    orgs, staff = world
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(orgs[0], staff, received_at=dt.datetime(2025, 5, 5, 10, tzinfo=LEGAL_TZ))
+    refreshed: list[int] = []
+    monkeypatch.setattr(rollups, "refresh_case_logged", refreshed.append)
+    now = dt.datetime(2025, 5, 6, 10, tzinfo=LEGAL_TZ)
+    with django_capture_on_commit_callbacks(execute=True):
+        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.DOCUMENT, data={"document": 1})
+        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.SERVICE, data={"service": 1})
+    assert refreshed == []
+    with django_capture_on_commit_callbacks(execute=True):  # e.g. mediation's "payment recorded" note
+        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.NOTE, data={"step": "payment"})
+    assert refreshed == [case.pk]
