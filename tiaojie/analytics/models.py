@@ -54,6 +54,13 @@ class CaseFact(models.Model):
     # "type:amount,type:amount" summed per claim type, sorted by type; an amount is empty when none was given.
     claims = models.TextField(blank=True)
     amount_claimed = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # The case's mediation agreement, once effective (mediation.Agreement.effective_at set by the fourth
+    # signature): its Beijing date, the agreed amounts per item type ("type:amount,…" as `claims`), their sum,
+    # and the sum of the payments recorded as paid so far. Null / empty / 0 while there is none.
+    agreed_on = models.DateField(null=True)
+    agreed_items = models.TextField(blank=True)
+    amount_agreed = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    amount_paid = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     # While the case is open: the first day on which it counts as overdue is the day after this one (the
     # earliest deadline that applies: acceptance while received, clock A, clock B). Null once it is not open.
     open_due = models.DateField(null=True)
@@ -76,6 +83,8 @@ class Counters(models.Model):
     workers = models.BigIntegerField(default=0)
     collective = models.BigIntegerField(default=0)
     amount_claimed = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    amount_agreed = models.DecimalField(max_digits=20, decimal_places=2, default=0)  # by the agreement's effect
+    amount_paid = models.DecimalField(max_digits=20, decimal_places=2, default=0)  # of those agreements, so far
 
     class Meta:
         abstract = True
@@ -93,6 +102,8 @@ COUNTER_FIELDS = (
     "workers",
     "collective",
     "amount_claimed",
+    "amount_agreed",
+    "amount_paid",
 )
 
 

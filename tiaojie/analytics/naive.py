@@ -33,11 +33,19 @@ from tiaojie.analytics.queries import IDX, Counts, zero
 from tiaojie.analytics.rollups import _Dialect, open_statuses
 from tiaojie.cases.models import Case, Status, overdue_q
 from tiaojie.lib.workdays import LEGAL_TZ
+from tiaojie.mediation.models import Agreement, AgreementItem, Payment
 from tiaojie.reference.models import subtree_range
 
+AGREEMENT = Agreement._meta.db_table
+AGREEMENT_ITEM = AgreementItem._meta.db_table
+PAYMENT = Payment._meta.db_table
 
-def _instant(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=LEGAL_TZ)
+
+def _instant(day: dt.date) -> Any:
+    """The first instant of a Beijing day, as the database compares it in raw SQL. SQLite stores datetimes as
+    UTC text and a raw parameter is not converted: an aware datetime would arrive as "…+08:00" text and
+    compare wrongly with the stored values for the eight hours before each boundary."""
+    return connection.ops.adapt_datetimefield_value(dt.datetime.combine(day, dt.time(0), tzinfo=LEGAL_TZ))
 
 
 class NaiveSource:
@@ -98,9 +106,10 @@ class NaiveSource:
             return cur.fetchall()
 
     def _event_rows(self, keys: list[str], start: dt.date, end: dt.date, period: str, group_extra: str = "",
-                    join_extra: str = "") -> list[tuple[str, Any, Any, Counts]]:  # fmt: skip
-        """Rows (scope, period, extra, counters) for the four events. `period` is "month" or "year"; `group_extra`
-        an extra grouping expression (organisation type, channel) or "" for none."""
+                    join_extra: str = "", agreements: bool = True) -> list[tuple[str, Any, Any, Counts]]:  # fmt: skip
+        """Rows (scope, period, extra, counters) for the four case events and the agreement's effect. `period` is
+        "month" or "year"; `group_extra` an extra grouping expression (organisation type, channel) or "" for none;
+        `agreements=False` leaves the agreed and paid amounts out."""
         d = self.d
         bucket = d.month if period == "month" else d.year
         extra = group_extra or "''"
@@ -157,6 +166,25 @@ class NaiveSource:
                 [*jp, *params, CLOSED, lo, hi],
             ):
                 out.append((row[0], row[1], row[2], _counts(closed=row[3])))
+            if not agreements:
+                continue
+            # Agreements that took effect in the period: their items' agreed amounts, and the payments recorded
+            # as paid so far (whenever paid: they are dated with the agreement). One join each, no fan-out.
+            select = f"SELECT {scope_expr}, {bucket(d.beijing_date('a.effective_at'))}, {extra}"
+            agreements_sql = f"FROM cases_case c {join_sql} JOIN {AGREEMENT} a ON a.case_id = c.id"
+            in_period = f"WHERE {where} AND a.effective_at >= %s AND a.effective_at < %s"
+            for row in self._fetch(
+                f"{select}, SUM(ai.amount_agreed) {agreements_sql} "
+                f"JOIN {AGREEMENT_ITEM} ai ON ai.agreement_id = a.id {in_period} GROUP BY 1, 2, 3",
+                [*jp, *params, lo, hi],
+            ):
+                out.append((row[0], row[1], row[2], _counts(amount_agreed=row[3])))
+            for row in self._fetch(
+                f"{select}, SUM(ap.amount) {agreements_sql} "
+                f"JOIN {PAYMENT} ap ON ap.agreement_id = a.id {in_period} AND ap.paid_on IS NOT NULL GROUP BY 1, 2, 3",
+                [*jp, *params, lo, hi],
+            ):
+                out.append((row[0], row[1], row[2], _counts(amount_paid=row[3])))
         return [r for r in out if r[0] in wanted]
 
     def months(self, keys: list[str], year: int) -> dict[str, dict[dt.date, Counts]]:
@@ -185,7 +213,7 @@ class NaiveSource:
             "JOIN (SELECT case_id, type, SUM(amount_claimed) AS amount FROM cases_claimitem GROUP BY case_id, type) t "
             "ON t.case_id = c.id"
         )
-        for _scope, _year, value, counts in self._event_rows([key], start, end, "year", "t.type", claims):
+        for _scope, _year, value, counts in self._event_rows([key], start, end, "year", "t.type", claims, False):
             counts[IDX["amount_claimed"]] = 0  # the join with all items below gives the per-type amount
             out[("claim_type", value)] = _add(out.get(("claim_type", value)) or zero(), counts)
         lo, hi = _instant(start), _instant(end)
@@ -199,6 +227,16 @@ class NaiveSource:
             ):
                 row = out.setdefault(("claim_type", value), zero())
                 row[IDX["amount_claimed"]] += amount or 0
+            # Agreed amounts by each agreement item's own type, in the year the agreement took effect (payments
+            # are not tied to items: no paid amount by type).
+            for _s, value, amount in self._fetch(
+                f"SELECT {scope_expr}, ai.type, SUM(ai.amount_agreed) FROM cases_case c "
+                f"JOIN {AGREEMENT} a ON a.case_id = c.id JOIN {AGREEMENT_ITEM} ai ON ai.agreement_id = a.id "
+                f"WHERE {where} AND a.effective_at >= %s AND a.effective_at < %s GROUP BY 1, 2",
+                [*params, lo, hi],
+            ):
+                row = out.setdefault(("claim_type", value), zero())
+                row[IDX["amount_agreed"]] += amount or 0
             days = d.least_int(
                 d.days_between(d.beijing_date("c.closed_at"), d.beijing_date("c.received_at")), str(CLOSE_DAYS_CAP)
             )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from tiaojie.analytics.access import StatsScope
 from tiaojie.analytics.metrics import CLOSE_DAYS_CAP, DIMENSION_NOTES, METRICS, Metric
 from tiaojie.analytics.models import COUNTER_FIELDS, DimRollup, MonthRollup, OpenDueRollup
-from tiaojie.analytics.tables import Column, Row, StatTable, ratio
+from tiaojie.analytics.tables import Column, Row, StatTable, money_ratio, ratio
 from tiaojie.cases.models import Channel, ClaimType
 from tiaojie.organisations.models import Organisation, OrganisationType
 from tiaojie.reference.models import Division, subtree_range
@@ -155,7 +155,16 @@ BREAKDOWN_COLUMNS = [
     Column("workers", gettext_lazy("涉及劳动者"), "int"),
     Column("collective", gettext_lazy("集体争议"), "int"),
     Column("amount_claimed", gettext_lazy("请求金额（元）"), "money"),
+    Column("amount_agreed", gettext_lazy("协议金额（元）"), "money"),
+    Column("amount_paid", gettext_lazy("已履行金额（元）"), "money"),
+    Column("performance_rate", gettext_lazy("履行率"), "percent"),
 ]
+# Payments are recorded by instalment, not by claim item: the claim-type table shows agreed amounts only.
+CLAIM_TYPE_COLUMNS = [c for c in BREAKDOWN_COLUMNS if c.key not in ("amount_paid", "performance_rate")]
+
+
+def money(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def cells(name: str, c: Counts) -> dict[str, Any]:
@@ -169,7 +178,10 @@ def cells(name: str, c: Counts) -> dict[str, Any]:
         "arbitration": c[IDX["arbitration"]],
         "workers": c[IDX["workers"]],
         "collective": c[IDX["collective"]],
-        "amount_claimed": Decimal(c[IDX["amount_claimed"]] or 0).quantize(Decimal("0.01")),
+        "amount_claimed": money(c[IDX["amount_claimed"]]),
+        "amount_agreed": money(c[IDX["amount_agreed"]]),
+        "amount_paid": money(c[IDX["amount_paid"]]),
+        "performance_rate": money_ratio(c[IDX["amount_paid"]], c[IDX["amount_agreed"]]),
     }
 
 
@@ -281,8 +293,10 @@ def build_dashboard(
         metric("arbitration", totals[IDX["arbitration"]], "int"),
         metric("overdue", overdue_now, "int"),
         metric("median_days_to_close", median, "days"),
-        metric("amount_claimed", Decimal(totals[IDX["amount_claimed"]] or 0).quantize(Decimal("0.01")), "money"),
-        metric("amount_agreed", None, "unavailable"),
+        metric("amount_claimed", money(totals[IDX["amount_claimed"]]), "money"),
+        metric("amount_agreed", money(totals[IDX["amount_agreed"]]), "money"),
+        metric("amount_paid", money(totals[IDX["amount_paid"]]), "money"),
+        metric("performance_rate", money_ratio(totals[IDX["amount_paid"]], totals[IDX["amount_agreed"]]), "percent"),
         metric("workers", totals[IDX["workers"]], "int"),
         metric("collective", totals[IDX["collective"]], "int"),
         metric("satisfaction", satisfaction[0] if satisfaction else None, "score"),
@@ -366,7 +380,10 @@ def build_dashboard(
             continue
         items = sorted(((k, v) for (d, k), v in dims.items() if d == dim), key=lambda kv: -kv[1][IDX["received"]])
         rows = [Row(cells(dim_labels[dim](k), v)) for k, v in items if any(v)]
-        cols = [Column("name", firsts[dim], "text"), *BREAKDOWN_COLUMNS]
+        cols = [
+            Column("name", firsts[dim], "text"),
+            *(CLAIM_TYPE_COLUMNS if dim == "claim_type" else BREAKDOWN_COLUMNS),
+        ]
         tables.append(
             StatTable(
                 dim,

@@ -41,6 +41,7 @@ from tiaojie.analytics.metrics import (
 from tiaojie.analytics.models import COUNTER_FIELDS, CaseFact, DimRollup, MonthRollup, OpenDueRollup
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, ClaimItem, Status
 from tiaojie.lib.workdays import legal_date
+from tiaojie.mediation.models import Agreement, AgreementItem, Payment
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,11 @@ class Snapshot:
     claims: tuple[tuple[str, Decimal | None], ...]
     amount_claimed: Decimal
     open_due: dt.date | None
+    # The effective agreement (none: None, (), 0, 0): its Beijing date, agreed amount per item type, total, paid.
+    agreed_on: dt.date | None = None
+    agreed_items: tuple[tuple[str, Decimal | None], ...] = ()
+    amount_agreed: Decimal = Decimal(0)
+    amount_paid: Decimal = Decimal(0)
 
 
 def open_statuses() -> list[str]:
@@ -137,6 +143,7 @@ def snapshot_of_case(case_id: int) -> Snapshot | None:
         )
     outcome = outcome_for(case.status, closed_from)
     ended_at = case.ended_at or case.closed_at or case.updated_at
+    agreed_on, agreed_items, amount_paid = _agreement_of(case_id)
     return Snapshot(
         division_code=case.division_id,
         organisation_id=case.organisation_id,
@@ -152,7 +159,27 @@ def snapshot_of_case(case_id: int) -> Snapshot | None:
         claims=tuple(sorted(per_type.items())),
         amount_claimed=sum((a for a in per_type.values() if a is not None), Decimal(0)),
         open_due=open_due_for(case.status, case.acceptance_due, case.clock_a_due, case.clock_b_due),
+        agreed_on=agreed_on,
+        agreed_items=agreed_items,
+        amount_agreed=sum((a or Decimal(0) for _t, a in agreed_items), Decimal(0)),
+        amount_paid=amount_paid,
     )
+
+
+def _agreement_of(case_id: int) -> tuple[dt.date | None, tuple[tuple[str, Decimal | None], ...], Decimal]:
+    """The case's effective agreement: its Beijing date, agreed amounts summed per item type, and what the
+    payments recorded as paid add up to so far. A draft (not yet effective) counts for nothing."""
+    found = (
+        Agreement.objects.filter(case_id=case_id, effective_at__isnull=False).values_list("pk", "effective_at").first()
+    )
+    agreement_id, effective_at = found or (0, None)
+    if effective_at is None:
+        return None, (), Decimal(0)
+    per_type: dict[str, Decimal | None] = {}
+    for type_, amount in AgreementItem.objects.filter(agreement_id=agreement_id).values_list("type", "amount_agreed"):
+        per_type[type_] = (per_type.get(type_) or Decimal(0)) + amount
+    paid = Payment.objects.filter(agreement_id=agreement_id, paid_on__isnull=False).aggregate(s=Sum("amount"))["s"]
+    return legal_date(effective_at), tuple(sorted(per_type.items())), paid or Decimal(0)
 
 
 def snapshot_of_fact(fact: CaseFact) -> Snapshot | None:
@@ -173,6 +200,10 @@ def snapshot_of_fact(fact: CaseFact) -> Snapshot | None:
         claims=decode_claims(fact.claims),
         amount_claimed=fact.amount_claimed,
         open_due=fact.open_due,
+        agreed_on=fact.agreed_on,
+        agreed_items=decode_claims(fact.agreed_items),
+        amount_agreed=fact.amount_agreed,
+        amount_paid=fact.amount_paid,
     )
 
 
@@ -198,42 +229,61 @@ def contributions(s: Snapshot | None) -> dict[Key, list[Any]]:
             if v:
                 row[i] += v
 
-    events: list[tuple[dt.date, list[Any]]] = [
-        (
-            s.received_on,
+    def per_claim(vec: list[Any]) -> list[tuple[str, list[Any]]]:
+        """A case event counts once under each claim type; a claimed amount under its own type."""
+        out = []
+        for type_, amount in s.claims:
+            claim_vec = list(vec)
+            claim_vec[I_AMOUNT] = (amount or Decimal(0)) if vec[I_RECEIVED] else 0
+            out.append((type_, claim_vec))
+        return out
+
+    # (day, counters, the same by claim type)
+    events: list[tuple[dt.date, list[Any], list[tuple[str, list[Any]]]]] = []
+
+    def event(day: dt.date, vec: list[Any]) -> None:
+        events.append((day, vec, per_claim(vec)))
+
+    event(
+        s.received_on,
+        _vector(
+            received=1,
+            workers=s.worker_count,
+            collective=int(s.worker_count >= COLLECTIVE_MIN_WORKERS),
+            amount_claimed=s.amount_claimed,
+        ),
+    )
+    if s.accepted_on:
+        event(s.accepted_on, _vector(accepted=1))
+    if s.outcome and s.ended_on:
+        event(
+            s.ended_on,
             _vector(
-                received=1,
-                workers=s.worker_count,
-                collective=int(s.worker_count >= COLLECTIVE_MIN_WORKERS),
-                amount_claimed=s.amount_claimed,
+                ended=1,
+                mediation_ended=int(s.accepted_on is not None and s.outcome not in NOT_MEDIATED),
+                agreements=int(s.outcome == AGREED),
+                settled=int(s.outcome == SETTLED),
+                arbitration=int(s.outcome == FAILED),
             ),
         )
-    ]
-    if s.accepted_on:
-        events.append((s.accepted_on, _vector(accepted=1)))
-    if s.outcome and s.ended_on:
+    if s.closed_on:
+        event(s.closed_on, _vector(closed=1))
+    if s.agreed_on:
+        # Dated by the agreement's effect, paid amounts included ("agreed in March, paid by now"). By claim
+        # type: each agreement item's own type and amount; payments are not tied to items, so none there.
         events.append(
             (
-                s.ended_on,
-                _vector(
-                    ended=1,
-                    mediation_ended=int(s.accepted_on is not None and s.outcome not in NOT_MEDIATED),
-                    agreements=int(s.outcome == AGREED),
-                    settled=int(s.outcome == SETTLED),
-                    arbitration=int(s.outcome == FAILED),
-                ),
+                s.agreed_on,
+                _vector(amount_agreed=s.amount_agreed, amount_paid=s.amount_paid),
+                [(t, _vector(amount_agreed=a or Decimal(0))) for t, a in s.agreed_items],
             )
         )
-    if s.closed_on:
-        events.append((s.closed_on, _vector(closed=1)))
     for scope in scopes_for(s.division_code, s.organisation_id):
-        for day, vec in events:
+        for day, vec, by_claim in events:
             add(("m", scope, day.replace(day=1)), vec)
             add(("d", scope, day.year, "org_type", s.org_type), vec)
             add(("d", scope, day.year, "channel", s.channel), vec)
-            for type_, amount in s.claims:
-                claim_vec = list(vec)
-                claim_vec[I_AMOUNT] = (amount or Decimal(0)) if vec[I_RECEIVED] else 0
+            for type_, claim_vec in by_claim:
                 add(("d", scope, day.year, "claim_type", type_), claim_vec)
         if s.closed_on:
             days = min((s.closed_on - s.received_on).days, CLOSE_DAYS_CAP)
@@ -326,6 +376,10 @@ def refresh_case(case_id: int) -> None:
         fact.claims = encode_claims(new.claims)
         fact.amount_claimed = new.amount_claimed
         fact.open_due = new.open_due
+        fact.agreed_on = new.agreed_on
+        fact.agreed_items = encode_claims(new.agreed_items)
+        fact.amount_agreed = new.amount_agreed
+        fact.amount_paid = new.amount_paid
         fact.save()
 
 
@@ -340,8 +394,15 @@ def refresh_case_logged(case_id: int) -> None:
 
 # Event kinds whose actions send `case_changed` themselves (cases.actions). Other writes that change what the
 # statistics see — re-routing (a new organisation and division) and duplicate applications (new claim items)
-# in tiaojie.intake — record a CaseEvent but send no signal: a saved event of any other kind refreshes too.
+# in tiaojie.intake, an agreement's payments recorded as paid (a "note" event from mediation.actions) — record
+# a CaseEvent but send no signal: a saved event of any other kind refreshes too. (The fourth signature that
+# makes an agreement effective also moves the case mediating → agreed, a signalled transition.)
 SIGNALLED_EVENT_KINDS = frozenset({"created", "transition", "claim_added", "clock_b_extended"})
+# Event kinds that change nothing the statistics count, so they refresh nothing: a document issued or
+# re-generated and its proof of service (tiaojie.documents) touch only the documents' own tables. A refresh
+# would find the snapshot unchanged, but it still locks the fact row and reads the case: one per document,
+# for nothing. A kind not listed in either set refreshes, so a new kind is counted until shown harmless.
+IGNORED_EVENT_KINDS = frozenset({"document", "service"})
 
 
 def on_case_changed(sender: Any, case_id: int, **kwargs: Any) -> None:
@@ -349,7 +410,7 @@ def on_case_changed(sender: Any, case_id: int, **kwargs: Any) -> None:
 
 
 def on_case_event_saved(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any) -> None:
-    if created and instance.kind not in SIGNALLED_EVENT_KINDS:
+    if created and instance.kind not in SIGNALLED_EVENT_KINDS and instance.kind not in IGNORED_EVENT_KINDS:
         case_id = instance.case_id
         transaction.on_commit(lambda: refresh_case_logged(case_id))
 
@@ -413,9 +474,28 @@ def _fact_sql(d: _Dialect) -> tuple[str, list[Any]]:
         f"WHEN c.status = %s THEN coalesce(cf.from_status, %s) ELSE c.status END"
     )
     ordered = "" if d.pg else " ORDER BY case_id, type"  # group_concat keeps the input order
+    ordered_items = "" if d.pg else " ORDER BY agreement_id, type"
+    # The effective agreement of each case: agreed amounts per item type (encoded as the claims are), their
+    # total, and the payments recorded as paid so far.
+    agreements = f"""
+        SELECT a.case_id, a.effective_at, ai.items, ai.total, ap.paid
+        FROM {Agreement._meta.db_table} a
+        LEFT JOIN (
+            SELECT t.agreement_id, {d.claims_agg()} AS items, SUM(t.amount) AS total
+            FROM (SELECT agreement_id, type, SUM(amount_agreed) AS amount FROM {AgreementItem._meta.db_table}
+                  GROUP BY agreement_id, type{ordered_items}) t
+            GROUP BY t.agreement_id
+        ) ai ON ai.agreement_id = a.id
+        LEFT JOIN (
+            SELECT agreement_id, SUM(amount) AS paid FROM {Payment._meta.db_table}
+            WHERE paid_on IS NOT NULL GROUP BY agreement_id
+        ) ap ON ap.agreement_id = a.id
+        WHERE a.effective_at IS NOT NULL
+    """
     sql = f"""
         INSERT INTO analytics_casefact (case_id, counted, division_code, organisation_id, org_type, channel, status,
-            outcome, received_on, accepted_on, ended_on, closed_on, worker_count, claims, amount_claimed, open_due)
+            outcome, received_on, accepted_on, ended_on, closed_on, worker_count, claims, amount_claimed, open_due,
+            agreed_on, agreed_items, amount_agreed, amount_paid)
         SELECT c.id, TRUE, c.division_id, c.organisation_id, o.type_id, c.channel, c.status, c.outcome,
             {d.beijing_date("c.received_at")},
             {d.beijing_date("c.accepted_at")},
@@ -424,7 +504,8 @@ def _fact_sql(d: _Dialect) -> tuple[str, list[Any]]:
             c.worker_count, coalesce(cl.claims, ''), coalesce(cl.total, 0),
             CASE WHEN c.status IN ({_placeholders(opens)}) THEN {
         d.least_dates("CASE WHEN c.status = %s THEN c.acceptance_due END", "c.clock_a_due", "c.clock_b_due")
-    } END
+    } END,
+            {d.beijing_date("ag.effective_at")}, coalesce(ag.items, ''), coalesce(ag.total, 0), coalesce(ag.paid, 0)
         FROM (
             SELECT c.*, {outcome} AS outcome FROM cases_case c LEFT JOIN ({closed_from}) cf ON cf.case_id = c.id
         ) c
@@ -435,13 +516,15 @@ def _fact_sql(d: _Dialect) -> tuple[str, list[Any]]:
                   GROUP BY case_id, type{ordered}) t
             GROUP BY t.case_id
         ) cl ON cl.case_id = c.id
+        LEFT JOIN ({agreements}) ag ON ag.case_id = c.id
     """
     params: list[Any] = [CLOSED, *opens, str(Status.RECEIVED), *opens, CLOSED, CLOSED, CLOSED]
     return sql, params
 
 
-def _events_sql(d: _Dialect, period: Callable[[str], str]) -> tuple[str, list[Any]]:
-    """One row per (case, event), with the counters that event carries and its period."""
+def _events_sql(d: _Dialect, period: Callable[[str], str], *, agreements: bool = True) -> tuple[str, list[Any]]:
+    """One row per (case, event), with the counters that event carries and its period. `agreements=False`
+    leaves out the agreement's event (the claim-type staging counts agreed amounts by item type instead)."""
     zero = dict.fromkeys(COUNTER_FIELDS, "0")
     base = "division_code, organisation_id, org_type, channel, case_id"
 
@@ -475,6 +558,11 @@ def _events_sql(d: _Dialect, period: Callable[[str], str]) -> tuple[str, list[An
                 arbitration="CASE WHEN outcome = %s THEN 1 ELSE 0 END",
             ),
             branch("closed_on", "closed_on IS NOT NULL", closed="1"),
+            *(
+                [branch("agreed_on", "agreed_on IS NOT NULL", amount_agreed="amount_agreed", amount_paid="amount_paid")]
+                if agreements
+                else []
+            ),
         ]
     )
     return sql, [*sorted(NOT_MEDIATED), AGREED, SETTLED, FAILED]
@@ -557,12 +645,16 @@ def rebuild_all(*, log: Callable[[str], None] | None = None) -> None:
         )
         _roll_up(cur, "ana_stage_ch", "analytics_dimrollup", ["year", "dim", "key"], ["y", "'channel'", "ch"], sums)
         say(f"  month, organisation-type and channel rollups: {time.perf_counter() - t0:.1f} s")
-        claim_events, claim_params = _events_sql(d, d.year)
+        claim_events, claim_params = _events_sql(d, d.year, agreements=False)
         amount = "CASE WHEN x.received = 1 THEN coalesce(t.amount, 0) ELSE 0 END"
-        claim_sums = ", ".join(
-            f"SUM({amount}) AS amount_claimed" if c == "amount_claimed" else f"SUM(x.{c}) AS {c}"
-            for c in COUNTER_FIELDS
-        )
+        # The agreed and paid columns are typed as money here (the events carry none of them): the agreed
+        # amounts by item type are inserted below.
+        by_claim = {
+            "amount_claimed": f"SUM({amount})",
+            "amount_agreed": "CAST(0 AS DECIMAL(20, 2))",
+            "amount_paid": "CAST(0 AS DECIMAL(20, 2))",
+        }
+        claim_sums = ", ".join(f"{by_claim.get(c, f'SUM(x.{c})')} AS {c}" for c in COUNTER_FIELDS)
         step(
             "stage by claim type",
             f"CREATE TEMP TABLE ana_stage_claims AS SELECT x.division_code AS d, x.organisation_id AS org, "
@@ -570,6 +662,18 @@ def rebuild_all(*, log: Callable[[str], None] | None = None) -> None:
             f"JOIN (SELECT case_id, type, SUM(amount_claimed) AS amount FROM cases_claimitem GROUP BY case_id, type) t "
             f"ON t.case_id = x.case_id GROUP BY 1, 2, 3, 4",
             claim_params,
+        )
+        # Agreed amounts by each agreement item's own type, in the year the agreement took effect. Payments are
+        # not tied to items: no paid amount by claim type.
+        item_values = ", ".join("SUM(t.amount)" if c == "amount_agreed" else "0" for c in COUNTER_FIELDS)
+        step(
+            "stage agreed amounts by item type",
+            f"INSERT INTO ana_stage_claims (d, org, ct, y, {', '.join(COUNTER_FIELDS)}) "
+            f"SELECT f.division_code, f.organisation_id, t.type, {d.year('f.agreed_on')}, {item_values} "
+            "FROM analytics_casefact f JOIN (SELECT a.case_id, i.type, SUM(i.amount_agreed) AS amount "
+            f"FROM {AgreementItem._meta.db_table} i JOIN {Agreement._meta.db_table} a ON a.id = i.agreement_id "
+            "WHERE a.effective_at IS NOT NULL GROUP BY a.case_id, i.type) t ON t.case_id = f.case_id "
+            "WHERE f.counted AND f.agreed_on IS NOT NULL GROUP BY 1, 2, 3, 4",
         )
         t0 = time.perf_counter()
         _roll_up(

@@ -15,8 +15,6 @@ from tiaojie.analytics.metrics import CLOSE_DAYS_CAP
 
 def format_value(value: Any, kind: str) -> str:
     """One number as the statistics pages show it."""
-    if kind == "unavailable":
-        return _("暂无（调解协议模块尚未上线）")
     if value is None or value == "":
         return _("暂无") if kind in ("score", "days") else "—"
     if kind == "percent":
@@ -98,3 +96,10 @@ def ratio(numerator: int | None, denominator: int | None) -> float | None:
     if not denominator:
         return None
     return (numerator or 0) / denominator
+
+
+def money_ratio(numerator: Decimal | float | None, denominator: Decimal | float | None) -> float | None:
+    """Paid ÷ agreed, computed in Decimal (the sums are exact) and shown as a float like the other rates."""
+    if not denominator:
+        return None
+    return float(Decimal(numerator or 0) / Decimal(denominator))

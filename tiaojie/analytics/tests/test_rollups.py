@@ -1,5 +1,6 @@
 """The rollups agree with a naive GROUP BY over the cases, for random histories that include re-routed and
-re-opened cases; the set-based rebuild gives the same rows as the incremental path."""
+re-opened cases and mediation agreements that take effect and are paid later; the set-based rebuild gives
+the same rows as the incremental path."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from tiaojie.analytics import rollups
 from tiaojie.analytics.models import CaseFact, DimRollup, MonthRollup, OpenDueRollup
@@ -18,7 +20,10 @@ from tiaojie.cases.models import Case, CaseEvent, Status
 from tiaojie.cases.tests.factories import make_case
 from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.intake.actions import do_reroute_case
-from tiaojie.lib.workdays import LEGAL_TZ
+from tiaojie.lib.workdays import LEGAL_TZ, legal_date
+from tiaojie.mediation import actions as mediation
+from tiaojie.mediation.models import Agreement, Payment
+from tiaojie.mediation.tests.factories import pdf_upload, sign_all
 from tiaojie.organisations.models import Membership
 from tiaojie.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tiaojie.reference.models import Division
@@ -62,6 +67,60 @@ def world(db):
     return orgs, staff
 
 
+def _at(when: dt.datetime):
+    return time_machine.travel(when, tick=False)
+
+
+def _make_agreement_effective(
+    case, staff, when: dt.datetime, capture, *, share=Decimal(1), extra=None, instalments: int = 1
+) -> Agreement:
+    """Draft an agreement from the case's claims (agreed = claimed × share, plus optional new items of other
+    types), schedule it in instalments and record the four signatures at `when`: the last makes it effective
+    and moves the case mediating → agreed, as in production."""
+    actor = Actor(ActorKind.STAFF, staff)
+    with _at(when), capture(execute=True):
+        agreement = mediation.do_create_agreement(case=case, actor=actor)
+        items = [
+            mediation.ItemInput(item_id=i.pk, amount_agreed=((i.amount_claimed or Decimal(0)) * share).quantize(
+                Decimal("0.01")))
+            for i in agreement.items.all()
+        ] + [mediation.ItemInput(item_id=None, type=t, amount_agreed=a) for t, a in (extra or [])]  # fmt: skip
+        total = sum((i.amount_agreed for i in items), Decimal(0))
+        n = instalments if total else 0
+        first = (total / n).quantize(Decimal("0.01")) if n else Decimal(0)
+        due = legal_date(when) + dt.timedelta(days=10)
+        payments = [
+            mediation.PaymentInput(
+                due_date=due + dt.timedelta(days=30 * k), amount=first if k else total - first * (n - 1)
+            )
+            for k in range(n)
+        ]
+        data = mediation.AgreementInput(items=items, payments=payments, payment_method=Agreement.Method.BANK_TRANSFER)
+        agreement = mediation.do_update_agreement(
+            agreement=agreement, data=data, expected_version=agreement.version, actor=actor
+        )
+        sign_all(agreement, staff)
+    case.refresh_from_db()
+    assert case.status == Status.AGREED
+    return agreement
+
+
+def _pay_next(case, staff, when: dt.datetime, capture) -> Payment | None:
+    """Record the next unpaid instalment of the case's agreement as paid on `when` (the last one closes the
+    case); None when nothing is left to pay."""
+    payment = Payment.objects.filter(agreement__case=case, paid_on__isnull=True).order_by("seq").first()
+    if payment is None:
+        return None
+    upload = pdf_upload("bank-slip.pdf")
+    with _at(when), capture(execute=True):
+        mediation.do_mark_payment_paid(
+            payment=payment, paid_on=legal_date(when), upload=upload, name=upload.name, size=upload.size,
+            actor=Actor(ActorKind.STAFF, staff),
+        )  # fmt: skip
+    case.refresh_from_db()
+    return payment
+
+
 def _random_history(rng: random.Random, orgs, staff, n_cases: int, capture) -> list[Case]:
     actor = Actor(ActorKind.STAFF, staff)
     cases = []
@@ -86,7 +145,7 @@ def _random_history(rng: random.Random, orgs, staff, n_cases: int, capture) -> l
                 ],
             )
         moment = received
-        for _step in range(rng.randint(0, 6)):
+        for _step in range(rng.randint(0, 9)):
             case.refresh_from_db()
             if case.status == Status.RECEIVED and rng.random() < 0.25:
                 target = rng.choice([o for o in orgs if o.pk != case.organisation_id])
@@ -97,9 +156,25 @@ def _random_history(rng: random.Random, orgs, staff, n_cases: int, capture) -> l
                 with capture(execute=True):
                     do_add_claim_item(case=case, type=rng.choice(claim_types), amount=Decimal(1000), actor=actor)
                 continue
+            if case.status == Status.MEDIATING and rng.random() < 0.6:
+                moment += dt.timedelta(days=rng.randint(0, 20), hours=rng.randint(1, 20))
+                _make_agreement_effective(
+                    case, staff, moment, capture,
+                    share=Decimal(rng.choice(["1", "0.8", "0.55"])),
+                    extra=[("notice_pay", Decimal(rng.randint(500, 9000)))] if rng.random() < 0.3 else None,
+                    instalments=rng.randint(1, 3),
+                )  # fmt: skip
+                continue
+            if case.status == Status.AGREED and rng.random() < 0.7:
+                moment += dt.timedelta(days=rng.randint(0, 45), hours=rng.randint(1, 20))
+                if _pay_next(case, staff, moment, capture) is not None:
+                    continue
             options = transitions_from(case.status, ActorKind.STAFF)
             if not options:
                 break
+            forward = [t for t in options if t.target in (Status.ACCEPTED, Status.MEDIATING)]
+            if forward and rng.random() < 0.4:
+                options = forward  # more cases reach mediation, and so an agreement
             transition = rng.choice(options)
             moment += dt.timedelta(days=rng.randint(0, 40), hours=rng.randint(1, 20))
             try:
@@ -109,6 +184,55 @@ def _random_history(rng: random.Random, orgs, staff, n_cases: int, capture) -> l
                 pass
         cases.append(case)
     return cases
+
+
+def _agreement_scenarios(orgs, staff, capture) -> dict[str, Case]:
+    """Histories the random ones may miss, each with an agreement."""
+    actor = Actor(ActorKind.STAFF, staff)
+
+    def bj(*args) -> dt.datetime:
+        return dt.datetime(*args, tzinfo=LEGAL_TZ)
+
+    def move(case, to, when, reason="测试"):
+        with capture(execute=True):
+            do_transition_case(case=case, to=to, actor=actor, reason=reason, at=when)
+
+    out = {}
+    # Re-routed before acceptance, agreed in March, paid in March and (the rest) in May, which closes it.
+    with capture(execute=True):
+        case = make_case(orgs[0], staff, received_at=bj(2025, 2, 10, 10))
+        do_reroute_case(case=case, to=orgs[2], actor=actor, reason="不属本辖区")
+    move(case, Status.ACCEPTED, bj(2025, 2, 11, 9))
+    move(case, Status.MEDIATING, bj(2025, 2, 12, 9))
+    _make_agreement_effective(case, staff, bj(2025, 3, 5, 15), capture, share=Decimal("0.8"), instalments=2)
+    _pay_next(case, staff, bj(2025, 3, 20, 10), capture)
+    _pay_next(case, staff, bj(2025, 5, 10, 10), capture)
+    assert case.status == Status.CLOSED
+    out["rerouted"] = case
+    # Re-opened after its handling ended (settled, not performed: back to received), then mediated; the
+    # agreement takes effect at 00:30 on New Year's Day in Beijing, still 31 December in UTC.
+    with capture(execute=True):
+        case = make_case(orgs[1], staff, received_at=bj(2024, 12, 2, 9))
+    move(case, Status.NEGOTIATING, bj(2024, 12, 3, 9))
+    move(case, Status.SETTLED, bj(2024, 12, 6, 9))
+    move(case, Status.RECEIVED, bj(2024, 12, 10, 9), reason="和解协议未履行")
+    move(case, Status.ACCEPTED, bj(2024, 12, 11, 9))
+    move(case, Status.MEDIATING, bj(2024, 12, 12, 9))
+    _make_agreement_effective(case, staff, bj(2025, 1, 1, 0, 30), capture, instalments=2)
+    _pay_next(case, staff, bj(2025, 1, 15, 10), capture)
+    out["reopened"] = case
+    # An item the claims did not have, paid in part, then closed by staff (the worker goes for a 支付令).
+    with capture(execute=True):
+        case = make_case(orgs[3], staff, received_at=bj(2025, 6, 1, 10))
+    move(case, Status.ACCEPTED, bj(2025, 6, 2, 9))
+    move(case, Status.MEDIATING, bj(2025, 6, 3, 9))
+    _make_agreement_effective(
+        case, staff, bj(2025, 6, 20, 16), capture, extra=[("notice_pay", Decimal("4200.50"))], instalments=3
+    )
+    _pay_next(case, staff, bj(2025, 7, 2, 10), capture)
+    move(case, Status.CLOSED, bj(2025, 8, 1, 9))
+    out["closed_in_part"] = case
+    return out
 
 
 def _keys(orgs):
@@ -151,16 +275,25 @@ def test_rollups_match_naive_group_by_and_rebuild(world, django_capture_on_commi
     orgs, staff = world
     rng = random.Random(seed)
     cases = _random_history(rng, orgs, staff, 45, django_capture_on_commit_callbacks)
+    scenarios = _agreement_scenarios(orgs, staff, django_capture_on_commit_callbacks)
     # The histories must exercise what the incremental path finds hard.
     rerouted = CaseEvent.objects.filter(kind=CaseEvent.Kind.REROUTED).values("case").distinct().count()
     assert rerouted >= 3
     statuses = set(Case.objects.values_list("status", flat=True))
-    assert {"closed", "received"} <= statuses
+    assert {"closed", "received", "agreed"} <= statuses
     if "settled" in Status.values:
         # Re-opened: back to received after negotiation or an unperformed settlement (transitions of issue 8).
         reopened = CaseEvent.objects.filter(kind="transition", to_status="received").count()
         assert reopened >= 1
-    assert CaseFact.objects.count() == len(cases)
+    effective = Agreement.objects.filter(effective_at__isnull=False)
+    assert effective.count() >= 3 + 3  # random ones and the scenarios
+    paid_later = [
+        p for p in Payment.objects.filter(paid_on__isnull=False).select_related("agreement")
+        if p.paid_on.replace(day=1) > legal_date(p.agreement.effective_at).replace(day=1)
+    ]  # fmt: skip
+    assert paid_later, "a payment recorded after the month the agreement took effect"
+    assert Payment.objects.filter(agreement__in=effective, paid_on__isnull=True).exists()
+    assert CaseFact.objects.count() == len(cases) + len(scenarios)
 
     keys = _keys(orgs)
     _assert_sources_agree(keys)
@@ -169,6 +302,45 @@ def test_rollups_match_naive_group_by_and_rebuild(world, django_capture_on_commi
     rollups.rebuild_all()
     assert _table_rows() == incremental
     _assert_sources_agree(keys)
+    # The rebuild's facts are the snapshots the incremental path would write: refreshing changes nothing.
+    for case_id in Case.objects.values_list("pk", flat=True):
+        rollups.refresh_case(case_id)
+    assert _table_rows() == incremental
+
+
+def test_agreed_and_paid_amounts_follow_the_agreement(world, django_capture_on_commit_callbacks):
+    """Dated by the agreement's effect in Beijing time, counted where the case is now, paid amounts added to
+    the agreement's month when they are recorded, by claim type with each item's own type."""
+    orgs, staff = world
+    scenarios = _agreement_scenarios(orgs, staff, django_capture_on_commit_callbacks)
+
+    def month(scope, year, m):
+        return MonthRollup.objects.filter(scope=scope, month=dt.date(year, m, 1)).first()
+
+    rerouted = Agreement.objects.get(case=scenarios["rerouted"])
+    total = sum((i.amount_agreed for i in rerouted.items.all()), Decimal(0))
+    assert total == Decimal("10000.00")  # 12,500 claimed × 0.8
+    march = month("330106011", 2025, 3)  # the organisation it was re-routed to
+    assert (march.amount_agreed, march.amount_paid) == (total, total)  # the May payment counts in March
+    assert month("330110012", 2025, 3) is None or month("330110012", 2025, 3).amount_agreed == 0
+    assert month("330106011", 2025, 5).amount_paid == 0
+    assert month("330106011", 2025, 5).closed == 1
+
+    # 00:30 on 1 January in Beijing is 31 December in UTC: the agreement counts in January 2025.
+    january = month(f"o{orgs[1].pk}", 2025, 1)
+    assert january.amount_agreed == Decimal("12500.00")
+    assert january.amount_paid == Decimal("6250.00")
+    assert month(f"o{orgs[1].pk}", 2024, 12).amount_agreed == 0
+
+    june = month("330110", 2025, 6)  # the county-level arbitration centre counts in the county
+    assert june.amount_agreed == Decimal("16700.50")
+    claim_types = {
+        r.key: r.amount_agreed for r in DimRollup.objects.filter(scope=f"o{orgs[3].pk}", year=2025, dim="claim_type")
+    }
+    assert claim_types == {"wages": Decimal("12500.00"), "notice_pay": Decimal("4200.50")}
+    assert DimRollup.objects.get(
+        scope=f"o{orgs[3].pk}", year=2025, dim="org_type", key="arbitration_centre"
+    ).amount_paid == Decimal("5566.84")
 
 
 def test_refresh_is_idempotent_and_follows_a_reroute(world, django_capture_on_commit_callbacks, admin_a):
@@ -210,3 +382,31 @@ def test_rebuild_command_repairs_drifted_rollups(world, django_capture_on_commit
     call_command("rebuild-rollups", stdout=out)
     assert MonthRollup.objects.get(scope="", month=dt.date(2025, 5, 1)).received == 1
     assert "1 received" in out.getvalue()
+
+
+def test_naive_source_dates_by_the_beijing_day_at_a_year_boundary(world, django_capture_on_commit_callbacks):
+    """00:30 on New Year's Day in Beijing is 16:30 on 31 December in UTC, which is how SQLite stores it: the
+    naive source's raw SQL must still count the case in the new year."""
+    orgs, staff = world
+    with django_capture_on_commit_callbacks(execute=True):
+        make_case(orgs[0], staff, received_at=dt.datetime(2025, 1, 1, 0, 30, tzinfo=LEGAL_TZ))
+    naive = NaiveSource()
+    assert not _norm_months(naive.months([""], 2024))
+    assert naive.months([""], 2025)[""][dt.date(2025, 1, 1)][0] == 1
+    _assert_sources_agree(["", "330110012", f"o{orgs[0].pk}"])
+
+
+def test_document_and_service_events_refresh_nothing(world, django_capture_on_commit_callbacks, monkeypatch):
+    orgs, staff = world
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(orgs[0], staff, received_at=dt.datetime(2025, 5, 5, 10, tzinfo=LEGAL_TZ))
+    refreshed: list[int] = []
+    monkeypatch.setattr(rollups, "refresh_case_logged", refreshed.append)
+    now = dt.datetime(2025, 5, 6, 10, tzinfo=LEGAL_TZ)
+    with django_capture_on_commit_callbacks(execute=True):
+        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.DOCUMENT, data={"document": 1})
+        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.SERVICE, data={"service": 1})
+    assert refreshed == []
+    with django_capture_on_commit_callbacks(execute=True):  # e.g. mediation's "payment recorded" note
+        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.NOTE, data={"step": "payment"})
+    assert refreshed == [case.pk]

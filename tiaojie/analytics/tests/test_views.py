@@ -5,14 +5,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from tiaojie.analytics.metrics import METRICS
 from tiaojie.cases.actions import WorkerInput
 from tiaojie.cases.tests.factories import make_case, valid_id_number
 from tiaojie.lib.workdays import LEGAL_TZ
+from tiaojie.mediation import actions as mediation
+from tiaojie.mediation.models import Payment
+from tiaojie.mediation.tests.factories import agreed_case, pdf_upload, staff
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-1"
@@ -198,3 +203,68 @@ def test_dashboard_query_count_does_not_grow_with_cases(
         make_case(org_a, mediator_a, received_at=dt.datetime(2025, 6, 1 + i, tzinfo=LEGAL_TZ))
     with django_assert_max_num_queries(20):
         client.get("/analytics/region/330110/", {"year": YEAR})
+
+
+@pytest.fixture
+def agreement_a(org_a, mediator_a, cases, django_capture_on_commit_callbacks):
+    """A third 余杭 case: its agreement (12,500 in two instalments) takes effect on 12 March 2025; the first
+    instalment is recorded as paid on 20 April."""
+    when = dt.datetime(YEAR, 3, 12, 15, tzinfo=LEGAL_TZ)
+    with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
+        case = agreed_case(org_a, mediator_a, due=dt.date(YEAR, 4, 1), instalments=2, received_at=when)
+    first = Payment.objects.filter(agreement__case=case).order_by("seq").first()
+    upload = pdf_upload("slip.pdf")
+    with (
+        time_machine.travel(dt.datetime(YEAR, 4, 20, 10, tzinfo=LEGAL_TZ), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        mediation.do_mark_payment_paid(
+            payment=first, paid_on=dt.date(YEAR, 4, 20), upload=upload, name=upload.name, size=upload.size,
+            actor=staff(mediator_a),
+        )  # fmt: skip
+    return case
+
+
+def test_dashboard_shows_agreed_and_paid_amounts_with_definitions(client, supervisor_county, agreement_a):
+    response = get(client, supervisor_county, "/analytics/region/330110/", year=YEAR)
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = {s.metric.id: s.value for s in response.context["d"].summary}
+    assert summary["amount_agreed"] == Decimal("12500.00")
+    assert summary["amount_paid"] == Decimal("6250.00")
+    assert summary["performance_rate"] == 0.5
+    for mid, shown in (("amount_agreed", "12,500.00"), ("amount_paid", "6,250.00"), ("performance_rate", "50.0%")):
+        metric = METRICS[mid]
+        item = html.split(f'data-metric="{mid}"')[1].split("</li>")[0]
+        assert str(metric.name) in item and shown in item and str(metric.definition) in item
+    assert "暂无（调解协议模块尚未上线）" not in html
+    # The amounts are in every breakdown where the claimed amounts are, dated by the agreement's effect.
+    d = response.context["d"]
+    march = next(r for r in d.table("monthly").rows if r.cells["name"] == "2025年3月")
+    assert (march.cells["amount_agreed"], march.cells["amount_paid"]) == (Decimal("12500.00"), Decimal("6250.00"))
+    april = next(r for r in d.table("monthly").rows if r.cells["name"] == "2025年4月")
+    assert april.cells["amount_paid"] == 0 and april.cells["performance_rate"] is None
+    township = next(r for r in d.table("regions").rows if r.cells["name"] == "仓前街道")
+    assert township.cells["performance_rate"] == 0.5
+    assert next(iter(d.table("org_type").rows)).cells["amount_agreed"] == Decimal("12500.00")
+    wages = next(r for r in d.table("claim_type").rows if r.cells["name"] == "劳动报酬")
+    assert wages.cells["amount_agreed"] == Decimal("12500.00")
+    assert "amount_paid" not in [c.key for c in d.table("claim_type").columns]  # payments are not per item
+
+
+def test_exports_carry_the_amounts(client, supervisor_county, agreement_a):
+    client.force_login(supervisor_county)
+    summary = _csv(client.get("/analytics/region/330110/export/summary.csv", {"year": YEAR}))
+    values = {r[0]: r[1] for r in summary[1:] if r}
+    assert (values["协议金额"], values["已履行金额"], values["履行率"]) == ("12500.00", "6250.00", "50.00%")
+    monthly = _xlsx(client.get("/analytics/region/330110/export/monthly.xlsx", {"year": YEAR}))
+    header = monthly[0]
+    march = next(r for r in monthly if r[0] == "2025年3月")
+    assert march[header.index("协议金额（元）")] == 12500
+    assert march[header.index("已履行金额（元）")] == 6250
+    assert march[header.index("履行率（%）")] == 50
+    ledger = _csv(client.get("/analytics/region/330110/ledger.csv"))
+    row = next(r for r in ledger[1:] if int(r[0]) == agreement_a.pk)
+    head = ledger[0]
+    assert row[head.index("调解协议生效日期")] == "2025-03-12"
+    assert (row[head.index("协议金额（元）")], row[head.index("已履行金额（元）")]) == ("12500.00", "6250.00")
