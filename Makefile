@@ -8,7 +8,7 @@ TJ := .venv/bin/tiaojie
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie
 export UV_LINK_MODE := copy
 
-.PHONY: run test setup lint typecheck test-sqlite test-postgres clean
+.PHONY: run test setup system-deps-run system-deps-test lint typecheck test-sqlite test-postgres clean
 
 $(UV):
 	python3 -m venv .venv-bootstrap && .venv-bootstrap/bin/pip install -q uv
@@ -19,7 +19,14 @@ $(UV):
 
 setup: .venv/.synced
 
-run: setup
+# Debian packages (Pango and CJK fonts for the PDFs; chromium and poppler-utils for the tests), if missing.
+system-deps-run:
+	scripts/system-deps run
+
+system-deps-test:
+	scripts/system-deps test
+
+run: setup system-deps-run
 	DEBUG=1 $(TJ) migrate --no-input -v0
 	DEBUG=1 $(TJ) demo
 	@# Beside the server, and stopped with it: the deadline watcher and the task worker that sends notifications
@@ -38,10 +45,10 @@ typecheck: setup
 	DEBUG=1 .venv/bin/mypy tiaojie
 
 # DEBUG=1 only lets the test settings make throwaway keys in var/; Django runs tests with DEBUG off.
-test-sqlite: setup
+test-sqlite: setup system-deps-test
 	DEBUG=1 DATABASE_URL= $(PY) -m pytest -q $(PYTEST_ARGS)
 
-test-postgres: setup
+test-postgres: setup system-deps-test
 	DEBUG=1 DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck test-sqlite test-postgres
