@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tiaojie.lib.request_limits.RequestSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -199,6 +200,8 @@ LOGGING = {
 SMS_BACKEND = env_str("SMS_BACKEND", "tiaojie.lib.sms.ConsoleSmsBackend")
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))  # never served directly
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Any request body (uploads included): refused with 413 before it is read (lib/request_limits.py).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 25 * 1024 * 1024, minimum=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640  # uploaded evidence is never executable
 COLLECTIVE_ALERT_THRESHOLD = env_int("COLLECTIVE_ALERT_THRESHOLD", 10, minimum=2)  # 调解仲裁法 art 7

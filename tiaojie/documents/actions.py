@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import logging
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from tiaojie.accounts.models import User
 from tiaojie.cases.access import can_act_on
 from tiaojie.cases.models import Case, CaseEvent
 from tiaojie.documents import kinds
+from tiaojie.documents.content import Content
 from tiaojie.documents.models import (
     CaseFileJob,
     Document,
@@ -39,9 +43,11 @@ from tiaojie.documents.models import (
     Letterhead,
     Service,
 )
-from tiaojie.documents.render import Letter, Rendered, render, template_version
-from tiaojie.lib.workdays import legal_date
+from tiaojie.documents.render import Letter, Rendered, clean_text, render, template_version
+from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 from tiaojie.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 CODE_LENGTH = 10  # 50 bits: not guessable, and the page it opens shows no personal data anyway
@@ -67,11 +73,18 @@ def verify_url(code: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("documents:verify", args=[code])
 
 
+DEFAULT_PREFIX = re.compile(r"调\d+")
+
+
+def default_prefix(organisation: Organisation) -> str:
+    return f"调{organisation.pk}"
+
+
 def number_prefix(organisation: Organisation) -> str:
     letterhead = Letterhead.objects.filter(organisation=organisation).first()
     if letterhead and letterhead.number_prefix:
         return letterhead.number_prefix
-    return f"调{organisation.pk}"
+    return default_prefix(organisation)
 
 
 def format_number(prefix: str, year: int, seq: int) -> str:
@@ -110,6 +123,15 @@ def draft_letter(case: Case) -> Letter:
     letterhead = Letterhead.objects.filter(organisation_id=case.organisation_id).first()
     header = (letterhead.header if letterhead and letterhead.header else "") or case.organisation.name
     return Letter(header=header, number=None)
+
+
+def _render_or_explain(content: Content, letter: Letter) -> Rendered:
+    """Render, or a DocumentError the page can show: the transaction rolls back, no number is used."""
+    try:
+        return render(content, letter)
+    except Exception as exc:  # WeasyPrint, python-docx and Pillow raise many kinds; none may become a 500
+        logger.exception("rendering %s failed", content.kind)
+        raise DocumentError(_("文书生成失败，请检查案件中的文字内容或联系系统管理员")) from exc
 
 
 def _write(data: bytes, folder: str, suffix: str, written: list[Path]) -> tuple[str, str, int]:
@@ -159,7 +181,7 @@ def _store_version(
     )
 
 
-def _log_pii(
+def log_pii(
     user: User | None, pii: list[tuple[str, int, str]] | list[list[object]], purpose: str, request: HttpRequest | None
 ) -> None:
     if user is None:
@@ -208,9 +230,9 @@ def do_issue_document(
                 issued_by=user,
                 current_version=1,
             )
-            rendered = render(content, letter_for(document))
+            rendered = _render_or_explain(content, letter_for(document))
             _store_version(document, 1, rendered, template_version(content), content.pii, user, _("首次出具"), written)
-            _log_pii(user, content.pii, f"document {document.number}", request)
+            log_pii(user, content.pii, f"document {document.number}", request)
             CaseEvent.objects.create(
                 case=case,
                 at=now,
@@ -245,12 +267,12 @@ def do_regenerate_document(
         with transaction.atomic():
             locked = Document.objects.select_for_update().get(pk=document.pk)
             version = locked.current_version + 1
-            rendered = render(content, letter_for(locked))
+            rendered = _render_or_explain(content, letter_for(locked))
             row = _store_version(
                 locked, version, rendered, template_version(content), content.pii, user, reason.strip()[:200], written
             )
             Document.objects.filter(pk=locked.pk).update(current_version=version)
-            _log_pii(user, content.pii, f"document {locked.number}", request)
+            log_pii(user, content.pii, f"document {locked.number}", request)
             CaseEvent.objects.create(
                 case=case,
                 at=timezone.now(),
@@ -274,7 +296,7 @@ def do_regenerate_document(
 
 def log_download(*, version: DocumentVersion, user: User, request: HttpRequest | None) -> None:
     """A download of a file that prints full personal numbers is a view of them: log each one."""
-    _log_pii(user, version.pii_fields, f"download {version.document.number} v{version.version}", request)
+    log_pii(user, version.pii_fields, f"download {version.document.number} v{version.version}", request)
 
 
 @dataclass
@@ -292,7 +314,8 @@ class ServiceInput:
     note: str = ""
 
 
-def validate_service(data: ServiceInput, now: dt.datetime) -> dict[str, str]:
+def validate_service(data: ServiceInput, now: dt.datetime, issued_at: dt.datetime | None = None) -> dict[str, str]:
+    """The rules of a service record; `issued_at` is the document's: it cannot be served before it existed."""
     errors: dict[str, str] = {}
     if data.method not in Service.Method.values:
         errors["method"] = _("请选择送达方式")
@@ -304,6 +327,10 @@ def validate_service(data: ServiceInput, now: dt.datetime) -> dict[str, str]:
         errors["server_name"] = _("请填写送达人")
     if data.served_at > now + dt.timedelta(minutes=5):
         errors["served_at"] = _("送达时间不能晚于现在")
+    elif issued_at is not None and data.served_at < issued_at - dt.timedelta(minutes=5):
+        errors["served_at"] = _("送达时间不能早于文书出具时间（%(at)s）") % {
+            "at": issued_at.astimezone(LEGAL_TZ).strftime("%Y-%m-%d %H:%M")
+        }
     if data.outcome == Service.Outcome.REFUSED:
         # 民事诉讼法 art 89: 留置送达 needs the reason and a witness (or photos/video) recorded.
         if data.method != Service.Method.IN_PERSON:
@@ -328,7 +355,7 @@ def do_record_service(
     case = document.case
     _require_staff(user, case)
     now = timezone.now()
-    errors = validate_service(data, now)
+    errors = validate_service(data, now, document.issued_at)
     if errors:
         raise DocumentError(_("请检查送达记录"), errors)
     stored = None
@@ -384,6 +411,26 @@ def do_record_service(
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SEAL_MAX_BYTES = 1024 * 1024
+SEAL_MAX_PIXELS = 1200  # a seal is printed 40 mm wide: 1200 px is 760 dpi, and renders stay cheap
+
+
+def normalised_seal(data: bytes) -> bytes:
+    """The seal as uploaded once it decodes completely within the size limit, or ValueError with a message: a
+    file that only starts like a PNG, or one with huge dimensions, would otherwise break or slow every render."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data.startswith(PNG_MAGIC):
+        raise ValueError(_("印章图片须为 PNG 格式（透明背景）"))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width > SEAL_MAX_PIXELS or image.height > SEAL_MAX_PIXELS:
+                raise ValueError(_("印章图片不超过 %(n)d×%(n)d 像素") % {"n": SEAL_MAX_PIXELS})
+            image.load()  # decodes every pixel: a truncated or corrupt stream fails here, not at render time
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValueError(_("印章图片已损坏，无法读取")) from exc
+    return data
 
 
 def do_set_letterhead(
@@ -406,8 +453,20 @@ def do_set_letterhead(
     header, number_prefix = header.strip(), number_prefix.strip()
     if len(header) > 100:
         errors["header"] = _("文书抬头不超过100个字")
-    if len(number_prefix) > 12 or any(c in number_prefix for c in "〔〕[]号 "):
+    header = clean_text(header)
+    if (
+        len(number_prefix) > 12
+        or any(c in number_prefix for c in "〔〕[]号 ")
+        or clean_text(number_prefix) != number_prefix
+    ):
         errors["number_prefix"] = _("编号前缀不超过12个字，不含括号、空格和“号”字")
+    elif DEFAULT_PREFIX.fullmatch(number_prefix) and number_prefix != default_prefix(organisation):
+        errors["number_prefix"] = _("“调”加数字的前缀留给未设置前缀的组织使用，请另选前缀")
+    elif (
+        number_prefix
+        and Letterhead.objects.filter(number_prefix=number_prefix).exclude(organisation=organisation).exists()
+    ):
+        errors["number_prefix"] = _("该编号前缀已被其他调解组织使用，请另选前缀")
     seal_bytes = None
     if seal is not None:
         upload, size = seal
@@ -415,9 +474,10 @@ def do_set_letterhead(
             errors["seal"] = _("印章图片不超过1 MB")
         else:
             upload.seek(0)
-            seal_bytes = upload.read()
-            if not seal_bytes.startswith(PNG_MAGIC):
-                errors["seal"] = _("印章图片须为 PNG 格式（透明背景）")
+            try:
+                seal_bytes = normalised_seal(upload.read())
+            except ValueError as exc:
+                errors["seal"] = str(exc)
     if errors:
         raise DocumentError(_("请检查文书样式"), errors)
     written: list[Path] = []
@@ -475,5 +535,5 @@ def preview(case: Case, kind: str, subject: str = "", *, user: User, request: Ht
     except kinds.NotApplicable as exc:
         raise DocumentError(exc.message) from exc
     rendered = render(content, draft_letter(case))
-    _log_pii(user, content.pii, f"preview {kind} case {case.pk}", request)
+    log_pii(user, content.pii, f"preview {kind} case {case.pk}", request)
     return rendered

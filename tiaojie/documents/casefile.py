@@ -50,8 +50,9 @@ from tiaojie.cases.queries import case_parties
 from tiaojie.documents import kinds
 from tiaojie.documents.actions import DocumentError, _remove, _write, do_issue_document
 from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion, Letterhead, Service
+from tiaojie.documents.render import url_fetcher
 from tiaojie.lib.cndates import chinese_date
-from tiaojie.lib.workdays import legal_date
+from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 
 logger = logging.getLogger(__name__)
 
@@ -315,7 +316,7 @@ def _scan_part(service: Service) -> Part:
         "title": title,
         "number": document.number,
         "receiver": service.receiver,
-        "at": timezone.localtime(service.served_at).strftime("%Y-%m-%d %H:%M"),
+        "at": service.served_at.astimezone(LEGAL_TZ).strftime("%Y-%m-%d %H:%M"),
     }
     reader: PdfReader | None = None
     if service.file_kind == "pdf":
@@ -352,7 +353,9 @@ def _scan_part(service: Service) -> Part:
 def _render_html(context: dict[str, Any]) -> tuple[bytes, int]:
     from weasyprint import HTML
 
-    document = HTML(string=render_to_string(HTML_LAYOUT, context), base_url=str(TEMPLATES)).render()
+    document = HTML(
+        string=render_to_string(HTML_LAYOUT, context), base_url=str(TEMPLATES), url_fetcher=url_fetcher()
+    ).render()
     return document.write_pdf(), len(document.pages)
 
 

@@ -31,6 +31,7 @@ from tiaojie.documents.actions import DocumentError, do_request_case_file, verif
 from tiaojie.documents.casefile import do_log_case_file_download
 from tiaojie.documents.models import CaseFileJob, Document
 from tiaojie.documents.views import content_disposition
+from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.mediation.files import stored_path
 from tiaojie.mediation.handoff import handoff_package
 
@@ -96,7 +97,7 @@ def case_file_download(request: AuthedRequest, job_id: int) -> FileResponse:
 
 
 def _at(value: Any) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
+    return value.astimezone(LEGAL_TZ).isoformat() if value else None
 
 
 def export_documents(case: Case) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ Every write goes through documents/actions.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import models
@@ -24,7 +25,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiaojie.cases.models import Case
+from tiaojie.lib.idnumbers import mask_phone
 from tiaojie.organisations.models import Organisation
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def mask_contact(value: str) -> str:
+    text = value.strip()
+    if MOBILE.fullmatch(text):
+        return mask_phone(text)
+    local, at, domain = text.partition("@")
+    if at and local and domain and " " not in text:
+        return f"{local[0]}***@{domain}"
+    return text
 
 
 class Kind(models.TextChoices):
@@ -84,7 +98,9 @@ class Document(models.Model):
     # "doc:<id>" for the 送达回证 of another document, "payment:<id>" for a 支付令 application.
     subject = models.CharField(max_length=40, blank=True, default="")
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+", verbose_name=_("出具组织"))
-    number = models.CharField(_("文书编号"), max_length=60, unique=True)
+    # Unique within the organisation (two organisations may choose the same prefix; the verification code is
+    # what identifies a document globally).
+    number = models.CharField(_("文书编号"), max_length=60)
     year = models.PositiveSmallIntegerField()
     seq = models.PositiveIntegerField()
     verification_code = models.CharField(_("核验码"), max_length=16, unique=True)
@@ -100,6 +116,7 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "kind", "subject"], name="one_document_per_subject"),
             models.UniqueConstraint(fields=["organisation", "year", "seq"], name="document_seq_once"),
+            models.UniqueConstraint(fields=["organisation", "number"], name="document_number_once_per_org"),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +190,12 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.receiver}"
+
+    @property
+    def address_masked(self) -> str:
+        """The address as pages and receipts show it: a mobile number or an e-mail address (electronic
+        service) is personal data and is masked like every phone number in lists; a postal address is not."""
+        return mask_contact(self.address)
 
 
 # Far beyond the few minutes even a large case file takes (docs/documents.md has the measured times).

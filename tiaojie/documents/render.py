@@ -8,7 +8,9 @@ in the repository so the version recorded on an old document still names a file 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,51 @@ class Rendered:
     pdf: bytes
     pages: int
     docx: bytes
+
+
+# Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF): text typed
+# by the public can contain them, and python-docx and WeasyPrint's HTML parser refuse or mangle them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(v) for v in value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        )
+    return value
+
+
+def sanitize(content: Content, letter: Letter) -> tuple[Content, Letter]:
+    """Every string of the content and the letter without XML-invalid characters."""
+    cleaned = Content(
+        kind=content.kind,
+        title=clean_text(content.title),
+        blocks=[_clean(b) for b in content.blocks],  # type: ignore[misc]
+        builder_version=content.builder_version,
+        subtitle=clean_text(content.subtitle),
+        pii=content.pii,
+        key_fields=content.key_fields,
+    )
+    return cleaned, dataclasses.replace(letter, header=clean_text(letter.header))
+
+
+def url_fetcher() -> object:
+    """WeasyPrint may load nothing but the data: URIs we embed (seal, QR code): never a file of this server or
+    a URL on the network, whatever text a document contains."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def template_version(content: Content) -> str:
@@ -91,6 +138,7 @@ def _html_blocks(content: Content, seal_uri: str) -> list[dict[str, object]]:
 def render_pdf(content: Content, letter: Letter) -> tuple[bytes, int]:
     from weasyprint import HTML
 
+    content, letter = sanitize(content, letter)
     seal_uri = "data:image/png;base64," + base64.b64encode(letter.seal_png).decode() if letter.seal_png else ""
     qr_uri = segno.make(letter.verify_url, error="m").svg_data_uri(scale=4) if letter.verify_url else ""
     html = render_to_string(
@@ -110,7 +158,7 @@ def render_pdf(content: Content, letter: Letter) -> tuple[bytes, int]:
             "blocks": _html_blocks(content, seal_uri),
         },
     )
-    document = HTML(string=html, base_url=str(TEMPLATES)).render()
+    document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=url_fetcher()).render()
     return document.write_pdf(), len(document.pages)
 
 
@@ -121,6 +169,7 @@ def render_docx(content: Content, letter: Letter) -> bytes:
     from docx.shared import Mm, Pt
     from docxtpl import DocxTemplate, InlineImage
 
+    content, letter = sanitize(content, letter)
     tpl = DocxTemplate(str(DOCX_LAYOUT))
     body = tpl.new_subdoc()
     align = {

@@ -260,7 +260,7 @@ def record_service(request: AuthedRequest, document_id: int) -> HttpResponse:
     else:
         # Show every problem at once: the action's rules too, for the fields that did parse.
         now = timezone.now()
-        for name, message in validate_service(form.service_input(served_at=now), now).items():
+        for name, message in validate_service(form.service_input(served_at=now), now, document.issued_at).items():
             if name in form.fields and name not in form.errors:
                 form.add_error(name, message)
         upload = request.FILES.get("scan")

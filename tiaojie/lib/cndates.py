@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from tiaojie.lib.workdays import LEGAL_TZ
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -26,6 +26,7 @@ def chinese_date(day: dt.date) -> str:
 
 
 def chinese_datetime(moment: dt.datetime) -> str:
-    """An aware datetime in Beijing time: 二〇二六年三月十日 14:30."""
-    local = timezone.localtime(moment)
+    """An aware datetime in Beijing time (whatever TIME_ZONE says: a legal document states Beijing time):
+    二〇二六年三月十日 14:30."""
+    local = moment.astimezone(LEGAL_TZ)
     return f"{chinese_date(local.date())} {local:%H:%M}"

@@ -51,7 +51,7 @@ def _filled(document: Document, service: Service) -> Fields:
         rows=(
             ("送达文书名称及编号", f"{document.get_kind_display()}（{document.number}）"),
             ("受送达人", service.receiver),
-            ("送达地址", service.address or "—"),
+            ("送达地址", service.address_masked or "—"),
             ("送达方式", method),
             ("送达时间", chinese_datetime(service.served_at)),
             ("受送达人签名或盖章", signed),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from tiaojie.documents.actions import ServiceInput, do_record_service
 from tiaojie.documents.models import Letterhead
 from tiaojie.documents.tests.factories import accepted_case, issue
+from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.mediation.tests.factories import PDF
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,10 @@ VALID = {
 
 def call(client, name, kwargs, method, data=None):
     url = reverse(f"documents:{name}", kwargs=kwargs)
-    return client.get(url) if method == "get" else client.post(url, VALID if data is None else data)
+    if data is None:
+        # A service is recorded after its document was issued (moments ago, in these tests).
+        data = VALID | {"served_at": timezone.now().astimezone(LEGAL_TZ).strftime("%Y-%m-%dT%H:%M")}
+    return client.get(url) if method == "get" else client.post(url, data)
 
 
 def test_other_organisation_mediator_gets_404_everywhere(client, world, mediator_b, supervisor_other_county):

@@ -132,7 +132,7 @@ def test_the_same_document_twice_is_refused(issued_acceptance, mediator_a):
 def service(**overrides) -> ServiceInput:
     data = ServiceInput(
         method=Service.Method.IN_PERSON,
-        served_at=timezone.now() - dt.timedelta(hours=1),
+        served_at=timezone.now() - dt.timedelta(minutes=1),  # just after the document was issued
         receiver="张三",
         outcome=Service.Outcome.SIGNED,
         server_name="调解员甲",

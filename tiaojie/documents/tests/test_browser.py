@@ -12,7 +12,6 @@ Fixtures (chromium, new_context, reference data under live_server) are in the ro
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import subprocess
 from pathlib import Path
@@ -100,7 +99,7 @@ def test_preview_issue_download_serve_and_verify(
     expect(page.locator("#document-number")).to_have_text(document.number)
     page.locator("#record-service summary").click()
     form = page.locator("#record-service form")
-    served_at = timezone.now().astimezone(LEGAL_TZ) - dt.timedelta(hours=1)
+    served_at = timezone.now().astimezone(LEGAL_TZ)  # served right after it was issued
     form.locator("select[name=method]").select_option("in_person")
     form.locator("input[name=served_at]").fill(served_at.strftime("%Y-%m-%dT%H:%M"))
     form.locator("input[name=receiver]").fill("杭州示例电子有限公司")

@@ -188,7 +188,7 @@ def test_scans_follow_the_documents(org_a, mediator_a, settings):
             document=acceptance,
             data=ServiceInput(
                 method=Service.Method.IN_PERSON,
-                served_at=timezone.now() - dt.timedelta(minutes=10 - minute),
+                served_at=timezone.now() - dt.timedelta(seconds=60 - 10 * minute),
                 receiver="李四",
                 outcome=Service.Outcome.SIGNED,
                 server_name="调解员甲",

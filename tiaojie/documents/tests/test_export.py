@@ -55,7 +55,7 @@ def test_export_schema_and_fields_masked_by_default(client, org_a, mediator_a, s
         document=document,
         data=ServiceInput(
             method=Service.Method.POST,
-            served_at=timezone.now() - dt.timedelta(days=1),
+            served_at=timezone.now() - dt.timedelta(minutes=1),
             receiver="张三",
             outcome=Service.Outcome.DELIVERED,
             server_name="调解员甲",

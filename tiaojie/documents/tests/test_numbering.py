@@ -75,7 +75,7 @@ def test_a_failed_render_uses_no_number_and_leaves_no_file(org_a, mediator_a, se
         raise RuntimeError("WeasyPrint crashed")
 
     monkeypatch.setattr(actions, "render", broken_render)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(actions.DocumentError, match="文书生成失败"):  # a message for the page, not a 500
         do_issue_document(case=case, kind=Kind.ACCEPTANCE, user=mediator_a)
     monkeypatch.undo()
     assert counter(org_a, year) == 0

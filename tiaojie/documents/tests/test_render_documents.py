@@ -97,14 +97,28 @@ def test_clear_errors(demo, tmp_path):
         run(999999, out=str(tmp_path))
     with pytest.raises(CommandError, match="用户不存在或已停用：nobody"):
         run(case.pk, out=str(tmp_path), issue=True, **{"as": "nobody"})
-    with pytest.raises(CommandError, match="--issue 与 --as"):
+    with pytest.raises(CommandError, match="--issue 须与 --as"):
         run(case.pk, out=str(tmp_path), issue=True)
+    with pytest.raises(CommandError, match="无权查看本案"):
+        run(case.pk, out=str(tmp_path), **{"as": "mediator_b"})
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     with pytest.raises(CommandError, match="无法创建输出目录"):
         run(case.pk, out=str(blocker / "sub"))
     # Another organisation's mediator may not issue for this case.
-    with pytest.raises(CommandError, match="不能出具"):
+    with pytest.raises(CommandError, match="无权查看本案"):
         run(case.pk, out=str(tmp_path / "x"), issue=True, **{"as": "mediator_b"})
     assert not Document.objects.filter(case=case, issued_by__username="mediator_b").exists()
     assert not any(Path(tmp_path / "x").glob("*.pdf"))
+
+
+def test_with_as_the_printed_numbers_are_logged_as_viewed(demo, tmp_path):
+    from tiaojie.accounts.models import PiiAccessLog
+
+    case = showcase()[0]
+    before = PiiAccessLog.objects.filter(user__username="mediator_a").count()
+    run(case.pk, out=str(tmp_path / "logged"), **{"as": "mediator_a"})
+    logged = PiiAccessLog.objects.filter(user__username="mediator_a", purpose__startswith="render-documents")
+    assert logged.count() > 0
+    assert PiiAccessLog.objects.filter(user__username="mediator_a").count() == before + logged.count()
+    assert {row.field for row in logged} >= {"id_number"}

@@ -229,7 +229,7 @@ def test_a_refusal_needs_reason_and_witness_and_a_valid_service_is_saved_and_sho
     document = issued_acceptance
     client.force_login(mediator_a)
     url = reverse("documents:service", args=[document.pk])
-    served_at = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=2)
+    served_at = timezone.now().replace(second=0, microsecond=0)  # the minute the document was issued in
     data = {
         "method": "in_person",
         "served_at": beijing_local(served_at),
@@ -273,6 +273,10 @@ def test_a_refusal_needs_reason_and_witness_and_a_valid_service_is_saved_and_sho
     assert "已送达 1 次" in case_page.split('data-kind="acceptance"')[1].split("</li>")[0]
 
 
+def NOW_LOCAL() -> str:
+    return timezone.now().astimezone(LEGAL_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
 def test_service_input_errors_are_shown_and_nothing_500s(client, mediator_a, issued_acceptance):
     client.force_login(mediator_a)
     url = reverse("documents:service", args=[issued_acceptance.pk])
@@ -286,7 +290,7 @@ def test_service_input_errors_are_shown_and_nothing_500s(client, mediator_a, iss
             "receiver": "甲",
             "server_name": "乙",
         },
-        {"served_at": "2026-01-01T10:00", "receiver": "甲" * 500},
+        {"served_at": NOW_LOCAL(), "receiver": "甲" * 500},
     ):
         response = client.post(url, data)
         assert response.status_code == 400, data
@@ -294,7 +298,7 @@ def test_service_input_errors_are_shown_and_nothing_500s(client, mediator_a, iss
     response = client.post(
         url,
         {
-            "served_at": "2026-01-01T10:00",
+            "served_at": NOW_LOCAL(),
             "method": "post",
             "outcome": "delivered",
             "receiver": "甲",
@@ -310,7 +314,7 @@ def test_service_input_errors_are_shown_and_nothing_500s(client, mediator_a, iss
     response = client.post(
         url,
         {
-            "served_at": "2026-01-01T10:00",
+            "served_at": NOW_LOCAL(),
             "method": "in_person",
             "outcome": "signed",
             "receiver": "甲",
