@@ -769,7 +769,7 @@ def measure(args: argparse.Namespace) -> list[Result]:
     from tiaojie.analytics.queries import build_dashboard
     from tiaojie.cases.access import cases_visible_to
     from tiaojie.cases.models import Case
-    from tiaojie.cases.queries import case_page, encode_cursor
+    from tiaojie.cases.queries import case_page, encode_cursor, scope_divisions
     from tiaojie.lib.workdays import legal_date
 
     today = legal_date(dt.datetime.now(UTC))
@@ -796,7 +796,12 @@ def measure(args: argparse.Namespace) -> list[Result]:
             user.__dict__.pop("_tiaojie_scopes", None)
             return cases_visible_to(user)
 
-        first = Result("case list, first page", name, timed(lambda: case_page(visible()).items, args.repeat))
+        divisions = scope_divisions(user)  # what the list page passes (per-division read for a county)
+        first = Result(
+            "case list, first page",
+            name,
+            timed(lambda d=divisions: case_page(visible(), divisions=d).items, args.repeat),
+        )
         results.append(first)
         # Deep: a cursor in the middle of the scope's date range (where following "more" would lead).
         oldest = visible().order_by("received_at", "id").values_list("received_at", flat=True).first()
@@ -805,7 +810,9 @@ def measure(args: argparse.Namespace) -> list[Result]:
             middle = oldest + (newest - oldest) / 2
             cursor = encode_cursor(Case(pk=2**62, received_at=middle))
             deep = Result(
-                "case list, deep page", name, timed(lambda c=cursor: case_page(visible(), cursor=c).items, args.repeat)
+                "case list, deep page",
+                name,
+                timed(lambda c=cursor, d=divisions: case_page(visible(), cursor=c, divisions=d).items, args.repeat),
             )
             results.append(deep)
             log(f"  {name:<22} list first / deep  p95 {first.p95:9.1f} / {deep.p95:.1f} ms")

@@ -26,7 +26,7 @@ from tiaojie.cases.actions import (
     do_transition_case,
 )
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
-from tiaojie.cases.queries import BadCursor, CaseFilters, case_page, filter_cases
+from tiaojie.cases.queries import BadCursor, CaseFilters, case_page, filter_cases, scope_divisions
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.organisations.access import access_organisation_for_intake
 
@@ -193,7 +193,7 @@ def list_cases(request: AuthedRequest, filters: Query[ListFilters]) -> Any:
         ),
     )
     try:
-        page = case_page(qs, cursor=filters.cursor, limit=filters.limit)
+        page = case_page(qs, cursor=filters.cursor, limit=filters.limit, divisions=scope_divisions(request.user))
     except BadCursor:
         return Reply(422, {"detail": _("cursor 无效"), "errors": {"cursor": _("cursor 无效")}})
     return {"items": [case_out(c) for c in page.items], "next_cursor": page.next_cursor}

@@ -27,7 +27,14 @@ from tiaojie.cases.forms import (
 )
 from tiaojie.cases.models import Status
 from tiaojie.cases.panels import case_panels
-from tiaojie.cases.queries import BadCursor, case_page, case_parties, case_timeline, filter_cases
+from tiaojie.cases.queries import (
+    BadCursor,
+    case_page,
+    case_parties,
+    case_timeline,
+    filter_cases,
+    scope_divisions,
+)
 from tiaojie.cases.transitions import CLOCK_B_MAX_EXTENSION_DAYS, ActorKind, transitions_from
 from tiaojie.organisations.access import intake_organisations
 
@@ -37,11 +44,12 @@ from tiaojie.organisations.access import intake_organisations
 def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     qs = filter_cases(cases_visible_to(request.user), form.filters())
+    divisions = scope_divisions(request.user)
     try:
-        page = case_page(qs, cursor=request.GET.get("cursor", ""))
+        page = case_page(qs, cursor=request.GET.get("cursor", ""), divisions=divisions)
     except BadCursor:
         messages.error(request, _("翻页参数无效，已回到第一页。"))
-        page = case_page(qs)
+        page = case_page(qs, divisions=divisions)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
