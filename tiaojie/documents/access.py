@@ -7,7 +7,7 @@ from django.http import Http404
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import Need, access_case, cases_visible_to
-from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion
+from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion, Service
 
 
 def access_document(user: User, document_id: int | str, *, need: Need = Need.READ) -> Document:
@@ -30,6 +30,19 @@ def access_version(user: User, document_id: int | str, version: int) -> Document
     if row is None:
         raise Http404
     return row
+
+
+def access_service(user: User, service_id: int | str) -> Service:
+    """A proof-of-service record (and its scan) through its document's case."""
+    try:
+        pk = int(service_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    service = Service.objects.filter(pk=pk, document__case__in=cases_visible_to(user)).first()
+    if service is None:
+        raise Http404
+    service.document = access_document(user, service.document_id)
+    return service
 
 
 def access_case_file_job(user: User, job_id: int | str) -> CaseFileJob:

@@ -103,15 +103,20 @@ def allocate_number(organisation: Organisation, year: int) -> int:
     return DocumentCounter.objects.get(organisation=organisation, year=year).last
 
 
+def document_header(organisation: Organisation) -> str:
+    """The header line of the organisation's documents: its letterhead's, else its name."""
+    letterhead = Letterhead.objects.filter(organisation=organisation).first()
+    return (letterhead.header if letterhead else "") or organisation.name
+
+
 def letter_for(document: Document) -> Letter:
     letterhead = Letterhead.objects.filter(organisation_id=document.organisation_id).first()
     seal = None
     if letterhead and letterhead.seal_path:
         path = Path(settings.PRIVATE_MEDIA_ROOT) / letterhead.seal_path
         seal = path.read_bytes() if path.exists() else None
-    header = (letterhead.header if letterhead and letterhead.header else "") or document.organisation.name
     return Letter(
-        header=header,
+        header=document_header(document.organisation),
         number=document.number,
         code=document.verification_code,
         verify_url=verify_url(document.verification_code),
@@ -120,9 +125,7 @@ def letter_for(document: Document) -> Letter:
 
 
 def draft_letter(case: Case) -> Letter:
-    letterhead = Letterhead.objects.filter(organisation_id=case.organisation_id).first()
-    header = (letterhead.header if letterhead and letterhead.header else "") or case.organisation.name
-    return Letter(header=header, number=None)
+    return Letter(header=document_header(case.organisation), number=None)
 
 
 def _render_or_explain(content: Content, letter: Letter) -> Rendered:

@@ -48,8 +48,8 @@ from tiaojie.cases.access import can_act_on
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from tiaojie.cases.queries import case_parties
 from tiaojie.documents import kinds
-from tiaojie.documents.actions import DocumentError, _remove, _write, do_issue_document
-from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion, Letterhead, Service
+from tiaojie.documents.actions import DocumentError, _remove, _write, do_issue_document, document_header
+from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion, Service
 from tiaojie.documents.render import url_fetcher
 from tiaojie.lib.cndates import chinese_date
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
@@ -418,8 +418,7 @@ def cover_rows(case: Case, user: User, now: dt.datetime, total_pages: int) -> li
 
 
 def organisation_header(case: Case) -> str:
-    letterhead = Letterhead.objects.filter(organisation_id=case.organisation_id).first()
-    return (letterhead.header if letterhead else "") or case.organisation.name
+    return document_header(case.organisation)
 
 
 def render_front_matter(case: Case, user: User, parts: list[Part], now: dt.datetime) -> tuple[bytes, int]:

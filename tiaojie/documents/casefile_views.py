@@ -30,7 +30,7 @@ from tiaojie.documents.access import access_case_file_job
 from tiaojie.documents.actions import DocumentError, do_request_case_file, verify_url
 from tiaojie.documents.casefile import do_log_case_file_download
 from tiaojie.documents.models import CaseFileJob, Document
-from tiaojie.documents.views import content_disposition
+from tiaojie.lib.downloads import content_disposition, private_attachment
 from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.mediation.files import stored_path
 from tiaojie.mediation.handoff import handoff_package
@@ -86,14 +86,8 @@ def case_file_download(request: AuthedRequest, job_id: int) -> FileResponse:
     if not path.is_file():
         raise Http404
     do_log_case_file_download(job=job, user=request.user, request=request)
-    response = FileResponse(path.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(
-        "attachment", _("卷宗-%(case)s.pdf") % {"case": job.case_id}, f"casefile-{job.case_id}.pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = _("卷宗-%(case)s.pdf") % {"case": job.case_id}
+    return private_attachment(path, "application/pdf", name, f"casefile-{job.case_id}.pdf", no_store=True)
 
 
 def _at(value: Any) -> str | None:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tiaojie.cases.models import Case
 from tiaojie.lib.idnumbers import mask_phone
+from tiaojie.mediation.models import StoredFileFields
 from tiaojie.organisations.models import Organisation
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -150,8 +151,9 @@ class DocumentVersion(models.Model):
         return f"{self.document_id} v{self.version}"
 
 
-class Service(models.Model):
-    """送达回证: how, when and to whom a document was delivered, and whether the receiver signed or refused."""
+class Service(StoredFileFields):
+    """送达回证: how, when and to whom a document was delivered, and whether the receiver signed or refused; the
+    file fields (StoredFileFields) hold a signed receipt scanned back in, optional."""
 
     class Method(models.TextChoices):
         IN_PERSON = "in_person", _("直接送达")
@@ -175,11 +177,6 @@ class Service(models.Model):
     server_name = models.CharField(_("送达人"), max_length=50)
     tracking_number = models.CharField(_("邮件单号"), max_length=50, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
-    # A signed receipt scanned back in (PDF/JPEG/PNG, content-checked), optional.
-    file_path = models.CharField(max_length=200, blank=True)
-    file_kind = models.CharField(max_length=4, blank=True)
-    file_name = models.CharField(max_length=200, blank=True)
-    file_sha256 = models.CharField(max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 

@@ -11,7 +11,6 @@ import hashlib
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
-from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to
+from tiaojie.cases.access import Need, access_case, can_act_on
 from tiaojie.cases.models import Case
 from tiaojie.documents import actions
-from tiaojie.documents.access import access_document, access_version
+from tiaojie.documents.access import access_document, access_service, access_version
 from tiaojie.documents.actions import (
     DocumentError,
     do_issue_document,
@@ -40,8 +39,9 @@ from tiaojie.documents.actions import (
     verify_url,
 )
 from tiaojie.documents.forms import IssueForm, LetterheadForm, RegenerateForm, ServiceForm, VerifyFileForm
-from tiaojie.documents.models import Document, Kind, Letterhead, Service
+from tiaojie.documents.models import Document, Kind, Letterhead
 from tiaojie.documents.panels import is_served, panel_context, receipt_of
+from tiaojie.lib.downloads import content_disposition, private_attachment
 from tiaojie.lib.workdays import legal_date
 from tiaojie.mediation.files import FILE_TYPES, stored_path
 from tiaojie.organisations.access import membership_in
@@ -51,17 +51,9 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 CODE_SHAPE = re.compile(r"[A-Z0-9]{1,16}")
-UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-
-
-def content_disposition(disposition: str, filename: str, fallback: str) -> str:
-    """RFC 6266 / 5987: the Chinese name for browsers that read filename*, an ASCII name for those that don't."""
-    filename = UNSAFE_IN_FILENAME.sub("_", filename)
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", fallback)
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _private_file(relative: str) -> Path:
@@ -69,15 +61,6 @@ def _private_file(relative: str) -> Path:
     if path is None or not path.is_file():
         raise Http404
     return path
-
-
-def _attachment(path: Path, content_type: str, filename: str, fallback: str) -> FileResponse:
-    # Always a download with the type we know: a stored file never renders as a page of this site.
-    response = FileResponse(path.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition("attachment", filename, fallback)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def attach_errors(form: Form, exc: DocumentError) -> None:
@@ -234,7 +217,7 @@ def download(request: AuthedRequest, document_id: int, version: int, ext: str) -
         "ext": ext,
     }
     fallback = f"{document.kind}-{document.year}-{document.seq}-v{row.version}.{ext}"
-    return _attachment(path, CONTENT_TYPES[ext], name, fallback)
+    return private_attachment(path, CONTENT_TYPES[ext], name, fallback)
 
 
 @login_required
@@ -273,19 +256,14 @@ def record_service(request: AuthedRequest, document_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def service_scan(request: AuthedRequest, service_id: int) -> FileResponse:
-    # Scoped like access_document: a scan of another organisation's case is simply not found.
-    service = (
-        Service.objects.select_related("document")
-        .filter(pk=service_id, document__case__in=cases_visible_to(request.user))
-        .first()
-    )
-    if service is None or service.file_kind not in FILE_TYPES:
+    service = access_service(request.user, service_id)
+    if service.file_kind not in FILE_TYPES:
         raise Http404
-    document = access_document(request.user, service.document_id)
+    document = service.document
     path = _private_file(service.file_path)
     content_type, suffix = FILE_TYPES[service.file_kind]
     name = service.file_name or _("送达回证_%(number)s%(suffix)s") % {"number": document.number, "suffix": suffix}
-    return _attachment(path, content_type, name, f"service-{service.pk}{suffix}")
+    return private_attachment(path, content_type, name, f"service-{service.pk}{suffix}")
 
 
 # --- the organisation's letterhead ---------------------------------------------------------------------------
