@@ -28,6 +28,14 @@ PASSWORD = "pw-for-tests-1"
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Hash the test users' passwords with MD5: PBKDF2's 870,000 rounds cost ~0.86 s a user, and the suite
+    creates thousands of them. Production settings are untouched; a test of the real hasher sets its own."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org_a(db):
     return OrganisationFactory(name="组织A 仓前街道调解中心", division_id="330110012")

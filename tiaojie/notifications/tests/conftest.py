@@ -67,9 +67,3 @@ def reference_data(transactional_db) -> Iterator[None]:
     clear_calendar_cache()
     yield
     clear_calendar_cache()
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' passwords are hashed on creation; the notifications tests never log in with them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
