@@ -7,7 +7,7 @@ Creates and migrates the database, fills it with --cases synthetic cases (once: 
 straight to measuring), then times the real read path of the list page, `case_page(filter_cases(
 cases_visible_to(user), filters))`, for four personas: a mediator of the busiest organisation, the supervisors
 of the busiest and of the median county, and a national supervisor. The OFFSET page at the same depth and a
-COUNT(*) of the visible set run beside it as the baseline that style.md habit 12 forbids. See bench/README.md.
+COUNT(*) of the visible set run beside it as the baseline that docs/style.md habit 12 forbids. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def log(message: str) -> None:
 
 
 def ensure_database() -> None:
-    """Create the PostgreSQL database if missing (C.UTF-8, as stack.md requires), then migrate."""
+    """Create the PostgreSQL database if missing (C.UTF-8, as docs/stack.md requires), then migrate."""
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -559,7 +559,7 @@ def measure(persona: Persona, args: argparse.Namespace) -> list[Result]:
 
     from tiaojie.cases.access import cases_visible_to
     from tiaojie.cases.models import Case, CaseWorker, ClaimItem
-    from tiaojie.cases.queries import CaseFilters, case_page, encode_cursor, filter_cases
+    from tiaojie.cases.queries import CASE_ORDER, CaseFilters, case_page, encode_cursor, filter_cases
 
     user = persona.user
 
@@ -577,7 +577,7 @@ def measure(persona: Persona, args: argparse.Namespace) -> list[Result]:
         def run() -> list[int]:
             qs = (
                 visible()
-                .order_by("-received_at", "-id")
+                .order_by(*CASE_ORDER.fields)
                 .select_related("organisation", "employer")
                 .prefetch_related(
                     Prefetch("claims", queryset=ClaimItem.objects.order_by("id")),
@@ -613,7 +613,7 @@ def measure(persona: Persona, args: argparse.Namespace) -> list[Result]:
     mid = total // 2
     if mid > deep_depth:
         # Jump to the middle of the list: a cursor built from the row just above it (found once, by OFFSET).
-        row = visible().order_by("-received_at", "-id").values_list("received_at", "id")[mid - 1]
+        row = visible().order_by(*CASE_ORDER.fields).values_list("received_at", "id")[mid - 1]
         mid_cursor = encode_cursor(Case(pk=row[1], received_at=row[0]))
         assert keyset(mid_cursor)() == offset(mid)(), "cursor and OFFSET disagree"
         add("middle (cursor)", "keyset", mid, keyset(mid_cursor))

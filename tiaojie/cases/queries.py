@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, overdue_q
+from tiaojie.lib.paging import Keyset, Page
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 
 PAGE_SIZE = 50
@@ -46,31 +46,15 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, now: dt.datetime | None 
     return qs
 
 
-class BadCursor(ValueError):
-    pass
+# Newest first; the id breaks ties between cases received at the same instant. The cursor format
+# (base64url of "<received_at ISO>|<id>") is the one the list page, the API and bookmarks have always carried.
+CASE_ORDER = Keyset("-received_at", "-id")
+CasePage = Page[Case]
 
 
 def encode_cursor(case: Case) -> str:
-    raw = f"{case.received_at.isoformat()}|{case.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("|")
-        moment = dt.datetime.fromisoformat(stamp)
-        if moment.tzinfo is None:
-            raise BadCursor(cursor)
-        return moment, int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadCursor(cursor) from exc
-
-
-@dataclass
-class CasePage:
-    items: list[Case]
-    next_cursor: str | None
+    """The cursor of the page after `case` (bench/ builds cursors in the middle of a load with it)."""
+    return CASE_ORDER.cursor(case)
 
 
 # A county supervisor's list is read division by division (case_page): up to this many divisions in scope.
@@ -94,7 +78,7 @@ def scope_divisions(user: User) -> list[str] | None:
     return codes if len(codes) <= PER_DIVISION_MAX else None
 
 
-def _ids_per_division(qs: QuerySet[Case], divisions: list[str], n: int) -> list[int]:
+def _ids_per_division(qs: QuerySet[Case], n: int, *, divisions: list[str]) -> list[int]:
     """The first `n` ids of `qs` (already ordered and cut at the cursor), read per division and merged.
 
     A county is a range of division codes, and PostgreSQL 15 cannot skip inside a range: a page below a cursor
@@ -108,38 +92,23 @@ def _ids_per_division(qs: QuerySet[Case], divisions: list[str], n: int) -> list[
     per_division = qs.filter(division_id=OuterRef("code")).values("pk")[:n]
     arrays = Division.objects.filter(code__in=divisions).annotate(ids=ArraySubquery(per_division))
     candidates = [pk for ids in arrays.values_list("ids", flat=True) for pk in ids]
-    return list(Case.objects.filter(pk__in=candidates).order_by("-received_at", "-id").values_list("pk", flat=True)[:n])
+    return list(Case.objects.filter(pk__in=candidates).order_by(*CASE_ORDER.fields).values_list("pk", flat=True)[:n])
 
 
 def case_page(
     qs: QuerySet[Case], *, cursor: str = "", limit: int = PAGE_SIZE, divisions: list[str] | None = None
 ) -> CasePage:
-    """Keyset paging, newest first: (received_at, id) descending. Every page costs the same however deep,
-    where OFFSET would scan all the rows before it (style.md, habit 12). `divisions` (scope_divisions) lets a
-    county supervisor's pages be read per division on PostgreSQL. Raises BadCursor."""
-    qs = qs.order_by("-received_at", "-id")
-    if cursor:
-        moment, pk = decode_cursor(cursor)
-        # The plain `received_at <= moment` is redundant but lets both databases start the index scan at the
-        # cursor; with only the OR below they walk the index from the newest row (bench/README.md).
-        qs = qs.filter(received_at__lte=moment).filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=pk))
-    # Ids first, from the index alone; then the rows and their relations. SQLite otherwise sorts every
-    # full row of a county before taking a page.
-    if divisions and connection.vendor == "postgresql":
-        ids = _ids_per_division(qs, divisions, limit + 1)
-    else:
-        ids = list(qs.values_list("pk", flat=True)[: limit + 1])
-    rows = list(
-        Case.objects.filter(pk__in=ids)
-        .order_by("-received_at", "-id")
-        .select_related("organisation", "employer")
-        .prefetch_related(
-            Prefetch("claims", queryset=ClaimItem.objects.order_by("id")),
-            Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id")),
-        )
+    """Keyset paging, newest first (lib.paging, CASE_ORDER), with each case's organisation, employer, claims and
+    workers loaded. `divisions` (scope_divisions) lets a county supervisor's pages be read per division on
+    PostgreSQL. Raises BadCursor."""
+    qs = qs.select_related("organisation", "employer").prefetch_related(
+        Prefetch("claims", queryset=ClaimItem.objects.order_by("id")),
+        Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id")),
     )
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-    return CasePage(items=rows[:limit], next_cursor=next_cursor)
+    ids = None
+    if divisions and connection.vendor == "postgresql":
+        ids = partial(_ids_per_division, divisions=divisions)
+    return CASE_ORDER.page(qs, cursor=cursor, limit=limit, ids=ids)
 
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:

@@ -10,14 +10,11 @@ and a rollback gives the number back, so the sequence has no gaps.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import logging
 import re
 import secrets
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from django.conf import settings
@@ -27,10 +24,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import can_act_on
+from tiaojie.cases.actions import record_case_event
 from tiaojie.cases.models import Case, CaseEvent
 from tiaojie.documents import kinds
 from tiaojie.documents.content import Content
@@ -44,6 +43,15 @@ from tiaojie.documents.models import (
     Service,
 )
 from tiaojie.documents.render import Letter, Rendered, clean_text, render, template_version
+from tiaojie.lib.uploads import (
+    BadUpload,
+    StoredFile,
+    UploadRules,
+    existing_file,
+    remove_stored,
+    save_upload,
+    store_bytes,
+)
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 from tiaojie.organisations.models import Organisation
 
@@ -111,10 +119,8 @@ def document_header(organisation: Organisation) -> str:
 
 def letter_for(document: Document) -> Letter:
     letterhead = Letterhead.objects.filter(organisation_id=document.organisation_id).first()
-    seal = None
-    if letterhead and letterhead.seal_path:
-        path = Path(settings.PRIVATE_MEDIA_ROOT) / letterhead.seal_path
-        seal = path.read_bytes() if path.exists() else None
+    path = existing_file(letterhead.seal_path) if letterhead else None
+    seal = path.read_bytes() if path else None
     return Letter(
         header=document_header(document.organisation),
         number=document.number,
@@ -137,20 +143,11 @@ def _render_or_explain(content: Content, letter: Letter) -> Rendered:
         raise DocumentError(_("文书生成失败，请检查案件中的文字内容或联系系统管理员")) from exc
 
 
-def _write(data: bytes, folder: str, suffix: str, written: list[Path]) -> tuple[str, str, int]:
-    relative = f"{folder}/{uuid.uuid4().hex}{suffix}"
-    target = Path(settings.PRIVATE_MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("xb") as out:  # never overwrite: a stored version is immutable
-        out.write(data)
-    target.chmod(0o440)
-    written.append(target)
-    return relative, hashlib.sha256(data).hexdigest(), len(data)
-
-
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+def _keep(data: bytes, folder: str, suffix: str, written: list[StoredFile]) -> StoredFile:
+    """Store a generated file (lib.uploads) and note it in `written`, removed if the transaction fails."""
+    stored = store_bytes(data, folder=folder, suffix=suffix)
+    written.append(stored)
+    return stored
 
 
 def _store_version(
@@ -161,22 +158,22 @@ def _store_version(
     pii: list[tuple[str, int, str]],
     user: User | None,
     reason: str,
-    written: list[Path],
+    written: list[StoredFile],
 ) -> DocumentVersion:
     folder = f"documents/{document.case_id}"
-    pdf_path, pdf_sha, pdf_size = _write(rendered.pdf, folder, ".pdf", written)
-    docx_path, docx_sha, docx_size = _write(rendered.docx, folder, ".docx", written)
+    pdf = _keep(rendered.pdf, folder, ".pdf", written)
+    docx = _keep(rendered.docx, folder, ".docx", written)
     return DocumentVersion.objects.create(
         document=document,
         version=version,
         template_version=tv,
-        pdf_path=pdf_path,
-        pdf_sha256=pdf_sha,
+        pdf_path=pdf.path,
+        pdf_sha256=pdf.sha256,
         pdf_pages=rendered.pages,
-        pdf_size=pdf_size,
-        docx_path=docx_path,
-        docx_sha256=docx_sha,
-        docx_size=docx_size,
+        pdf_size=pdf.size,
+        docx_path=docx.path,
+        docx_sha256=docx.sha256,
+        docx_size=docx.size,
         pii_fields=[list(x) for x in pii],
         reason=reason,
         generated_at=timezone.now(),
@@ -215,7 +212,7 @@ def do_issue_document(
         raise DocumentError(exc.message) from exc
     now = timezone.now()
     year = legal_date(now).year
-    written: list[Path] = []
+    written: list[StoredFile] = []
     try:
         with transaction.atomic():
             seq = allocate_number(case.organisation, year)
@@ -236,7 +233,7 @@ def do_issue_document(
             rendered = _render_or_explain(content, letter_for(document))
             _store_version(document, 1, rendered, template_version(content), content.pii, user, _("首次出具"), written)
             log_pii(user, content.pii, f"document {document.number}", request)
-            CaseEvent.objects.create(
+            record_case_event(
                 case=case,
                 at=now,
                 kind=CaseEvent.Kind.DOCUMENT,
@@ -245,10 +242,10 @@ def do_issue_document(
                 data={"document": document.pk, "kind": kind, "version": 1},
             )
     except IntegrityError as exc:
-        _remove(written)
+        remove_stored(*written)
         raise DocumentError(_("该文书刚刚已由他人出具，请刷新页面")) from exc
     except BaseException:
-        _remove(written)
+        remove_stored(*written)
         raise
     return document
 
@@ -265,7 +262,7 @@ def do_regenerate_document(
         content = kinds.build(case, document.kind, document.subject)
     except kinds.NotApplicable as exc:
         raise DocumentError(exc.message) from exc
-    written: list[Path] = []
+    written: list[StoredFile] = []
     try:
         with transaction.atomic():
             locked = Document.objects.select_for_update().get(pk=document.pk)
@@ -276,7 +273,7 @@ def do_regenerate_document(
             )
             Document.objects.filter(pk=locked.pk).update(current_version=version)
             log_pii(user, content.pii, f"document {locked.number}", request)
-            CaseEvent.objects.create(
+            record_case_event(
                 case=case,
                 at=timezone.now(),
                 kind=CaseEvent.Kind.DOCUMENT,
@@ -291,7 +288,7 @@ def do_regenerate_document(
                 data={"document": locked.pk, "kind": locked.kind, "version": version},
             )
     except BaseException:
-        _remove(written)
+        remove_stored(*written)
         raise
     document.current_version = version
     return row
@@ -353,7 +350,7 @@ def do_record_service(
     *, document: Document, data: ServiceInput, user: User, scan: tuple[IO[bytes], int, str] | None = None
 ) -> Service:
     """Record how the document reached a party; `scan` is an optional signed receipt (file, size, name)."""
-    from tiaojie.mediation.files import BadUpload, check_upload, remove_stored, store_upload
+    from tiaojie.mediation.files import SCAN_RULES
 
     case = document.case
     _require_staff(user, case)
@@ -365,10 +362,9 @@ def do_record_service(
     if scan is not None:
         upload, size, name = scan
         try:
-            kind = check_upload(upload, size)
+            stored = save_upload(upload, size, name=name, folder=f"documents/{case.pk}/service", rules=SCAN_RULES)
         except BadUpload as exc:
             raise DocumentError(exc.message, {"scan": exc.message}) from exc
-        stored = store_upload(upload, name=name, kind=kind, folder=f"documents/{case.pk}/service")
     try:
         with transaction.atomic():
             service = Service.objects.create(
@@ -391,7 +387,7 @@ def do_record_service(
                 recorded_by=user,
                 recorded_at=now,
             )
-            CaseEvent.objects.create(
+            record_case_event(
                 case=case,
                 at=now,
                 kind=CaseEvent.Kind.SERVICE,
@@ -414,6 +410,12 @@ def do_record_service(
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SEAL_MAX_BYTES = 1024 * 1024
+SEAL_RULES = UploadRules(
+    kinds=("png",),
+    wrong_kind=gettext_lazy("印章图片须为 PNG 格式（透明背景）"),
+    too_big=gettext_lazy("印章图片不超过1 MB"),
+    max_bytes=SEAL_MAX_BYTES,
+)
 SEAL_MAX_PIXELS = 1200  # a seal is printed 40 mm wide: 1200 px is 760 dpi, and renders stay cheap
 
 
@@ -473,17 +475,15 @@ def do_set_letterhead(
     seal_bytes = None
     if seal is not None:
         upload, size = seal
-        if size > SEAL_MAX_BYTES:
-            errors["seal"] = _("印章图片不超过1 MB")
-        else:
+        try:  # size and kind as for any upload (lib.uploads), then decoded in full
+            SEAL_RULES.check(upload, size)
             upload.seek(0)
-            try:
-                seal_bytes = normalised_seal(upload.read())
-            except ValueError as exc:
-                errors["seal"] = str(exc)
+            seal_bytes = normalised_seal(upload.read())
+        except ValueError as exc:  # BadUpload is one, with its message
+            errors["seal"] = str(exc)
     if errors:
         raise DocumentError(_("请检查文书样式"), errors)
-    written: list[Path] = []
+    written: list[StoredFile] = []
     try:
         with transaction.atomic():
             letterhead, _created = Letterhead.objects.select_for_update().get_or_create(organisation=organisation)
@@ -492,15 +492,15 @@ def do_set_letterhead(
             letterhead.updated_by = user
             fields = ["header", "number_prefix", "updated_by", "updated_at"]
             if seal_bytes is not None:
-                path, sha, _size = _write(seal_bytes, f"letterheads/{organisation.pk}", ".png", written)
-                letterhead.seal_path, letterhead.seal_sha256 = path, sha
+                stored = _keep(seal_bytes, f"letterheads/{organisation.pk}", ".png", written)
+                letterhead.seal_path, letterhead.seal_sha256 = stored.path, stored.sha256
                 fields += ["seal_path", "seal_sha256"]
             elif remove_seal:
                 letterhead.seal_path, letterhead.seal_sha256 = "", ""
                 fields += ["seal_path", "seal_sha256"]
             letterhead.save(update_fields=fields)
     except BaseException:
-        _remove(written)
+        remove_stored(*written)
         raise
     return letterhead
 

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -45,13 +44,15 @@ from pypdf import PdfReader, PdfWriter
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import can_act_on
+from tiaojie.cases.actions import record_case_event
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from tiaojie.cases.queries import case_parties
 from tiaojie.documents import kinds
-from tiaojie.documents.actions import DocumentError, _remove, _write, do_issue_document, document_header
+from tiaojie.documents.actions import DocumentError, do_issue_document, document_header
 from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion, Service
 from tiaojie.documents.render import url_fetcher
 from tiaojie.lib.cndates import chinese_date
+from tiaojie.lib.uploads import StoredFile, existing_file, remove_stored, store_bytes
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 
 logger = logging.getLogger(__name__)
@@ -115,11 +116,11 @@ def run_case_file_job(job_id: int) -> bool:
         logger.info("case file job %s is not queued any more; nothing to do", job_id)
         return False
     job = CaseFileJob.objects.select_related("case__organisation", "case__employer", "requested_by").get(pk=job_id)
-    written: list[Path] = []
+    written: list[StoredFile] = []
     try:
         _build(job, written)
     except Exception as exc:
-        _remove(written)
+        remove_stored(*written)
         logger.exception("case file job %s of case %s failed", job.pk, job.case_id)
         if isinstance(exc, CaseFileError):
             message = exc.message
@@ -130,7 +131,7 @@ def run_case_file_job(job_id: int) -> bool:
         )
         return False
     except BaseException:  # the worker is being stopped: leave no file; the job goes stale and can be redone
-        _remove(written)
+        remove_stored(*written)
         raise
     return True
 
@@ -140,7 +141,7 @@ def _progress(job: CaseFileJob, **fields: int) -> None:
     CaseFileJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def _build(job: CaseFileJob, written: list[Path]) -> None:
+def _build(job: CaseFileJob, written: list[StoredFile]) -> None:
     case, user = job.case, job.requested_by
     if not can_act_on(user, case):
         raise CaseFileError(_("申请人已无权为本案出具文书，卷宗未生成。"))
@@ -194,7 +195,9 @@ def _build(job: CaseFileJob, written: list[Path]) -> None:
     pages = front_pages + sum(p.pages for p in parts)
     pii = _union(p.pii for p in parts)
 
-    path, sha, _size = _write(out.getvalue(), f"casefiles/{case.pk}", ".pdf", written)
+    stored = store_bytes(out.getvalue(), folder=f"casefiles/{case.pk}", suffix=".pdf")
+    written.append(stored)
+    path, sha = stored.path, stored.sha256
     with transaction.atomic():
         # Conditional: a job given up as stale meanwhile stays failed, and this file goes.
         updated = CaseFileJob.objects.filter(pk=job.pk, state=CaseFileJob.State.RUNNING).update(
@@ -208,7 +211,7 @@ def _build(job: CaseFileJob, written: list[Path]) -> None:
             finished_at=timezone.now(),
         )
         if updated:
-            CaseEvent.objects.create(
+            record_case_event(
                 case=case,
                 at=timezone.now(),
                 kind=CaseEvent.Kind.DOCUMENT,
@@ -217,7 +220,7 @@ def _build(job: CaseFileJob, written: list[Path]) -> None:
                 data={"case_file": job.pk, "pdf_sha256": sha},
             )
     if not updated:
-        _remove(written)
+        remove_stored(*written)
         logger.warning("case file job %s was no longer running when it finished; file discarded", job.pk)
 
 
@@ -247,10 +250,6 @@ def case_file_order(documents: list[Document]) -> list[Document]:
     return sorted(documents, key=key)
 
 
-def _private(relative: str) -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / relative
-
-
 def document_parts(case: Case) -> list[Part]:
     """The current version of each document of the case, in case-file order, each file checked against the
     SHA-256 recorded when it was stored."""
@@ -263,8 +262,8 @@ def document_parts(case: Case) -> list[Part]:
     parts = []
     for document in documents:
         version = versions.get(document.pk)
-        path = _private(version.pdf_path) if version else None
-        if version is None or path is None or not path.exists():
+        path = existing_file(version.pdf_path) if version else None
+        if version is None or path is None:
             raise CaseFileError(_("文书%(number)s的文件缺失，卷宗未生成。") % {"number": document.number})
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != version.pdf_sha256:
@@ -303,8 +302,8 @@ def scan_parts(case: Case) -> list[Part]:
 
 def _scan_part(service: Service) -> Part:
     document = service.document
-    path = _private(service.file_path)
-    if not path.exists():
+    path = existing_file(service.file_path)
+    if path is None:
         raise CaseFileError(_("送达回证扫描件（文书%(number)s）的文件缺失，卷宗未生成。") % {"number": document.number})
     data = path.read_bytes()
     if service.file_sha256 and hashlib.sha256(data).hexdigest() != service.file_sha256:

@@ -31,8 +31,8 @@ from tiaojie.documents.actions import DocumentError, do_request_case_file, verif
 from tiaojie.documents.casefile import do_log_case_file_download
 from tiaojie.documents.models import CaseFileJob, Document
 from tiaojie.lib.downloads import content_disposition, private_attachment
+from tiaojie.lib.uploads import existing_file
 from tiaojie.lib.workdays import LEGAL_TZ
-from tiaojie.mediation.files import stored_path
 from tiaojie.mediation.handoff import handoff_package
 
 EXPORT_SCHEMA = "tiaojie.case-export/1"
@@ -82,8 +82,8 @@ def case_file_download(request: AuthedRequest, job_id: int) -> FileResponse:
     job = access_case_file_job(request.user, job_id)
     if job.state != CaseFileJob.State.DONE or not job.pdf_path:
         raise Http404
-    path = stored_path(job.pdf_path)
-    if not path.is_file():
+    path = existing_file(job.pdf_path)
+    if path is None:
         raise Http404
     do_log_case_file_download(job=job, user=request.user, request=request)
     name = _("卷宗-%(case)s.pdf") % {"case": job.case_id}

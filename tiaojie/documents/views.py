@@ -7,12 +7,10 @@ promises — number, type, date, issuer and file hashes — and never any person
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
@@ -42,8 +40,9 @@ from tiaojie.documents.forms import IssueForm, LetterheadForm, RegenerateForm, S
 from tiaojie.documents.models import Document, Kind, Letterhead
 from tiaojie.documents.panels import is_served, panel_context, receipt_of
 from tiaojie.lib.downloads import content_disposition, private_attachment
+from tiaojie.lib.uploads import existing_file, sha256_of, stored_attachment
 from tiaojie.lib.workdays import legal_date
-from tiaojie.mediation.files import FILE_TYPES, stored_path
+from tiaojie.mediation.files import FILE_TYPES
 from tiaojie.organisations.access import membership_in
 
 CONTENT_TYPES = {
@@ -57,8 +56,8 @@ CODE_SHAPE = re.compile(r"[A-Z0-9]{1,16}")
 
 
 def _private_file(relative: str) -> Path:
-    path = stored_path(relative) if relative else None
-    if path is None or not path.is_file():
+    path = existing_file(relative)
+    if path is None:
         raise Http404
     return path
 
@@ -260,10 +259,9 @@ def service_scan(request: AuthedRequest, service_id: int) -> FileResponse:
     if service.file_kind not in FILE_TYPES:
         raise Http404
     document = service.document
-    path = _private_file(service.file_path)
-    content_type, suffix = FILE_TYPES[service.file_kind]
+    suffix = FILE_TYPES[service.file_kind][1]
     name = service.file_name or _("送达回证_%(number)s%(suffix)s") % {"number": document.number, "suffix": suffix}
-    return private_attachment(path, content_type, name, f"service-{service.pk}{suffix}")
+    return stored_attachment(service.file_path, service.file_kind, name, f"service-{service.pk}{suffix}")
 
 
 # --- the organisation's letterhead ---------------------------------------------------------------------------
@@ -272,8 +270,8 @@ def service_scan(request: AuthedRequest, service_id: int) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def letterhead(request: AuthedRequest, organisation_id: int) -> HttpResponse:
-    membership = membership_in(request.user, organisation_id)
-    if membership is None or not membership.can_manage_organisation:
+    membership = membership_in(request.user, organisation_id, lambda m: m.can_manage_organisation)
+    if membership is None:
         raise Http404
     organisation = membership.organisation
     current = Letterhead.objects.filter(organisation_id=organisation.pk).first()
@@ -302,10 +300,9 @@ def letterhead(request: AuthedRequest, organisation_id: int) -> HttpResponse:
             initial={"header": current.header, "number_prefix": current.number_prefix} if current else None
         )
     seal_uri = ""
-    if current and current.seal_path:
-        path = Path(settings.PRIVATE_MEDIA_ROOT) / current.seal_path
-        if path.is_file():
-            seal_uri = "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+    seal = existing_file(current.seal_path) if current else None
+    if seal is not None:
+        seal_uri = "data:image/png;base64," + base64.b64encode(seal.read_bytes()).decode()
     context = {
         "organisation": organisation,
         "letterhead": current,
@@ -319,13 +316,6 @@ def letterhead(request: AuthedRequest, organisation_id: int) -> HttpResponse:
 
 
 # --- public verification ---------------------------------------------------------------------------------------
-
-
-def _sha256(upload: Any) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 @require_http_methods(["GET", "POST"])
@@ -343,7 +333,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if document is not None and request.method == "POST":
         form = VerifyFileForm(request.POST, request.FILES)
         if form.is_valid():
-            digest = _sha256(form.cleaned_data["file"])
+            digest = sha256_of(form.cleaned_data["file"])
             match = next(
                 (
                     (v.version, label)

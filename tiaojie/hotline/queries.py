@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tiaojie.cases.queries import BadCursor, decode_cursor
 from tiaojie.hotline.models import HotlineCall, HotlineEvent, WorkOrder
+from tiaojie.lib.paging import Keyset, Page
 from tiaojie.lib.workdays import legal_date
 from tiaojie.organisations.models import Organisation
 from tiaojie.reference.models import Division, in_subtree_q
@@ -19,7 +18,6 @@ PAGE_SIZE = 50
 
 __all__ = [
     "PAGE_SIZE",
-    "BadCursor",
     "CallFilters",
     "CallPage",
     "call_events",
@@ -47,27 +45,15 @@ def filter_calls(qs: QuerySet[HotlineCall], f: CallFilters, *, now: dt.datetime 
     return qs
 
 
-def encode_cursor(call: HotlineCall) -> str:
-    raw = f"{call.started_at.isoformat()}|{call.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-@dataclass
-class CallPage:
-    items: list[HotlineCall]
-    next_cursor: str | None
+# Newest first; the id breaks ties. Cursors are base64url of "<started_at ISO>|<id>", as they have always been.
+CALL_ORDER = Keyset("-started_at", "-id")
+CallPage = Page[HotlineCall]
 
 
 def call_page(qs: QuerySet[HotlineCall], *, cursor: str = "", limit: int = PAGE_SIZE) -> CallPage:
-    """Newest first by (started_at, id); every page costs the same however deep (no OFFSET). Raises
-    BadCursor."""
-    qs = qs.order_by("-started_at", "-id")
-    if cursor:
-        moment, pk = decode_cursor(cursor)
-        qs = qs.filter(Q(started_at__lt=moment) | Q(started_at=moment, id__lt=pk))
-    rows = list(qs.select_related("operator", "work_order", "rating")[: limit + 1])
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-    return CallPage(items=rows[:limit], next_cursor=next_cursor)
+    """Newest first by (started_at, id), keyset-paged (lib.paging), with the operator, work order and rating
+    loaded. Raises BadCursor."""
+    return CALL_ORDER.page(qs.select_related("operator", "work_order", "rating"), cursor=cursor, limit=limit)
 
 
 def call_events(call: HotlineCall) -> QuerySet[HotlineEvent]:

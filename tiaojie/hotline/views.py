@@ -24,7 +24,8 @@ from tiaojie.hotline.actions import (
 )
 from tiaojie.hotline.forms import CallFilterForm, CallForm, CloseWorkOrderForm, ConvertForm, RatingForm, WorkOrderForm
 from tiaojie.hotline.models import CallKind, ComplexityTier, HotlineCall, ServiceRating, WorkOrder
-from tiaojie.hotline.queries import BadCursor, CallFilters, call_events, call_page, division_options, filter_calls
+from tiaojie.hotline.queries import CallFilters, call_events, call_page, division_options, filter_calls
+from tiaojie.lib.paging import BadCursor
 from tiaojie.lib.workdays import legal_date
 
 

@@ -4,17 +4,15 @@ oral-application records, referrals and collective-dispute alerts."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.actions import (
@@ -23,6 +21,7 @@ from tiaojie.cases.actions import (
     CaseInput,
     do_create_case,
     find_or_create_employer,
+    record_case_event,
     validate_case_input,
 )
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseWorker, ClaimItem
@@ -30,8 +29,8 @@ from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.models import CollectiveAlert, Evidence, OralApplicationRecord, Referral, TrackingCode
 from tiaojie.intake.routing import NoRoute, RouteSuggestion, suggest_route
 from tiaojie.lib import crypto
-from tiaojie.lib.filetypes import sniff_file_kind
 from tiaojie.lib.sms import send_sms
+from tiaojie.lib.uploads import BadUpload, UploadRules, remove_stored, save_upload
 from tiaojie.organisations.access import active_memberships, membership_in
 from tiaojie.organisations.models import Employer, Organisation
 from tiaojie.reference.models import Division
@@ -143,8 +142,8 @@ def do_submit_application(
         phone = data.workers[0].phone if data.workers else ""
         existing = find_open_duplicate(data, employer)
         if existing is not None:
-            CaseEvent.objects.create(
-                case=existing, at=now, kind=CaseEvent.Kind.DUPLICATE, actor=actor.user, actor_label=actor.label,
+            record_case_event(
+                case=existing, at=now, kind=CaseEvent.Kind.DUPLICATE, actor=actor,
                 reason=_("同一劳动者对同一用人单位已有在办案件，本次申请并入该案件"),
                 data={"channel": data.channel, "facts": data.facts[:2000],
                       "claims": [{"type": c.type, "amount": str(c.amount) if c.amount is not None else None}
@@ -159,12 +158,11 @@ def do_submit_application(
             return SubmitResult(existing, route, code, duplicate=True)
         case = do_create_case(organisation=organisation, data=data, actor=actor)
         if route is not None:
-            CaseEvent.objects.create(
+            record_case_event(
                 case=case,
                 at=now,
                 kind=CaseEvent.Kind.ROUTED,
-                actor=actor.user,
-                actor_label=actor.label,
+                actor=actor,
                 reason=str(route.reason),
                 basis=route.basis,
                 data={"rule": route.rule, "organisation": organisation.pk},
@@ -221,12 +219,10 @@ def do_reroute_case(*, case: Case, to: Organisation, actor: Actor, reason: str) 
         )
         if not won:
             raise CaseActionError(_("只有尚未受理的案件可以转交；请刷新页面后重试。"))
-        CaseEvent.objects.create(
-            case_id=case.pk,
-            at=timezone.now(),
+        record_case_event(
+            case=case.pk,
             kind=CaseEvent.Kind.REROUTED,
-            actor=actor.user,
-            actor_label=actor.label,
+            actor=actor,
             reason=reason.strip(),
             data={"from": case.organisation_id, "to": to.pk, "to_name": to.name},
         )
@@ -305,67 +301,43 @@ def do_receive_referral(
 
 # --- evidence ------------------------------------------------------------------------------------------
 
-EVIDENCE_TYPES = {
-    Evidence.Kind.PDF: ("application/pdf", ".pdf"),
-    Evidence.Kind.JPEG: ("image/jpeg", ".jpg"),
-    Evidence.Kind.PNG: ("image/png", ".png"),
-    Evidence.Kind.DOCX: ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    Evidence.Kind.DOC: ("application/msword", ".doc"),
-}
+# What evidence may be (lib.uploads checks and keeps it); the messages are this form's own.
+EVIDENCE_RULES = UploadRules(
+    kinds=tuple(Evidence.Kind.values),
+    wrong_kind=gettext_lazy("只接受 PDF、JPEG、PNG 图片和 Word 文件；该文件的内容不是这几种格式"),
+    wrong_kind_field=gettext_lazy("文件格式不支持"),
+    too_big=gettext_lazy("文件太大：每个文件不超过 %(mb)d MB"),
+    too_big_field=gettext_lazy("文件太大"),
+)
 
 
 def do_add_evidence(
     *, case: Case, upload: IO[bytes], name: str, size: int, actor: Actor, description: str = ""
 ) -> Evidence:
-    if size > settings.EVIDENCE_MAX_BYTES:
-        raise CaseActionError(
-            _("文件太大：每个文件不超过 %(mb)d MB") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
-            {"file": _("文件太大")},
-        )
-    if size == 0:
-        raise CaseActionError(_("文件是空的"), {"file": _("文件是空的")})
-    kind = sniff_file_kind(upload)
-    if kind is None:
-        raise CaseActionError(
-            _("只接受 PDF、JPEG、PNG 图片和 Word 文件；该文件的内容不是这几种格式"), {"file": _("文件格式不支持")}
-        )
-    extension = EVIDENCE_TYPES[kind][1]  # type: ignore[index]
-    relative = f"evidence/{case.pk}/{uuid.uuid4().hex}{extension}"
-    target = Path(settings.PRIVATE_MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    upload.seek(0)
-    with target.open("wb") as out:
-        for chunk in iter(lambda: upload.read(65536), b""):
-            digest.update(chunk)
-            out.write(chunk)
-    target.chmod(0o640)  # never executable
+    try:
+        stored = save_upload(upload, size, name=name, folder=f"evidence/{case.pk}", rules=EVIDENCE_RULES)
+    except BadUpload as exc:
+        raise CaseActionError(exc.message, {"file": exc.field_message}) from exc
     try:
         with transaction.atomic():
             evidence = Evidence.objects.create(
                 case=case,
-                kind=kind,
-                original_name=Path(name).name[:200],
+                kind=stored.kind,
+                original_name=stored.name,
                 description=description.strip()[:200],
-                path=relative,
-                size=size,
-                sha256=digest.hexdigest(),
+                path=stored.path,
+                size=stored.size,
+                sha256=stored.sha256,
                 uploaded_by=actor.user,
                 uploaded_by_applicant=actor.kind == ActorKind.APPLICANT,
             )
-            CaseEvent.objects.create(
+            record_case_event(
                 case=case,
-                at=timezone.now(),
                 kind=CaseEvent.Kind.EVIDENCE,
-                actor=actor.user,
-                actor_label=actor.label,
+                actor=actor,
                 data={"evidence": evidence.pk, "name": evidence.original_name},
             )
     except Exception:
-        target.unlink(missing_ok=True)  # no orphan file when the row could not be written
+        remove_stored(stored)  # no orphan file when the row could not be written
         raise
     return evidence
-
-
-def evidence_path(evidence: Evidence) -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / evidence.path

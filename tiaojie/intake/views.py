@@ -20,16 +20,15 @@ from tiaojie.cases.panels import Panel, register_panel
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.access import access_evidence, alerts_visible_to
 from tiaojie.intake.actions import (
-    EVIDENCE_TYPES,
     do_acknowledge_alert,
     do_add_evidence,
     do_record_oral_application,
     do_reroute_case,
     do_submit_application,
-    evidence_path,
 )
 from tiaojie.intake.forms import AssistedIntakeForm, EvidenceForm, RerouteForm
-from tiaojie.organisations.access import access_organisation_for_intake, intake_organisations
+from tiaojie.lib.uploads import KINDS, stored_attachment
+from tiaojie.organisations.access import access_organisation_for_intake, intake_organisations, membership_in
 from tiaojie.organisations.models import Organisation
 from tiaojie.reference.models import Division
 
@@ -98,7 +97,7 @@ def _submit(request: AuthedRequest, form: AssistedIntakeForm, workers, claims) -
         messages.info(
             request, _("查询码 %(code)s 已通过短信发送给申请人，请同时当面告知。") % {"code": result.tracking_code}
         )
-    if case.organisation_id in {o.pk for o in intake_organisations(request.user)}:
+    if membership_in(request.user, case.organisation_id, lambda m: m.can_register_cases) is not None:
         return redirect("cases:detail", case_id=case.pk)
     return redirect("intake:new")
 
@@ -160,17 +159,9 @@ def upload_evidence(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_GET
 def download_evidence(request: AuthedRequest, case_id: int, evidence_id: int) -> FileResponse:
     evidence = access_evidence(request.user, case_id, evidence_id)
-    path = evidence_path(evidence)
-    if not path.exists():
-        raise Http404
-    content_type = EVIDENCE_TYPES[evidence.kind][0]  # type: ignore[index]
-    # Always a download with the type we detected: a file never runs or renders as a page of this site.
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    # Always a download with the type detected at upload: a file never runs or renders as a page of this site.
+    fallback = f"evidence-{evidence.pk}{KINDS[evidence.kind][1] if evidence.kind in KINDS else ''}"
+    return stored_attachment(evidence.path, evidence.kind, evidence.original_name, fallback)
 
 
 @login_required

@@ -1,72 +1,42 @@
-"""Uploaded signed scans and payment proofs: the type is read from the content (magic bytes), never from the
-name or the browser's claim, and the file is stored outside the web root under PRIVATE_MEDIA_ROOT."""
+"""Signed scans and payment proofs (and the documents app's service scans): a PDF, JPEG or PNG, checked and kept
+by lib.uploads (read from the content, never from the name or the browser's claim; stored under
+PRIVATE_MEDIA_ROOT). Only what is particular to scans lives here: the kinds and the words for a file refused."""
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from tiaojie.lib.filetypes import sniff_file_kind
+from tiaojie.lib.uploads import KINDS, BadUpload, StoredFile, UploadRules, private_path, remove_stored, store_upload
 
-# kind -> (content type, extension)
-FILE_TYPES = {
-    "pdf": ("application/pdf", ".pdf"),
-    "jpeg": ("image/jpeg", ".jpg"),
-    "png": ("image/png", ".png"),
-}
+SCAN_RULES = UploadRules(
+    kinds=("pdf", "jpeg", "png"),
+    wrong_kind=gettext_lazy("只接受 PDF、JPEG 或 PNG 文件；该文件的内容不是这几种格式"),
+)
+# kind -> (content type, extension) of the kinds a scan may be; the download views check a row's kind in it
+FILE_TYPES = {kind: KINDS[kind] for kind in SCAN_RULES.kinds}
 
-
-class BadUpload(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    path: str  # relative to PRIVATE_MEDIA_ROOT
-    kind: str
-    name: str
-    sha256: str
+__all__ = [
+    "FILE_TYPES",
+    "SCAN_RULES",
+    "BadUpload",
+    "StoredFile",
+    "check_upload",
+    "remove_stored",
+    "store_upload",
+    "stored_path",
+]
 
 
 def check_upload(upload: IO[bytes], size: int) -> str:
-    """The kind of an upload, or BadUpload with a message for the user."""
-    if size <= 0:
-        raise BadUpload(_("文件是空的"))
-    if size > settings.EVIDENCE_MAX_BYTES:
-        raise BadUpload(_("文件太大：不超过 %(mb)d MB") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)})
-    kind = sniff_file_kind(upload)
-    if kind not in ("pdf", "jpeg", "png"):
-        raise BadUpload(_("只接受 PDF、JPEG 或 PNG 文件；该文件的内容不是这几种格式"))
-    return kind
-
-
-def store_upload(upload: IO[bytes], *, name: str, kind: str, folder: str) -> StoredFile:
-    """Write a checked upload to PRIVATE_MEDIA_ROOT/<folder>/; the caller deletes it if its row is not saved."""
-    relative = f"{folder}/{uuid.uuid4().hex}{FILE_TYPES[kind][1]}"
-    target = Path(settings.PRIVATE_MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    upload.seek(0)
-    with target.open("wb") as out:
-        for chunk in iter(lambda: upload.read(65536), b""):
-            digest.update(chunk)
-            out.write(chunk)
-    target.chmod(0o640)  # never executable
-    return StoredFile(path=relative, kind=kind, name=Path(name).name[:200], sha256=digest.hexdigest())
+    """The kind of a scan, or BadUpload with a message for the user."""
+    return SCAN_RULES.check(upload, size)
 
 
 def stored_path(relative: str) -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / relative
-
-
-def remove_stored(stored: StoredFile | None) -> None:
-    if stored is not None:
-        stored_path(stored.path).unlink(missing_ok=True)
+    """Kept for mediation/views.py `_file_response`, which tests `not relative` after this call: "" gives the
+    root rather than ValueError. New code uses lib.uploads.stored_attachment, which that function should become."""
+    return private_path(relative) if relative else Path(settings.PRIVATE_MEDIA_ROOT)

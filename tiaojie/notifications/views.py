@@ -8,23 +8,25 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tiaojie.accounts.typing import AuthedRequest
+from tiaojie.lib.paging import BadCursor, Keyset
 from tiaojie.notifications.access import notifications_visible_to
 
 PAGE_SIZE = 50
+# Newest first on the (recipient_user, -id) index; the cursor is the bare id, as ?before=123 has always been.
+NOTIFICATION_ORDER = Keyset("-id", opaque=False)
 
 
 @login_required
 @require_GET
 def notification_list(request: AuthedRequest) -> HttpResponse:
-    qs = notifications_visible_to(request.user).order_by("-id")
+    qs = notifications_visible_to(request.user)
     before = request.GET.get("before", "")
-    if before.isdigit():
-        qs = qs.filter(pk__lt=int(before))  # keyset paging: no OFFSET
-    items = list(qs[: PAGE_SIZE + 1])
-    more = len(items) > PAGE_SIZE
-    items = items[:PAGE_SIZE]
+    try:
+        page = NOTIFICATION_ORDER.page(qs, cursor=before, limit=PAGE_SIZE)
+    except BadCursor:  # a hand-edited link: the newest page, as the page always did
+        page = NOTIFICATION_ORDER.page(qs, limit=PAGE_SIZE)
     return render(
         request,
         "notifications/list.html",
-        {"items": items, "next_before": items[-1].pk if more else None, "paged": bool(before)},
+        {"items": page.items, "next_before": page.next_cursor, "paged": bool(before)},
     )

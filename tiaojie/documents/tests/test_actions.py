@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from tiaojie.accounts.models import PiiAccessLog
 from tiaojie.cases.models import CaseEvent
-from tiaojie.documents import actions
 from tiaojie.documents.actions import (
     DocumentError,
     ServiceInput,
@@ -85,7 +84,7 @@ def test_stored_files_are_read_only_and_never_overwritten(issued_acceptance, med
 
     # Force the next file name to be v1's: the write refuses instead of replacing the file.
     taken = uuid.UUID(hex=Path(v1.pdf_path).stem)
-    monkeypatch.setattr(actions.uuid, "uuid4", lambda: taken)
+    monkeypatch.setattr(uuid, "uuid4", lambda: taken)  # lib.uploads names the files
     with pytest.raises(FileExistsError):
         do_regenerate_document(document=issued_acceptance, user=mediator_a, reason="再生成")
     monkeypatch.undo()

@@ -16,7 +16,6 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tiaojie.accounts.models import User
@@ -26,6 +25,7 @@ from tiaojie.documents import kinds
 from tiaojie.documents.actions import DocumentError, do_issue_document, draft_letter, log_pii
 from tiaojie.documents.models import Document, Kind
 from tiaojie.documents.render import render
+from tiaojie.lib.uploads import private_path
 
 
 def file_stem(index: int, kind: str, subject: str) -> str:
@@ -118,9 +118,8 @@ class Command(BaseCommand):
         version = document.versions.order_by("-version").first()
         if version is None:
             raise CommandError(f"{document} 没有已保存的版本")
-        root = Path(settings.PRIVATE_MEDIA_ROOT)
-        shutil.copyfile(root / version.pdf_path, stem.with_suffix(".pdf"))
-        shutil.copyfile(root / version.docx_path, stem.with_suffix(".docx"))
+        shutil.copyfile(private_path(version.pdf_path), stem.with_suffix(".pdf"))
+        shutil.copyfile(private_path(version.docx_path), stem.with_suffix(".docx"))
         return version.pdf_pages, list(version.pii_fields)
 
     def _draft(self, case: Case, kind: str, subject: str, stem: Path) -> tuple[int, list[Any]]:
