@@ -6,11 +6,9 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "统计分析"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
         from tiaojie.analytics import rollups
         from tiaojie.cases.actions import case_changed
-        from tiaojie.cases.models import CaseEvent
 
+        # Every CaseEvent goes through cases.actions.record_case_event, which sends this on commit: no
+        # post_save fallback is needed (tiaojie/tests/test_architecture.py keeps it that way).
         case_changed.connect(rollups.on_case_changed, dispatch_uid="analytics.rollups.case_changed")
-        post_save.connect(rollups.on_case_event_saved, sender=CaseEvent, dispatch_uid="analytics.rollups.case_event")

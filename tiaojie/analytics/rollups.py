@@ -392,27 +392,16 @@ def refresh_case_logged(case_id: int) -> None:
         logger.exception("analytics: could not refresh the rollups of case %s", case_id)
 
 
-# Event kinds whose actions send `case_changed` themselves (cases.actions). Other writes that change what the
-# statistics see — re-routing (a new organisation and division) and duplicate applications (new claim items)
-# in tiaojie.intake, an agreement's payments recorded as paid (a "note" event from mediation.actions) — record
-# a CaseEvent but send no signal: a saved event of any other kind refreshes too. (The fourth signature that
-# makes an agreement effective also moves the case mediating → agreed, a signalled transition.)
-SIGNALLED_EVENT_KINDS = frozenset({"created", "transition", "claim_added", "clock_b_extended"})
-# Event kinds that change nothing the statistics count, so they refresh nothing: a document issued or
-# re-generated and its proof of service (tiaojie.documents) touch only the documents' own tables. A refresh
-# would find the snapshot unchanged, but it still locks the fact row and reads the case: one per document,
-# for nothing. A kind not listed in either set refreshes, so a new kind is counted until shown harmless.
-IGNORED_EVENT_KINDS = frozenset({"document", "service"})
-
-
-def on_case_changed(sender: Any, case_id: int, **kwargs: Any) -> None:
+def on_case_changed(sender: Any, case_id: int, kind: str = "", **kwargs: Any) -> None:
+    """Refresh the case's rollups after each committed change (`record_case_event` sends `case_changed` for
+    every event it records, whatever the kind)."""
+    # Documents issued or re-generated, case files built ("document") and proofs of service ("service") touch
+    # only the documents' own tables: nothing the statistics count. A refresh would find the snapshot
+    # unchanged but still lock the fact row and read the case, once per document. Every other kind refreshes,
+    # so a new kind is counted until shown harmless and added here.
+    if kind in {"document", "service"}:
+        return
     refresh_case_logged(case_id)
-
-
-def on_case_event_saved(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any) -> None:
-    if created and instance.kind not in SIGNALLED_EVENT_KINDS and instance.kind not in IGNORED_EVENT_KINDS:
-        case_id = instance.case_id
-        transaction.on_commit(lambda: refresh_case_logged(case_id))
 
 
 # --- the full rebuild ------------------------------------------------------------------------------------

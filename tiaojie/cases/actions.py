@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import django.dispatch
 from django.db import transaction
@@ -30,7 +31,8 @@ from tiaojie.organisations.access import membership_in
 from tiaojie.organisations.models import Employer, Organisation
 from tiaojie.reference.calendar import calendar_deadline, workday_deadline
 
-# Sent after commit with case_id and kind ("created", "transition", ...).
+# Sent after commit with case_id and kind ("created", "transition", ...): by record_case_event, once for every
+# CaseEvent recorded, so a receiver hears of every kind and filters those it cares about.
 case_changed = django.dispatch.Signal()
 
 
@@ -89,8 +91,35 @@ class CaseInput:
     negotiation_first: bool = False
 
 
-def _on_commit_changed(case_id: int, kind: str) -> None:
+def record_case_event(
+    *,
+    case: Case | int,
+    kind: str,
+    actor: Actor | User | None,
+    at: dt.datetime | None = None,
+    **fields: Any,
+) -> CaseEvent:
+    """The one way to write a CaseEvent: creates it and queues `case_changed` for this case and kind on
+    commit, so every receiver (rollups, mediation follow-ups) hears of every recorded change and no kind can
+    be forgotten. `case` is the case or its id; `actor` an Actor (user and label), a bare staff User, or None
+    for the system; `fields` are the remaining CaseEvent columns (reason, basis, from_status, data...).
+    Called inside the action's transaction; outside one, on_commit runs the signal at once (autocommit).
+    tiaojie/tests/test_architecture.py fails on a CaseEvent created anywhere else."""
+    if isinstance(actor, Actor):
+        fields.setdefault("actor_label", actor.label)
+        user = actor.user
+    else:
+        user = actor
+    if isinstance(case, Case):
+        case_id, fields["case"] = case.pk, case  # keeps the instance on event.case
+    else:
+        case_id = fields["case_id"] = case
+    kind = str(kind)  # a plain "transition", not CaseEvent.Kind.TRANSITION, for the receivers and the row
+    event = CaseEvent.objects.create(at=at or timezone.now(), kind=kind, actor=user, **fields)
+    # Once per call, not deduplicated per transaction: receivers filter by kind (mediation acts on
+    # "transition" only), and a refresh of the rollups is idempotent, so a second one costs time, not truth.
     transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, kind=kind))
+    return event
 
 
 def validate_case_input(data: CaseInput) -> dict[str, str]:
@@ -211,16 +240,14 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
         ClaimItem.objects.bulk_create(
             [ClaimItem(case=case, type=c.type, amount_claimed=c.amount, description=c.description) for c in data.claims]
         )
-        CaseEvent.objects.create(
+        record_case_event(
             case=case,
             at=received_at,
             kind=CaseEvent.Kind.CREATED,
-            actor=actor.user,
-            actor_label=actor.label,
+            actor=actor,
             to_status=Status.RECEIVED,
             data={"channel": data.channel},
         )
-        _on_commit_changed(case.pk, "created")
     return case
 
 
@@ -271,18 +298,16 @@ def do_transition_case(
         won = Case.objects.filter(pk=case.pk, status=source).update(**updates)
         if not won:
             raise StaleCaseError(_("该案件刚被他人处理过，状态已变化。请刷新页面后再操作。"))
-        CaseEvent.objects.create(
-            case_id=case.pk,
+        record_case_event(
+            case=case.pk,
             at=now,
             kind=CaseEvent.Kind.TRANSITION,
-            actor=actor.user,
-            actor_label=actor.label,
+            actor=actor,
             from_status=source,
             to_status=transition.target,
             reason=reason,
             basis=transition.basis,
         )
-        _on_commit_changed(case.pk, "transition")
     for name, value in updates.items():
         setattr(case, name, value)
     return case
@@ -338,17 +363,14 @@ def do_extend_clock_b(*, case: Case, days: int, actor: Actor, reason: str) -> Ca
         )
         if not won:
             raise StaleCaseError(_("该案件刚被他人处理过，状态已变化。请刷新页面后再操作。"))
-        CaseEvent.objects.create(
-            case_id=case.pk,
-            at=timezone.now(),
+        record_case_event(
+            case=case.pk,
             kind=CaseEvent.Kind.CLOCK_B_EXTENDED,
-            actor=actor.user,
-            actor_label=actor.label,
+            actor=actor,
             reason=reason.strip(),
             basis=CLOCK_B_BASIS,
             data={"days": days, "total": total, "new_due": deadline.last_day.isoformat()},
         )
-        _on_commit_changed(case.pk, "clock_b_extended")
     case.clock_b_extension_days = total
     case.clock_b_due = deadline.last_day
     case.clock_b_due_uncertain = deadline.uncertain
@@ -384,13 +406,10 @@ def do_add_claim_item(
             description=description.strip()[:300],
             explanation=explanation or [],
         )
-        CaseEvent.objects.create(
-            case_id=case.pk,
-            at=timezone.now(),
+        record_case_event(
+            case=case.pk,
             kind=CaseEvent.Kind.CLAIM_ADDED,
-            actor=actor.user,
-            actor_label=actor.label,
+            actor=actor,
             data={"claim_id": item.pk, "type": type, "amount": str(amount) if amount else None},
         )
-        _on_commit_changed(case.pk, "claim_added")
     return item

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
-from tiaojie.cases.actions import Actor, CaseActionError, CaseInput, ClaimInput, EmployerInput, WorkerInput
+from tiaojie.cases.actions import (
+    Actor,
+    CaseActionError,
+    CaseInput,
+    ClaimInput,
+    EmployerInput,
+    WorkerInput,
+    record_case_event,
+)
 from tiaojie.cases.models import Case, CaseEvent, Channel, ClaimType
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.hotline.models import (
@@ -290,7 +298,7 @@ def do_convert_call_to_case(*, call: HotlineCall, data: ConversionInput, actor: 
             route_basis=basis[:200],
             joined_existing_case=result.duplicate,
         )
-        CaseEvent.objects.create(
+        record_case_event(
             case=case,
             at=now,
             kind=CaseEvent.Kind.NOTE,

@@ -12,7 +12,7 @@ from ninja.responses import Status as Reply
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.actions import Actor, CaseActionError, CaseInput, ClaimInput, EmployerInput, WorkerInput
 from tiaojie.cases.api import ClaimIn, EmployerIn, ErrorOut, WorkerIn
-from tiaojie.cases.models import Case, Status
+from tiaojie.cases.models import Status
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.actions import do_receive_referral
 from tiaojie.intake.models import Referral
@@ -79,7 +79,9 @@ def create_referral(request: AuthedRequest, payload: ReferralIn) -> Any:
         )
     except CaseActionError as exc:
         return Reply(422, {"detail": exc.message, "errors": exc.fields})
-    case = Case.objects.select_related("organisation").get(pk=result.case.pk)
+    # The action's own case, not looked up by id: the sender may not be a member of the organisation it went
+    # to, so access_case does not apply, and this receipt shows no personal data (ReferralOut).
+    case = result.case
     body = {
         "created": result.created,
         "case_id": case.pk,

@@ -15,7 +15,14 @@ from tiaojie.analytics import rollups
 from tiaojie.analytics.models import CaseFact, DimRollup, MonthRollup, OpenDueRollup
 from tiaojie.analytics.naive import NaiveSource
 from tiaojie.analytics.queries import RollupSource
-from tiaojie.cases.actions import Actor, ClaimInput, StaleCaseError, do_add_claim_item, do_transition_case
+from tiaojie.cases.actions import (
+    Actor,
+    ClaimInput,
+    StaleCaseError,
+    do_add_claim_item,
+    do_transition_case,
+    record_case_event,
+)
 from tiaojie.cases.models import Case, CaseEvent, Status
 from tiaojie.cases.tests.factories import make_case
 from tiaojie.cases.transitions import ActorKind, transitions_from
@@ -404,9 +411,9 @@ def test_document_and_service_events_refresh_nothing(world, django_capture_on_co
     monkeypatch.setattr(rollups, "refresh_case_logged", refreshed.append)
     now = dt.datetime(2025, 5, 6, 10, tzinfo=LEGAL_TZ)
     with django_capture_on_commit_callbacks(execute=True):
-        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.DOCUMENT, data={"document": 1})
-        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.SERVICE, data={"service": 1})
+        record_case_event(case=case, at=now, kind=CaseEvent.Kind.DOCUMENT, actor=None, data={"document": 1})
+        record_case_event(case=case, at=now, kind=CaseEvent.Kind.SERVICE, actor=None, data={"service": 1})
     assert refreshed == []
     with django_capture_on_commit_callbacks(execute=True):  # e.g. mediation's "payment recorded" note
-        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.NOTE, data={"step": "payment"})
+        record_case_event(case=case, at=now, kind=CaseEvent.Kind.NOTE, actor=None, data={"step": "payment"})
     assert refreshed == [case.pk]

@@ -7,11 +7,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tiaojie.accounts.models import User, hash_token
-from tiaojie.cases.actions import Actor, CaseActionError
+from tiaojie.cases.actions import Actor, CaseActionError, record_case_event
 from tiaojie.cases.models import Case, CaseEvent, Worker
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.lib import crypto
@@ -47,12 +46,11 @@ def staff_user(actor: Actor) -> User:
 
 
 def note_event(case_id: int, actor: Actor, text: str, *, basis: str = "", data: dict | None = None, at=None) -> None:
-    CaseEvent.objects.create(
-        case_id=case_id,
-        at=at or timezone.now(),
+    record_case_event(
+        case=case_id,
+        at=at,
         kind=CaseEvent.Kind.NOTE,
-        actor=actor.user,
-        actor_label=actor.label,
+        actor=actor,
         reason=text,
         basis=basis,
         data={"app": "mediation", **(data or {})},
