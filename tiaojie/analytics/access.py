@@ -19,7 +19,7 @@ from django.http import Http404
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import cases_visible_to
 from tiaojie.cases.models import Case
-from tiaojie.organisations.access import active_memberships, supervisor_scopes
+from tiaojie.organisations.access import active_memberships, membership_in, supervisor_scopes
 from tiaojie.organisations.models import Organisation
 from tiaojie.reference.models import Division, in_subtree_q, subtree_range
 
@@ -102,7 +102,7 @@ def access_org_stats(user: User, organisation_id: int) -> StatsScope:
     organisation = Organisation.objects.select_related("type", "division").filter(pk=organisation_id).first()
     if organisation is None:
         raise Http404
-    admin = any(o.pk == organisation.pk for o in administered_organisations(user))
+    admin = membership_in(user, organisation.pk, lambda m: m.can_manage_organisation) is not None
     if not admin and not covers_division(user, organisation.division_id):
         raise Http404
     return StatsScope("org", organisation=organisation)

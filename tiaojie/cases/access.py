@@ -38,8 +38,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 
 def can_act_on(user: User, case: Case) -> bool:
-    membership = membership_in(user, case.organisation_id)
-    return membership is not None and membership.can_decide_cases
+    return membership_in(user, case.organisation_id, lambda m: m.can_decide_cases) is not None
 
 
 def access_case(user: User, case_id: int | str, *, need: Need = Need.READ) -> Case:

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from tiaojie.accounts.models import User
 from tiaojie.hotline.models import HOTLINE_TYPE, HotlineCall
-from tiaojie.organisations.access import active_memberships
+from tiaojie.organisations.access import active_memberships, membership_in
 from tiaojie.organisations.models import Organisation
 
 
@@ -33,10 +33,10 @@ def access_hotline_organisation(user: User, organisation_id: int | str) -> Organ
         pk = int(organisation_id)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    organisation = next((o for o in hotline_organisations(user) if o.pk == pk), None)
-    if organisation is None:
+    membership = membership_in(user, pk, lambda m: m.organisation.type_id == HOTLINE_TYPE)
+    if membership is None:
         raise Http404
-    return organisation
+    return membership.organisation
 
 
 def calls_visible_to(user: User) -> QuerySet[HotlineCall]:

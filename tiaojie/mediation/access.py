@@ -3,6 +3,9 @@ organisation's staff get 404, supervisors read but never write, and token pages 
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db import models
 from django.http import Http404
 
 from tiaojie.accounts.models import User, hash_token
@@ -19,6 +22,8 @@ from tiaojie.mediation.models import (
     Signature,
 )
 
+M = TypeVar("M", bound=models.Model)
+
 
 def _pk(value: int | str) -> int:
     try:
@@ -27,67 +32,54 @@ def _pk(value: int | str) -> int:
         raise Http404 from exc
 
 
+def _child(
+    model: type[M], parent: Case | Agreement, pk: int | str | None = None, *, select_related: tuple[str, ...] = ()
+) -> M:
+    """The `model` row under `parent`, which the caller has already fetched through the case's access check
+    (the row of a one-to-one child when `pk` is None): a row of another case is as absent as a missing one."""
+    field = "agreement" if isinstance(parent, Agreement) else "case"
+    rows = model._default_manager.filter(**{field: parent})
+    if pk is not None:
+        rows = rows.filter(pk=_pk(pk))
+    row = rows.select_related(*select_related).first()
+    if row is None:
+        raise Http404
+    setattr(row, field, parent)  # the checked parent (with its case) stands in: no second fetch
+    return row
+
+
 def access_negotiation(
     user: User, case_id: int | str, negotiation_id: int | str, *, need: Need = Need.ACT
 ) -> Negotiation:
-    case = access_case(user, case_id, need=need)
-    row = Negotiation.objects.filter(case=case, pk=_pk(negotiation_id)).first()
-    if row is None:
-        raise Http404
-    row.case = case
-    return row
+    return _child(Negotiation, access_case(user, case_id, need=need), negotiation_id)
 
 
 def access_settlement(user: User, case_id: int | str, settlement_id: int | str, *, need: Need = Need.ACT) -> Settlement:
-    case = access_case(user, case_id, need=need)
-    row = Settlement.objects.filter(case=case, pk=_pk(settlement_id)).first()
-    if row is None:
-        raise Http404
-    row.case = case
-    return row
+    return _child(Settlement, access_case(user, case_id, need=need), settlement_id)
 
 
 def access_assignment(user: User, case_id: int | str, assignment_id: int | str) -> MediatorAssignment:
-    case = access_case(user, case_id, need=Need.ACT)
-    row = MediatorAssignment.objects.filter(case=case, pk=_pk(assignment_id)).select_related("user").first()
-    if row is None:
-        raise Http404
-    row.case = case
-    return row
+    return _child(
+        MediatorAssignment, access_case(user, case_id, need=Need.ACT), assignment_id, select_related=("user",)
+    )
 
 
 def access_session(user: User, case_id: int | str, session_id: int | str, *, need: Need = Need.ACT) -> Session:
-    case = access_case(user, case_id, need=need)
-    row = Session.objects.filter(case=case, pk=_pk(session_id)).first()
-    if row is None:
-        raise Http404
-    row.case = case
-    return row
+    return _child(Session, access_case(user, case_id, need=need), session_id)
 
 
 def access_agreement(user: User, case_id: int | str, *, need: Need = Need.ACT) -> Agreement:
-    case = access_case(user, case_id, need=need)
-    row = Agreement.objects.filter(case=case).first()
-    if row is None:
-        raise Http404
-    row.case = case
-    return row
+    return _child(Agreement, access_case(user, case_id, need=need))
 
 
 def access_payment(user: User, case_id: int | str, payment_id: int | str, *, need: Need = Need.ACT) -> Payment:
-    agreement = access_agreement(user, case_id, need=need)
-    row = Payment.objects.filter(agreement=agreement, pk=_pk(payment_id)).first()
-    if row is None:
-        raise Http404
-    row.agreement = agreement
-    return row
+    return _child(Payment, access_agreement(user, case_id, need=need), payment_id)
 
 
 def access_signature(user: User, case_id: int | str, signature_id: int | str) -> Signature:
     """Signed scans are read by anyone who may read the case."""
-    agreement = access_agreement(user, case_id, need=Need.READ)
-    row = Signature.objects.filter(agreement=agreement, pk=_pk(signature_id)).first()
-    if row is None or not row.file_path:
+    row = _child(Signature, access_agreement(user, case_id, need=Need.READ), signature_id)
+    if not row.file_path:
         raise Http404
     return row
 

@@ -5,14 +5,19 @@ redirect back to the case page, where the panels (mediation/panels.py) show the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
@@ -32,6 +37,7 @@ from tiaojie.mediation.access import (
     access_session,
     access_settlement,
     access_signature,
+    case_for_staff,
 )
 from tiaojie.mediation.files import FILE_TYPES, stored_path
 from tiaojie.mediation.forms import (
@@ -57,10 +63,11 @@ from tiaojie.mediation.forms import (
     StaffAnswerForm,
 )
 from tiaojie.mediation.handoff import handoff_package
-from tiaojie.mediation.models import Agreement, Negotiation, SignerRole
+from tiaojie.mediation.models import Agreement, MediatorAssignment, Negotiation, Session, Settlement, SignerRole
 from tiaojie.mediation.payment_order import payment_order_context
 
-BAD_INPUT = _("填写的内容有误，请检查后重试。")
+# Lazy: module-level texts are built at import, before any request has chosen its language.
+BAD_INPUT = gettext_lazy("填写的内容有误，请检查后重试。")
 
 
 def _staff(request: AuthedRequest) -> Actor:
@@ -86,155 +93,134 @@ def _form_errors(form) -> str:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         parts.append(f"{label}：{'，'.join(errors)}" if label else "，".join(errors))
-    return BAD_INPUT + ("（" + "；".join(parts) + "）" if parts else "")
+    return str(BAD_INPUT) + ("（" + "；".join(parts) + "）" if parts else "")
 
 
-def _run(request: HttpRequest, case: Case | int, anchor: str, success: str, call: Callable[[], object]) -> HttpResponse:
-    try:
-        call()
-    except CaseActionError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, success)
-    return _back(case, anchor)
+Data = dict[str, Any]
+Action = Callable[[AuthedRequest, Any, Data], "str | Promise | None"]
+
+
+def case_action(
+    fetch: Callable[..., Any],
+    *,
+    anchor: str,
+    form: type[forms.Form] | None = None,
+    form_kwargs: Callable[[Any], Data] | None = None,
+    invalid: str | Promise | None = None,
+    success: str | Promise | None = None,
+    done_anchor: str | Callable[[Data], str] | None = None,
+) -> Callable[[Action], Callable[..., HttpResponse]]:
+    """Turns an action into a staff POST view on a case, so that every such view fetches, validates, reports
+    and redirects the same way.
+
+    `fetch` is the access function, called with the user and the URL's ids (it 404s for other organisations
+    and for readers who may not act). The decorated function gets (request, the fetched row, the form's
+    cleaned data) and returns the success message when the message depends on the outcome, else None for
+    `success`. A CaseActionError becomes an error message. An invalid form shows `invalid` (default: the
+    form's errors) and goes back to `anchor`; after acting the case page opens at `done_anchor` (default
+    `anchor`), which may depend on the data."""
+
+    def decorate(act: Action) -> Callable[..., HttpResponse]:
+        @login_required
+        @require_POST
+        @wraps(act)
+        def view(request: AuthedRequest, **ids: int) -> HttpResponse:
+            row = fetch(request.user, **ids)
+            case = row if isinstance(row, Case) else row.case
+            data: Data = {}
+            if form is not None:
+                bound = form(request.POST, request.FILES, **(form_kwargs(row) if form_kwargs else {}))
+                if not bound.is_valid():
+                    messages.error(request, str(invalid) if invalid is not None else _form_errors(bound))
+                    return _back(case, anchor)
+                data = bound.cleaned_data
+            try:
+                done = act(request, row, data)
+            except CaseActionError as exc:
+                messages.error(request, _error_text(exc))
+            else:
+                messages.success(request, str(done if done is not None else success))
+            return _back(case, done_anchor(data) if callable(done_anchor) else done_anchor or anchor)
+
+        return view
+
+    return decorate
 
 
 # --- negotiation ----------------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def employer_contact(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = access_case(request.user, case_id, need=Need.ACT)
-    form = EmployerContactForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(case, "mediation-negotiation")
-    d = form.cleaned_data
-    return _run(
-        request,
-        case,
-        "mediation-negotiation",
-        _("用人单位联系人已保存。"),
-        lambda: actions.do_set_employer_contact(
-            case=case, name=d["contact_name"], phone=d["contact_phone"], title=d["contact_title"], actor=_staff(request)
-        ),
+@case_action(
+    case_for_staff,
+    form=EmployerContactForm,
+    anchor="mediation-negotiation",
+    success=gettext_lazy("用人单位联系人已保存。"),
+)
+def employer_contact(request: AuthedRequest, case: Case, d: Data) -> None:
+    actions.do_set_employer_contact(
+        case=case, name=d["contact_name"], phone=d["contact_phone"], title=d["contact_title"], actor=_staff(request)
     )
 
 
-@login_required
-@require_POST
-def negotiation_open(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = access_case(request.user, case_id, need=Need.ACT)
-    form = OpenNegotiationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(case, "mediation-negotiation")
-    d = form.cleaned_data
-    try:
-        negotiation = actions.do_open_negotiation(
-            case=case,
-            requested_by=d["requested_by"],
-            actor=_staff(request),
-            base_url=_base_url(request),
-            contact_name=d["contact_name"],
-            contact_phone=d["contact_phone"],
-        )
-    except CaseActionError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(
-            request,
-            _("已进入协商。对方应于%(due)s 24:00前答复。") % {"due": negotiation.answer_due.strftime("%Y-%m-%d")},
-        )
-    return _back(case, "mediation-negotiation")
+@case_action(case_for_staff, form=OpenNegotiationForm, anchor="mediation-negotiation")
+def negotiation_open(request: AuthedRequest, case: Case, d: Data) -> str:
+    negotiation = actions.do_open_negotiation(
+        case=case,
+        requested_by=d["requested_by"],
+        actor=_staff(request),
+        base_url=_base_url(request),
+        contact_name=d["contact_name"],
+        contact_phone=d["contact_phone"],
+    )
+    return _("已进入协商。对方应于%(due)s 24:00前答复。") % {"due": negotiation.answer_due.strftime("%Y-%m-%d")}
 
 
-@login_required
-@require_POST
-def negotiation_answer(request: AuthedRequest, case_id: int, negotiation_id: int) -> HttpResponse:
-    negotiation = access_negotiation(request.user, case_id, negotiation_id)
-    form = StaffAnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(negotiation.case, "mediation-negotiation")
-    d = form.cleaned_data
-    return _run(
-        request,
-        negotiation.case,
-        "mediation-negotiation",
-        _("答复已记录。"),
-        lambda: actions.do_answer_negotiation(
-            negotiation=negotiation,
-            accept=d["answer"] == "accept",
-            channel=d["channel"],
-            note=d["note"],
-            actor=_staff(request),
-        ),
+@case_action(
+    access_negotiation, form=StaffAnswerForm, anchor="mediation-negotiation", success=gettext_lazy("答复已记录。")
+)
+def negotiation_answer(request: AuthedRequest, negotiation: Negotiation, d: Data) -> None:
+    actions.do_answer_negotiation(
+        negotiation=negotiation,
+        accept=d["answer"] == "accept",
+        channel=d["channel"],
+        note=d["note"],
+        actor=_staff(request),
     )
 
 
-@login_required
-@require_POST
-def negotiation_fail(request: AuthedRequest, case_id: int, negotiation_id: int) -> HttpResponse:
-    negotiation = access_negotiation(request.user, case_id, negotiation_id)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(negotiation.case, "mediation-negotiation")
-    return _run(
-        request,
-        negotiation.case,
-        "mediation-negotiation",
-        _("协商不成，案件已转入调解受理。"),
-        lambda: actions.do_fail_negotiation(
-            negotiation=negotiation, reason=form.cleaned_data["reason"], actor=_staff(request)
-        ),
+@case_action(
+    access_negotiation,
+    form=ReasonForm,
+    anchor="mediation-negotiation",
+    success=gettext_lazy("协商不成，案件已转入调解受理。"),
+)
+def negotiation_fail(request: AuthedRequest, negotiation: Negotiation, d: Data) -> None:
+    actions.do_fail_negotiation(negotiation=negotiation, reason=d["reason"], actor=_staff(request))
+
+
+@case_action(
+    access_negotiation, form=SettlementForm, anchor="mediation-negotiation", success=gettext_lazy("和解协议已登记。")
+)
+def settlement_record(request: AuthedRequest, negotiation: Negotiation, d: Data) -> None:
+    actions.do_record_settlement(
+        negotiation=negotiation,
+        terms=d["terms"],
+        signed_on=d["signed_on"],
+        amount=d["amount"],
+        perform_by=d["perform_by"],
+        actor=_staff(request),
     )
 
 
-@login_required
-@require_POST
-def settlement_record(request: AuthedRequest, case_id: int, negotiation_id: int) -> HttpResponse:
-    negotiation = access_negotiation(request.user, case_id, negotiation_id)
-    form = SettlementForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(negotiation.case, "mediation-negotiation")
-    d = form.cleaned_data
-    return _run(
-        request,
-        negotiation.case,
-        "mediation-negotiation",
-        _("和解协议已登记。"),
-        lambda: actions.do_record_settlement(
-            negotiation=negotiation,
-            terms=d["terms"],
-            signed_on=d["signed_on"],
-            amount=d["amount"],
-            perform_by=d["perform_by"],
-            actor=_staff(request),
-        ),
-    )
-
-
-@login_required
-@require_POST
-def settlement_performance(request: AuthedRequest, case_id: int, settlement_id: int) -> HttpResponse:
-    settlement = access_settlement(request.user, case_id, settlement_id)
-    form = SettlementPerformanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(settlement.case, "mediation-negotiation")
-    d = form.cleaned_data
-    return _run(
-        request,
-        settlement.case,
-        "mediation-negotiation",
-        _("履行情况已登记。"),
-        lambda: actions.do_record_settlement_performance(
-            settlement=settlement, performed=d["performed"] == "yes", note=d["note"], actor=_staff(request)
-        ),
+@case_action(
+    access_settlement,
+    form=SettlementPerformanceForm,
+    anchor="mediation-negotiation",
+    success=gettext_lazy("履行情况已登记。"),
+)
+def settlement_performance(request: AuthedRequest, settlement: Settlement, d: Data) -> None:
+    actions.do_record_settlement_performance(
+        settlement=settlement, performed=d["performed"] == "yes", note=d["note"], actor=_staff(request)
     )
 
 
@@ -283,46 +269,29 @@ def employer_negotiation(request: HttpRequest, token: str) -> HttpResponse:
 # --- mediators and sessions -----------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def assign(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = access_case(request.user, case_id, need=Need.ACT)
-    choices = [(m.user_id, str(m.user)) for m in actions.eligible_mediators(case)]
-    form = AssignForm(request.POST, choices=choices)
-    if not form.is_valid():
-        messages.error(request, _("请选择本组织的调解员。"))
-        return _back(case, "mediation-mediators")
-    return _run(
-        request,
-        case,
-        "mediation-mediators",
-        _("调解员已指派。"),
-        lambda: actions.do_assign_mediator(case=case, user_id=form.cleaned_data["user"], actor=_staff(request)),
-    )
+def _mediator_choices(case: Case) -> Data:
+    return {"choices": [(m.user_id, str(m.user)) for m in actions.eligible_mediators(case)]}
 
 
-@login_required
-@require_POST
-def unassign(request: AuthedRequest, case_id: int, assignment_id: int) -> HttpResponse:
-    assignment = access_assignment(request.user, case_id, assignment_id)
-    return _run(
-        request,
-        assignment.case,
-        "mediation-mediators",
-        _("已取消指派。"),
-        lambda: actions.do_unassign_mediator(assignment=assignment, actor=_staff(request)),
-    )
+@case_action(
+    case_for_staff,
+    form=AssignForm,
+    form_kwargs=_mediator_choices,
+    invalid=gettext_lazy("请选择本组织的调解员。"),
+    anchor="mediation-mediators",
+    success=gettext_lazy("调解员已指派。"),
+)
+def assign(request: AuthedRequest, case: Case, d: Data) -> None:
+    actions.do_assign_mediator(case=case, user_id=d["user"], actor=_staff(request))
 
 
-@login_required
-@require_POST
-def session_new(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = access_case(request.user, case_id, need=Need.ACT)
-    form = SessionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(case, "mediation-mediators")
-    d = form.cleaned_data
+@case_action(access_assignment, anchor="mediation-mediators", success=gettext_lazy("已取消指派。"))
+def unassign(request: AuthedRequest, assignment: MediatorAssignment, d: Data) -> None:
+    actions.do_unassign_mediator(assignment=assignment, actor=_staff(request))
+
+
+@case_action(case_for_staff, form=SessionForm, anchor="mediation-mediators", success=gettext_lazy("调解已安排。"))
+def session_new(request: AuthedRequest, case: Case, d: Data) -> None:
     data = actions.SessionInput(
         mode=d["mode"],
         starts_at=d["starts_at"],
@@ -331,24 +300,11 @@ def session_new(request: AuthedRequest, case_id: int) -> HttpResponse:
         link=d["link"],
         notify_parties=d["notify_parties"],
     )
-    return _run(
-        request,
-        case,
-        "mediation-mediators",
-        _("调解已安排。"),
-        lambda: actions.do_schedule_session(case=case, data=data, actor=_staff(request)),
-    )
+    actions.do_schedule_session(case=case, data=data, actor=_staff(request))
 
 
-@login_required
-@require_POST
-def minutes(request: AuthedRequest, case_id: int, session_id: int) -> HttpResponse:
-    session = access_session(request.user, case_id, session_id)
-    form = MinutesForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(session.case, "mediation-mediators")
-    d = form.cleaned_data
+@case_action(access_session, form=MinutesForm, anchor="mediation-mediators", success=gettext_lazy("调解笔录已保存。"))
+def minutes(request: AuthedRequest, session: Session, d: Data) -> None:
     data = actions.MinutesInput(
         statements=d["statements"],
         signatures=d["signatures"],
@@ -357,31 +313,18 @@ def minutes(request: AuthedRequest, case_id: int, session_id: int) -> HttpRespon
         place=d["place"],
         held_at=d["held_at"],
     )
-    return _run(
-        request,
-        session.case,
-        "mediation-mediators",
-        _("调解笔录已保存。"),
-        lambda: actions.do_record_minutes(session=session, data=data, actor=_staff(request)),
-    )
+    actions.do_record_minutes(session=session, data=data, actor=_staff(request))
 
 
-@login_required
-@require_POST
-def fail(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = access_case(request.user, case_id, need=Need.ACT)
-    form = FailMediationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(case, "mediation-mediators")
-    d = form.cleaned_data
-    return _run(
-        request,
-        case,
-        "mediation-notices",
-        _("已登记调解不成，并制作了调解终止书（申请仲裁权利告知）。"),
-        lambda: actions.do_fail_mediation(case=case, category=d["category"], reason=d["reason"], actor=_staff(request)),
-    )
+@case_action(
+    case_for_staff,
+    form=FailMediationForm,
+    anchor="mediation-mediators",
+    done_anchor="mediation-notices",  # the termination notice it made is what staff look at next
+    success=gettext_lazy("已登记调解不成，并制作了调解终止书（申请仲裁权利告知）。"),
+)
+def fail(request: AuthedRequest, case: Case, d: Data) -> None:
+    actions.do_fail_mediation(case=case, category=d["category"], reason=d["reason"], actor=_staff(request))
 
 
 # --- the agreement --------------------------------------------------------------------------------------
@@ -508,146 +451,83 @@ def _attach(exc: CaseActionError, form, item_forms, payment_set) -> None:
             form.add_error(None, message)
 
 
-def _sign_base(request: AuthedRequest, case_id: int, form_class):
-    agreement = access_agreement(request.user, case_id)
-    form = form_class(request.POST, request.FILES)
-    return agreement, form
+def _signed(d: Data) -> str:
+    return _("「%(role)s」已签署。") % {"role": SignerRole(d["role"]).label}
 
 
-@login_required
-@require_POST
-def sign_send_code(request: AuthedRequest, case_id: int) -> HttpResponse:
-    agreement, form = _sign_base(request, case_id, SignatureBaseForm)
-    if not form.is_valid():
-        messages.error(request, BAD_INPUT)
-        return _back(agreement.case, "mediation-agreement")
-    d = form.cleaned_data
-    try:
-        row = actions.do_send_signature_code(
-            agreement=agreement, role=d["role"], version=d["version"], actor=_staff(request)
-        )
-    except CaseActionError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(
-            request,
-            _("验证码已发送至 %(phone)s，%(m)d分钟内有效。请当事人核对协议内容后输入验证码。")
-            % {"phone": row.phone_masked, "m": rules.SIGNATURE_CODE_MINUTES},
-        )
-    return _back(agreement.case, f"sign-{d['role']}")
-
-
-@login_required
-@require_POST
-def sign_code(request: AuthedRequest, case_id: int) -> HttpResponse:
-    agreement, form = _sign_base(request, case_id, SignCodeForm)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(agreement.case, "mediation-agreement")
-    d = form.cleaned_data
-    return _run(
-        request,
-        agreement.case,
-        "mediation-agreement",
-        _("「%(role)s」已签署。") % {"role": SignerRole(d["role"]).label},
-        lambda: actions.do_sign_with_code(
-            agreement=agreement,
-            role=d["role"],
-            code=d["code"],
-            signer_name=d["signer_name"],
-            version=d["version"],
-            actor=_staff(request),
-        ),
+@case_action(
+    access_agreement,
+    form=SignatureBaseForm,
+    invalid=BAD_INPUT,
+    anchor="mediation-agreement",
+    done_anchor=lambda d: f"sign-{d['role']}",  # back at the signer's block, where the code is typed in
+)
+def sign_send_code(request: AuthedRequest, agreement: Agreement, d: Data) -> str:
+    row = actions.do_send_signature_code(
+        agreement=agreement, role=d["role"], version=d["version"], actor=_staff(request)
     )
+    return _("验证码已发送至 %(phone)s，%(m)d分钟内有效。请当事人核对协议内容后输入验证码。") % {
+        "phone": row.phone_masked,
+        "m": rules.SIGNATURE_CODE_MINUTES,
+    }
 
 
-@login_required
-@require_POST
-def sign_scan(request: AuthedRequest, case_id: int) -> HttpResponse:
-    agreement, form = _sign_base(request, case_id, SignScanForm)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(agreement.case, "mediation-agreement")
-    d = form.cleaned_data
+@case_action(access_agreement, form=SignCodeForm, anchor="mediation-agreement")
+def sign_code(request: AuthedRequest, agreement: Agreement, d: Data) -> str:
+    actions.do_sign_with_code(
+        agreement=agreement,
+        role=d["role"],
+        code=d["code"],
+        signer_name=d["signer_name"],
+        version=d["version"],
+        actor=_staff(request),
+    )
+    return _signed(d)
+
+
+@case_action(access_agreement, form=SignScanForm, anchor="mediation-agreement")
+def sign_scan(request: AuthedRequest, agreement: Agreement, d: Data) -> str:
     upload = d["file"]
-    return _run(
-        request,
-        agreement.case,
-        "mediation-agreement",
-        _("「%(role)s」已签署。") % {"role": SignerRole(d["role"]).label},
-        lambda: actions.do_sign_with_scan(
-            agreement=agreement,
-            role=d["role"],
-            upload=upload,
-            name=upload.name,
-            size=upload.size,
-            signer_name=d["signer_name"],
-            version=d["version"],
-            actor=_staff(request),
-        ),
+    actions.do_sign_with_scan(
+        agreement=agreement,
+        role=d["role"],
+        upload=upload,
+        name=upload.name,
+        size=upload.size,
+        signer_name=d["signer_name"],
+        version=d["version"],
+        actor=_staff(request),
     )
+    return _signed(d)
 
 
-@login_required
-@require_POST
-def sign_in_person(request: AuthedRequest, case_id: int) -> HttpResponse:
-    agreement, form = _sign_base(request, case_id, SignatureBaseForm)
-    if not form.is_valid():
-        messages.error(request, BAD_INPUT)
-        return _back(agreement.case, "mediation-agreement")
-    d = form.cleaned_data
-    return _run(
-        request,
-        agreement.case,
-        "mediation-agreement",
-        _("「%(role)s」已签署。") % {"role": SignerRole(d["role"]).label},
-        lambda: actions.do_sign_in_person(
-            agreement=agreement, role=d["role"], version=d["version"], actor=_staff(request)
-        ),
-    )
+@case_action(access_agreement, form=SignatureBaseForm, invalid=BAD_INPUT, anchor="mediation-agreement")
+def sign_in_person(request: AuthedRequest, agreement: Agreement, d: Data) -> str:
+    actions.do_sign_in_person(agreement=agreement, role=d["role"], version=d["version"], actor=_staff(request))
+    return _signed(d)
 
 
-@login_required
-@require_POST
-def void_signatures(request: AuthedRequest, case_id: int) -> HttpResponse:
-    agreement = access_agreement(request.user, case_id)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(agreement.case, "mediation-agreement")
-    return _run(
-        request,
-        agreement.case,
-        "mediation-agreement",
-        _("已撤销全部签署，可以修改协议内容。"),
-        lambda: actions.do_void_signatures(
-            agreement=agreement, reason=form.cleaned_data["reason"], actor=_staff(request)
-        ),
-    )
+@case_action(
+    access_agreement,
+    form=ReasonForm,
+    anchor="mediation-agreement",
+    success=gettext_lazy("已撤销全部签署，可以修改协议内容。"),
+)
+def void_signatures(request: AuthedRequest, agreement: Agreement, d: Data) -> None:
+    actions.do_void_signatures(agreement=agreement, reason=d["reason"], actor=_staff(request))
 
 
-@login_required
-@require_POST
-def confirmation(request: AuthedRequest, case_id: int) -> HttpResponse:
-    agreement = access_agreement(request.user, case_id)
-    form = ConfirmationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(agreement.case, "mediation-confirmation")
-    d = form.cleaned_data
-    return _run(
-        request,
-        agreement.case,
-        "mediation-confirmation",
-        _("确认情况已登记。"),
-        lambda: actions.do_record_confirmation(
-            agreement=agreement,
-            route=d["route"],
-            outcome=d["outcome"],
-            outcome_on=d["outcome_on"],
-            note=d["note"],
-            actor=_staff(request),
-        ),
+@case_action(
+    access_agreement, form=ConfirmationForm, anchor="mediation-confirmation", success=gettext_lazy("确认情况已登记。")
+)
+def confirmation(request: AuthedRequest, agreement: Agreement, d: Data) -> None:
+    actions.do_record_confirmation(
+        agreement=agreement,
+        route=d["route"],
+        outcome=d["outcome"],
+        outcome_on=d["outcome_on"],
+        note=d["note"],
+        actor=_staff(request),
     )
 
 

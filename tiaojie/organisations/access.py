@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -34,8 +36,16 @@ def supervisor_scopes(user: User) -> list[SupervisorScope]:
     return cache
 
 
-def membership_in(user: User, organisation_id: int) -> Membership | None:
-    return next((m for m in active_memberships(user) if m.organisation_id == organisation_id), None)
+def membership_in(
+    user: User, organisation_id: int, may: Callable[[Membership], bool] | None = None
+) -> Membership | None:
+    """The user's membership of the organisation if it is active and passes `may` (e.g. `lambda m:
+    m.can_decide_cases`), else None. Every "is this user staff there" question asks this one function, so
+    an inactive user, membership or organisation means "not staff" everywhere alike."""
+    membership = next((m for m in active_memberships(user) if m.organisation_id == organisation_id), None)
+    if membership is None or (may is not None and not may(membership)):
+        return None
+    return membership
 
 
 def subtree_q_for_scopes(scopes: list[SupervisorScope], field: str) -> Q | None:
@@ -57,8 +67,8 @@ def intake_organisations(user: User) -> list[Organisation]:
 
 
 def access_organisation_for_intake(user: User, organisation_id: int) -> Organisation:
-    membership = membership_in(user, organisation_id)
-    if membership is None or not membership.can_register_cases:
+    membership = membership_in(user, organisation_id, lambda m: m.can_register_cases)
+    if membership is None:
         raise Http404
     return membership.organisation
 
