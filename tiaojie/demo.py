@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
@@ -31,6 +32,7 @@ from tiaojie.cases.transitions import ActorKind
 from tiaojie.hotline.actions import CallInput, do_close_work_order, do_log_call, do_open_work_order, do_record_rating
 from tiaojie.lib.idnumbers import id_check_char
 from tiaojie.lib.workdays import LEGAL_TZ
+from tiaojie.organisations.actions import do_add_membership, do_create_organisation, do_grant_supervisor_scope
 from tiaojie.organisations.models import Employer, Membership, Organisation, SupervisorScope
 
 PROVINCE, CITY, COUNTY_A, COUNTY_B = "33", "3301", "330110", "330106"
@@ -132,66 +134,69 @@ def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = No
                     legal_representative=_name(rng),
                 )
             )
-        org = Organisation.objects.create
+        org = partial(do_create_organisation, actor=None)  # the demo builder acts as the system
         org_a = org(
             name="余杭区仓前街道劳动人事争议调解中心",
-            type_id="township_centre",
-            division_id=TOWNSHIP_A,
+            type="township_centre",
+            division=TOWNSHIP_A,
             address="杭州市余杭区仓前街道文一西路1号",
             phone="0571-88000001",
         )
         org_b = org(
             name="西湖区蒋村街道劳动人事争议调解中心",
-            type_id="township_centre",
-            division_id=TOWNSHIP_B,
+            type="township_centre",
+            division=TOWNSHIP_B,
             address="杭州市西湖区蒋村街道示范路8号",
             phone="0571-88000002",
         )
         others = [
-            org(name="余杭区劳动人事争议仲裁院调解中心", type_id="arbitration_centre", division_id=COUNTY_A),
+            org(name="余杭区劳动人事争议仲裁院调解中心", type="arbitration_centre", division=COUNTY_A),
             org(
                 name=f"{employers[0].name}劳动争议调解委员会",
-                type_id="enterprise_committee",
-                division_id=TOWNSHIP_A,
+                type="enterprise_committee",
+                division=TOWNSHIP_A,
                 employer=employers[0],
             ),
             org(
                 name=f"{employers[1].name}劳动争议调解委员会",
-                type_id="enterprise_committee",
-                division_id=TOWNSHIP_A2,
+                type="enterprise_committee",
+                division=TOWNSHIP_A2,
                 employer=employers[1],
             ),
             org(
                 name="余杭区工商联商会劳动争议调解委员会",
-                type_id="chamber",
-                division_id=COUNTY_A,
+                type="chamber",
+                division=COUNTY_A,
                 industry="C",
             ),
-            org(name="余杭区良渚街道人民调解委员会", type_id="people_mediation", division_id=TOWNSHIP_A2),
+            org(name="余杭区良渚街道人民调解委员会", type="people_mediation", division=TOWNSHIP_A2),
             org(
                 name="余杭区建筑业劳动争议调解委员会",
-                type_id="regional_industry",
-                division_id=COUNTY_A,
+                type="regional_industry",
+                division=COUNTY_A,
                 industry="E",
             ),
-            org(name="余杭区总工会仓前暖心驿站", type_id="union_station", division_id=TOWNSHIP_A),
-            org(name="西湖区总工会司机之家（蒋村）", type_id="union_station", division_id=TOWNSHIP_B),
+            org(name="余杭区总工会仓前暖心驿站", type="union_station", division=TOWNSHIP_A),
+            org(name="西湖区总工会司机之家（蒋村）", type="union_station", division=TOWNSHIP_B),
         ]
-        hotline = org(name="杭州市总工会12351职工服务热线", type_id="hotline", division_id=CITY)
+        hotline = org(name="杭州市总工会12351职工服务热线", type="hotline", division=CITY)
 
         users = {username: _user(username, display) for username, display, _ in PERSONAS}
-        Membership.objects.create(user=users["mediator_a"], organisation=org_a, role=Membership.Role.MEDIATOR)
-        Membership.objects.create(user=users["admin_a"], organisation=org_a, role=Membership.Role.ADMIN)
-        Membership.objects.create(user=users["mediator_b"], organisation=org_b, role=Membership.Role.MEDIATOR)
-        Membership.objects.create(user=users["operator_12351"], organisation=hotline, role=Membership.Role.INTAKE)
-        SupervisorScope.objects.create(
-            user=users["supervisor_county"], division_id=COUNTY_A, department=SupervisorScope.Department.HRSS
+        for username, organisation, role in [
+            ("mediator_a", org_a, Membership.Role.MEDIATOR),
+            ("admin_a", org_a, Membership.Role.ADMIN),
+            ("mediator_b", org_b, Membership.Role.MEDIATOR),
+            ("operator_12351", hotline, Membership.Role.INTAKE),
+        ]:
+            do_add_membership(user=users[username], organisation=organisation, role=role, actor=None)
+        do_grant_supervisor_scope(
+            user=users["supervisor_county"], division=COUNTY_A, department=SupervisorScope.Department.HRSS, actor=None
         )
         # One working mediator for each other organisation, so every case has someone to act.
         staff = {org_a.pk: users["mediator_a"], org_b.pk: users["mediator_b"]}
         for i, o in enumerate(others):
             u = User.objects.create_user(username=f"staff_{i + 1}", password=None, display_name=f"调解员{i + 1}")
-            Membership.objects.create(user=u, organisation=o, role=Membership.Role.MEDIATOR)
+            do_add_membership(user=u, organisation=o, role=Membership.Role.MEDIATOR, actor=None)
             staff[o.pk] = u
 
         mediating_orgs = [org_a, org_b, *others]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "simple_history",  # who changed the configuration tables (organisations, calendar, wage tables)
     "tiaojie.reference",
     "tiaojie.accounts",
     "tiaojie.organisations",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "tiaojie.calculators_web",
     "tiaojie.notifications",
     "tiaojie.analytics",
+    "tiaojie.site",  # the top layer: the demo command
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # after auth: history rows record request.user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -1,10 +1,11 @@
-"""Local wage tables the calculators may look values up in (domain.md §8, issue 6 item 5).
+"""Local wage tables the calculators may look values up in (docs/law.md §7, issue 6 item 5).
 
 A row is one published figure for one division (a province, or a city inside it) from one day on: the
 local monthly minimum wage, or the local average monthly wage of the previous year that caps 经济补偿 at
 three times (《劳动合同法》第四十七条第二款). Rows are never edited in place when a new figure comes out:
 a new row with a later `effective_from` supersedes the old one, so a case about an earlier date still finds
-the figure in force then (see `lookup.wage_standard`).
+the figure in force then (see `lookup.wage_standard`). Corrections and additions are kept in the table's
+history (django-simple-history: who, when, what).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tiaojie.reference.models import Division
 
@@ -38,6 +40,11 @@ class LocalWageStandard(models.Model):
     )
     source = models.CharField(_("来源"), max_length=300, help_text=_("发布文件的名称、文号和日期"))
     note = models.CharField(_("备注"), max_length=300, blank=True, help_text=_("例如：分档地区在此注明所存的是第几档"))
+    history = HistoricalRecords(
+        verbose_name=_("当地工资标准变更记录"),
+        verbose_name_plural=_("当地工资标准变更记录"),
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("当地工资标准")

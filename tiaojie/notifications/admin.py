@@ -1,4 +1,6 @@
-"""Read-only admin: reminders, breaches and notifications are written by the watcher and actions only."""
+"""Read-only admin: reminders, breaches and notifications are written by the watcher and actions only. No
+delete either, superusers included: a reminder's unique key is what stops it being sent twice (a deleted one may be
+sent again by the next watcher run), and a deleted breach would erase the record that a case's deadline passed."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

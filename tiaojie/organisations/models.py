@@ -1,8 +1,11 @@
 """Mediation organisations, their staff, supervisors, and employers.
 
-Organisation types are data (an open list; provincial laws add more — domain.md §2), seeded by migration
+Organisation types are data (an open list; provincial laws add more — docs/law.md §2), seeded by migration
 0002 and editable in the admin. Staff roles live on the Membership row; supervisors hold a SupervisorScope:
 a division subtree (None = national) and a department.
+
+Organisations, memberships and supervisor scopes are configuration: each keeps its history (who changed what,
+when, and why) through django-simple-history; the admin and organisations/actions.py both record the user.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tiaojie.lib.idnumbers import InvalidIdentifier, validate_credit_code
 from tiaojie.reference.models import Division
@@ -111,6 +115,13 @@ class Organisation(models.Model):
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who changed what and why. The reason is free text (a division change's reason can be long), hence a
+    # TextField instead of simple-history's 100-character default.
+    history = HistoricalRecords(
+        verbose_name=_("调解组织变更记录"),
+        verbose_name_plural=_("调解组织变更记录"),
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("调解组织")
@@ -137,6 +148,11 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(default=True)
+    history = HistoricalRecords(
+        verbose_name=_("成员变更记录"),
+        verbose_name_plural=_("成员变更记录"),
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("成员")
@@ -174,6 +190,11 @@ class SupervisorScope(models.Model):
     )
     department = models.CharField(_("部门"), max_length=10, choices=Department.choices)
     is_active = models.BooleanField(default=True)
+    history = HistoricalRecords(
+        verbose_name=_("监管范围变更记录"),
+        verbose_name_plural=_("监管范围变更记录"),
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("监管范围")

@@ -3,12 +3,17 @@
 Divisions are never deleted: old codes live on in ID numbers and old cases, so a retired code gets
 `valid_to` instead. Codes nest by prefix (province 2 digits, city 4, county 6, township 9), which is what
 makes a supervisor's subtree a single index range (see `subtree_range`).
+
+The holiday calendar (CalendarYear, SpecialDay) is configuration that moves every deadline, so it keeps a
+history of who changed what (django-simple-history). Divisions are national reference data loaded in bulk
+(41,000 rows from the published code list): they keep none.
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Division(models.Model):
@@ -73,6 +78,12 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
     source = models.CharField(_("来源"), max_length=200)
+    # loaders.load_calendar's bulk_create writes no history rows; edits made afterwards (admin) do.
+    history = HistoricalRecords(
+        verbose_name=_("节假日年份变更记录"),
+        verbose_name_plural=_("节假日年份变更记录"),
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("已配置节假日的年份")
@@ -93,6 +104,11 @@ class SpecialDay(models.Model):
     date = models.DateField(_("日期"), primary_key=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("节日"), max_length=40, blank=True)
+    history = HistoricalRecords(
+        verbose_name=_("节假日与调休变更记录"),
+        verbose_name_plural=_("节假日与调休变更记录"),
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("节假日与调休")

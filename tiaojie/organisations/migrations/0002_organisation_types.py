@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# domain.md §2: an open list, stored as data; administrators may add provincial types in the admin.
+# docs/law.md §2: an open list, stored as data; administrators may add provincial types in the admin.
 TYPES = [
     ("enterprise_committee", "企业劳动争议调解委员会", True, "《劳动争议调解仲裁法》第十条"),
     ("township_centre", "乡镇（街道）劳动人事争议调解中心", True, "《劳动争议调解仲裁法》第十条"),
