@@ -26,8 +26,9 @@ from tiaojie.cases.actions import (
     do_transition_case,
 )
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
-from tiaojie.cases.queries import BadCursor, CaseFilters, case_page, filter_cases, scope_divisions
+from tiaojie.cases.queries import CaseFilters, case_page, filter_cases, scope_divisions
 from tiaojie.cases.transitions import ActorKind
+from tiaojie.lib.paging import BadCursor
 from tiaojie.organisations.access import access_organisation_for_intake
 
 router = Router(tags=["cases"])

@@ -28,7 +28,6 @@ from tiaojie.cases.forms import (
 from tiaojie.cases.models import Status
 from tiaojie.cases.panels import case_panels
 from tiaojie.cases.queries import (
-    BadCursor,
     case_page,
     case_parties,
     case_timeline,
@@ -36,6 +35,7 @@ from tiaojie.cases.queries import (
     scope_divisions,
 )
 from tiaojie.cases.transitions import CLOCK_B_MAX_EXTENSION_DAYS, ActorKind, transitions_from
+from tiaojie.lib.paging import BadCursor
 from tiaojie.organisations.access import intake_organisations
 
 
