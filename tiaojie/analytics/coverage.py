@@ -1,4 +1,4 @@
-"""Coverage of the 2025 targets (人社厅发〔2023〕36号, domain.md §1), by region, against the targets an
+"""Coverage of the 2025 targets (人社厅发〔2023〕36号, docs/law.md §10), by region, against the targets an
 administrator sets (CoverageTarget; the nearest region's target applies, else the national one).
 
 - 规上企业建委: employers with size above_scale, and whether each has an active enterprise_committee.

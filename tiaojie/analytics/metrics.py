@@ -1,4 +1,4 @@
-"""Every statistic, defined once (domain.md §6). The dashboard, the exports and docs/metrics.md render
+"""Every statistic, defined once (docs/law.md §10). The dashboard, the exports and docs/metrics.md render
 these definitions; `rollups.py` and `naive.py` implement them, and a test checks the two agree.
 
 Dates are Beijing calendar dates. Each counter falls in the period of its own event: a case received in

@@ -12,7 +12,7 @@ township — a case counts in every level above its organisation's division), or
 - `OpenDueRollup` (scope, due)             open cases by the day they become overdue: "overdue today" is
                                            SUM(open_cases) WHERE due < today, one index range, no case scan
 
-Coverage registers (domain.md §1): high-incidence townships, arbitration institutes, chambers, and the
+Coverage registers (docs/law.md §10): high-incidence townships, arbitration institutes, chambers, and the
 targets an administrator sets. Enterprises above designated size are `organisations.Employer` rows
 (size = above_scale), imported from Excel by `tiaojie.analytics.importer`.
 """

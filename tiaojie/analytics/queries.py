@@ -205,7 +205,7 @@ def median_from_histogram(histogram: dict[int, int]) -> float | None:
 
 
 def satisfaction_for(scope: StatsScope, year: int) -> tuple[float, int] | None:
-    """Average 12351 service rating of the hotline organisations in the scope (domain.md §1)."""
+    """Average 12351 service rating of the hotline organisations in the scope (docs/law.md §11)."""
     import datetime as _dt
 
     from django.apps import apps

@@ -1,4 +1,4 @@
-"""Settlement calculators (domain.md §7): pure functions over Decimal and dates, no Django.
+"""Settlement calculators (docs/law.md §7): pure functions over Decimal and dates, no Django.
 
 Use `calculate(name, data)` (registry.py) from every front end; `CALCULATORS` describes the inputs.
 """

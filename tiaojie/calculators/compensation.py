@@ -1,4 +1,4 @@
-"""经济补偿 N and 违法解除赔偿金 2N (domain.md §7).
+"""经济补偿 N and 违法解除赔偿金 2N (docs/law.md §7).
 
 N (《劳动合同法》arts 46–47, 97; 实施条例 art 27): one month's wage per full year of service; a remaining
 part of six months or more counts as one month, a remaining part under six months (but over zero) as half
@@ -65,7 +65,7 @@ class ReasonRule:
     pre2008_note: str = ""
 
 
-# Rules as data with their source (style.md habit 6). Every reason here gives N under art 46; they differ
+# Rules as data with their source (docs/style.md habit 6). Every reason here gives N under art 46; they differ
 # only in how service before 2008 was treated.
 REASONS: dict[TerminationReason, ReasonRule] = {
     TerminationReason.EMPLOYER_PROPOSED_MUTUAL: ReasonRule(

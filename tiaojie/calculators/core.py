@@ -1,9 +1,9 @@
-"""Shared pieces of the settlement calculators (domain.md §7).
+"""Shared pieces of the settlement calculators (docs/law.md §7).
 
-Pure Python on purpose (style.md: `calculators` depends on nothing of ours and not on Django), so the same
+Pure Python on purpose (docs/style.md: `calculators` depends on nothing of ours and not on Django), so the same
 functions serve the web form, the HTTP API and the command line, and their tests need no database.
 
-Arithmetic policy (domain.md §7): inputs are `Decimal`; every intermediate value is an exact `Fraction`, so
+Arithmetic policy (docs/law.md §7): inputs are `Decimal`; every intermediate value is an exact `Fraction`, so
 a division such as ÷ 21.75 or ÷ 365 loses nothing; only the final amount is rounded, half up, to 0.01 yuan.
 
 Counting service (one convention for every calculator, pinned by tests):

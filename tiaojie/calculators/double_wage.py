@@ -1,4 +1,4 @@
-"""未签书面劳动合同的二倍工资 (《劳动合同法》art 82; 实施条例 arts 6–7; domain.md §7).
+"""未签书面劳动合同的二倍工资 (《劳动合同法》art 82; 实施条例 arts 6–7; docs/law.md §7).
 
 The claim is the *extra* one-fold wage for the months worked without a written contract, from the day after
 one month of work until the day before the contract was signed, at most eleven months.

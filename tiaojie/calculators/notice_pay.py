@@ -1,4 +1,4 @@
-"""代通知金 ("N+1"'s "+1"): 《劳动合同法》art 40; 实施条例 art 20; domain.md §7.
+"""代通知金 ("N+1"'s "+1"): 《劳动合同法》art 40; 实施条例 art 20; docs/law.md §7.
 
 An art-40 dismissal without thirty days' written notice costs one extra month's wage, and that month is
 valued at the worker's wage of the *previous month* (实施条例 art 20) — not the 12-month average that N uses.

@@ -1,4 +1,4 @@
-"""加班费 (《劳动法》art 44; 劳社部发〔2008〕3号; domain.md §7).
+"""加班费 (《劳动法》art 44; 劳社部发〔2008〕3号; docs/law.md §7).
 
 Hourly wage = monthly wage ÷ (21.75 × 8). A working-day extension is paid at 150%, rest-day work for which
 no time off in lieu was given at 200%, work on a statutory holiday at 300% of the hourly wage. The hourly
@@ -38,7 +38,7 @@ class OvertimeRate:
     basis: str
 
 
-# 《劳动法》art 44 (一)–(三), as data with their source (style.md habit 6).
+# 《劳动法》art 44 (一)–(三), as data with their source (docs/style.md habit 6).
 RATES = (
     OvertimeRate("weekday_hours", "工作日延长工作时间", 150, f"{LABOUR_LAW}第四十四条第（一）项"),
     OvertimeRate("rest_day_hours", "休息日工作且未安排补休", 200, f"{LABOUR_LAW}第四十四条第（二）项"),

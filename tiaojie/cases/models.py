@@ -94,7 +94,7 @@ class Channel(models.TextChoices):
 
 
 class ClaimType(models.TextChoices):
-    """Claim items (domain.md §3, §6)."""
+    """Claim items (docs/law.md §4, §10)."""
 
     WAGES = "wages", _("劳动报酬")
     OVERTIME = "overtime", _("加班费")
@@ -180,7 +180,7 @@ class Case(models.Model):
 
 
 def overdue_q(today: dt.date) -> models.Q:
-    """Open cases past a deadline (domain.md §6): acceptance not decided in time, or clock A or B passed."""
+    """Open cases past a deadline (docs/law.md §10): acceptance not decided in time, or clock A or B passed."""
     return (
         models.Q(status=Status.RECEIVED, acceptance_due__lt=today)
         | models.Q(status__in=OPEN_STATUSES, clock_a_due__lt=today)

@@ -30,7 +30,7 @@ class Effect(enum.StrEnum):
     RESTART_ACCEPTANCE = "restart_acceptance"
 
 
-# Instruments cited below (domain.md §3).
+# Instruments cited below (docs/law.md §3, §12).
 LAW = "《劳动争议调解仲裁法》"
 ORDER_17 = "《企业劳动争议协商调解规定》（人社部令第17号）"
 NEGOTIATION_BASIS = (
@@ -149,7 +149,7 @@ def transitions_from(source: str, actor: ActorKind) -> list[Transition]:
     return [t for t in TRANSITIONS if t.source == source and actor in t.by]
 
 
-# The periods (domain.md §3–4), with their basis, shown beside each deadline.
+# The periods (docs/law.md §3, §6), with their basis, shown beside each deadline.
 ACCEPTANCE_WORKING_DAYS = 3
 ACCEPTANCE_BASIS = f"{ORDER_17}：自收到申请之日起3个工作日内决定是否受理"
 CLOCK_A_DAYS = 15
@@ -157,7 +157,7 @@ CLOCK_A_BASIS = (
     f"{LAW}第十四条第三款：自劳动争议调解组织收到调解申请之日起15日内未达成调解协议的，当事人可以依法申请仲裁"
 )
 CLOCK_B_DAYS = 15
-CLOCK_B_MAX_EXTENSION_DAYS = 15  # [U] domain.md §3: "by up to 15 days", to be confirmed
+CLOCK_B_MAX_EXTENSION_DAYS = 15  # [U] docs/law.md §3 (待核对): "by up to 15 days", to be confirmed
 CLOCK_B_BASIS = f"{ORDER_17}：自受理之日起15日内结束调解，双方同意的可以延长"
 PERIOD_RULE = (
     "《民法典》第二百零一条、第二百零三条：开始当日不计入；期间最后一日是法定休假日的，以休假日结束的次日为最后一日"

@@ -1,4 +1,4 @@
-"""The legal documents of a case (domain.md §5), their numbers, versions, service and the case file.
+"""The legal documents of a case (docs/law.md §8), their numbers, versions, service and the case file.
 
 - Letterhead: an organisation's header text, document-number prefix and seal image.
 - DocumentCounter: one gapless sequence per organisation and year (编号: prefix〔year〕seq号).

@@ -1,5 +1,5 @@
 """The 12351 hotline console: calls logged by union operators, work orders with a time limit by complexity
-tier, conversion of a dispute into a mediation case, and the caller's service rating (domain.md §1).
+tier, conversion of a dispute into a mediation case, and the caller's service rating (docs/law.md §11).
 
 A call's work order has two states:
     open    未办结   the time limit runs from the day it was opened (working days, lib.workdays)
@@ -26,7 +26,7 @@ MAX_DURATION_SECONDS = 24 * 3600  # exclusive
 
 class ComplexityTier(models.Model):
     """Time limits of work orders, as data. The numbers seeded by migration 0002 are NOT confirmed [U]
-    (domain.md §1 only says the 12351 hotline has time limits by complexity tier)."""
+    (docs/law.md §11: no official source gives the 12351 hotline's limit for each tier)."""
 
     code = models.SlugField(_("代码"), max_length=20, primary_key=True)
     name = models.CharField(_("名称"), max_length=30)

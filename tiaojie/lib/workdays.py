@@ -1,4 +1,4 @@
-"""Counting legal periods (domain.md §4).
+"""Counting legal periods (docs/law.md §6).
 
 民法典 arts 200–204: the start day is not counted; a period whose last day is a statutory rest day ends on
 the next working day; the day ends at 24:00. "N 个工作日" skip weekends and holidays but count 调休 Saturdays.

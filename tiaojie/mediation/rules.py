@@ -1,4 +1,4 @@
-"""Periods, eligibility and legal bases used by the mediation flow (domain.md §3), each with its source."""
+"""Periods, eligibility and legal bases used by the mediation flow (docs/law.md §3–§5), each with its source."""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
     ),
 }
 
-# What each kind of deadline means for the people reminded (domain.md §3), added to the text.
+# What each kind of deadline means for the people reminded (docs/law.md §3–§4), added to the text.
 STAFF_ADVICE: dict[str, str | Promise] = {
     "acceptance": _("逾期未决定是否受理的，请尽快作出决定并书面告知申请人。"),
     "clock_a": _(

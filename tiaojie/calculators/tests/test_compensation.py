@@ -1,4 +1,4 @@
-"""经济补偿 N and 赔偿金 2N, through the public entry point (domain.md §7 worked examples first)."""
+"""经济补偿 N and 赔偿金 2N, through the public entry point (docs/law.md §7 worked examples first)."""
 
 import re
 
@@ -16,7 +16,7 @@ def two_n(**data):
     return calculate("unlawful-termination", data)
 
 
-# --- worked examples from domain.md §7 ------------------------------------------------------------------
+# --- worked examples from docs/law.md §7 ----------------------------------------------------------------
 
 
 def test_six_months_is_one_month():

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the calculators (domain.md §7).
+"""Hypothesis properties of the calculators (docs/law.md §7).
 
 * 2N is exactly twice an all-post-2008 N: the same dates moved 28 years later (the Gregorian calendar repeats
   every 28 years between 1901 and 2099, so month lengths and 29 Februaries line up) never meet the 2008 split.

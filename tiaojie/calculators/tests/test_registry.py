@@ -152,6 +152,6 @@ def test_results_are_json_serialisable():
 
 
 def test_the_package_does_not_import_django():
-    # style.md: calculators depend on nothing of ours and not on Django, so any front end can use them.
+    # docs/style.md: calculators depend on nothing of ours and not on Django, so any front end can use them.
     code = "import sys, tiaojie.calculators.cli; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -35,7 +35,7 @@ def test_numbers_may_be_json_numbers(client, headers):
     response = post(
         client, "overtime", {"monthly_wage": 5000, "weekday_hours": 2, "rest_day_hours": 0, "holiday_hours": 0}, headers
     )
-    assert response.status_code == 200 and response.json()["amount"] == "86.21"  # domain.md §7 example
+    assert response.status_code == 200 and response.json()["amount"] == "86.21"  # docs/law.md §7 example
 
 
 def test_bad_input_is_422_with_the_fields(client, headers):

@@ -1,4 +1,4 @@
-"""Issue 6 item 1: one contract, three doors. The worked example 2N = 96000 (domain.md §7) gives the same
+"""Issue 6 item 1: one contract, three doors. The worked example 2N = 96000 (docs/law.md §7) gives the same
 JSON object from the console script, the API and the web form."""
 
 import json

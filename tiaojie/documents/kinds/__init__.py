@@ -1,6 +1,6 @@
 """The document kinds: which apply to a case, in what order, and how each is built from case data.
 
-`REGISTRY` is the single list (domain.md §5). Each entry names the builder, the subjects that apply now (one
+`REGISTRY` is the single list (docs/law.md §8). Each entry names the builder, the subjects that apply now (one
 document per subject: "" for one-per-case kinds, "minutes:<id>" for each 调解笔录 …), whether the document is
 served on the parties (and so gets a 送达回证), its place in the case file, and its legal basis.
 """

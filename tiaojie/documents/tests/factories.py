@@ -1,4 +1,4 @@
-"""Documents built through the real actions (style.md habit 9), for this app's tests and any other app's.
+"""Documents built through the real actions (docs/style.md habit 9), for this app's tests and any other app's.
 
 - `accepted_case(org, user)`: a case created and accepted through the real actions (the 受理通知书 applies).
 - `issue(case, user, kind=..., subject=...)`: `do_issue_document`, returning the numbered Document.

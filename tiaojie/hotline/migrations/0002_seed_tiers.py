@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# [U] Not confirmed: domain.md §1 says only that the 12351 hotline sets time limits by complexity tier. These
+# [U] Not confirmed (docs/law.md §11): we know only that the 12351 hotline sets time limits by complexity tier. These
 # numbers are a local setting that an administrator changes in the admin; the console says so beside each
 # deadline.
 TIERS = [
