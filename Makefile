@@ -6,9 +6,11 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .venv-bootstrap/bin/uv)
 PY := .venv/bin/python
 TJ := .venv/bin/tiaojie
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie
+export PG_URL
 export UV_LINK_MODE := copy
 
-.PHONY: run test setup system-deps-run system-deps-test lint typecheck test-sqlite test-postgres clean
+.PHONY: run test test-fast test-clock setup system-deps-run system-deps-test lint typecheck architecture \
+	migrations-check test-suites test-sqlite test-postgres clean
 
 $(UV):
 	python3 -m venv .venv-bootstrap && .venv-bootstrap/bin/pip install -q uv
@@ -37,21 +39,48 @@ run: setup system-deps-run
 	trap 'kill $$watcher $$worker 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM; \
 	DEBUG=1 $(TJ) runserver 127.0.0.1:8000
 
+# Each phase prints "phase NAME: N s" (scripts/timed).
 lint: setup
-	.venv/bin/ruff check .
-	.venv/bin/ruff format --check .
+	@scripts/timed ruff .venv/bin/ruff check .
+	@scripts/timed ruff-format .venv/bin/ruff format --check .
+	@scripts/timed codespell .venv/bin/codespell
 
 typecheck: setup
-	DEBUG=1 .venv/bin/mypy tiaojie
+	@DEBUG=1 scripts/timed mypy .venv/bin/mypy tiaojie
 
-# DEBUG=1 only lets the test settings make throwaway keys in var/; Django runs tests with DEBUG off.
+# The layers of docs/architecture.md (import-linter; the contract is in pyproject.toml). The AST checks of
+# docs/architecture-checks.md are ordinary tests (tiaojie/tests/test_architecture.py).
+architecture: setup
+	@scripts/timed import-linter .venv/bin/lint-imports --no-cache
+
+migrations-check: setup
+	@DEBUG=1 scripts/timed makemigrations-check $(TJ) makemigrations --check --dry-run
+
+# Both databases side by side, TEST_WORKERS xdist workers each (scripts/test-suites); branch coverage of the
+# SQLite run is printed at the end.
+test-suites: setup system-deps-test
+	@scripts/timed pytest-both scripts/test-suites
+
 test-sqlite: setup system-deps-test
-	DEBUG=1 DATABASE_URL= $(PY) -m pytest -q $(PYTEST_ARGS)
+	scripts/test-suites sqlite
 
 test-postgres: setup system-deps-test
-	DEBUG=1 DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
+	scripts/test-suites postgres
 
-test: lint typecheck test-sqlite test-postgres
+test: lint typecheck architecture migrations-check test-suites
+
+# The inner loop: SQLite only, no browser, no coverage.
+test-fast: setup
+	@DEBUG=1 DATABASE_URL= TIAOJIE_TEST_DB_SUFFIX=_fast scripts/timed pytest-fast \
+		$(PY) -m pytest -q -n $(or $(TEST_WORKERS),2) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
+
+# The whole SQLite suite, browser tests included, with the machine's clock moved by libfaketime (the browser
+# inherits it). WHEN is libfaketime's syntax: '+400d' (offset), '@2027-02-06 10:00:00' (start there and run on;
+# this machine's clock is UTC, so 23:30 Beijing on 31 December is '@2026-12-31 15:30:00').
+WHEN ?= +400d
+test-clock: setup system-deps-test
+	@echo "tests with the clock at $(WHEN)"
+	@COVERAGE=0 scripts/timed "clock($(WHEN))" faketime -f '$(WHEN)' scripts/test-suites sqlite
 
 clean:
 	rm -rf .venv .venv-bootstrap var

@@ -1,4 +1,4 @@
-"""Personas (style.md habit 8), shared by every app's tests.
+"""Personas (docs/style.md habit 8), shared by every app's tests.
 
 Organisation A sits in 余杭区仓前街道 (330110012), organisation B in 西湖区蒋村街道 (330106011). The county
 supervisor reads 余杭区 (330110); the other county's supervisor reads 西湖区 (330106).
@@ -7,6 +7,7 @@ supervisor reads 余杭区 (330110); the other county's supervisor reads 西湖�
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -174,7 +175,11 @@ def chromium(browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(headless=True, **browser_type_launch_args)
+            # Under `make test-clock` libfaketime is preloaded into this process; chromium hangs with it (its
+            # many threads and helper processes). The browser keeps the real clock, like a party's own phone:
+            # the server's pages and cookies (Max-Age, not an absolute date) work with any skew between the two.
+            env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+            browser = pw.chromium.launch(headless=True, env=env, **browser_type_launch_args)
             try:
                 yield browser
             finally:

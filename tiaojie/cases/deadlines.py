@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,27 @@ from tiaojie.cases.transitions import ACCEPTANCE_BASIS, CLOCK_A_BASIS, CLOCK_B_B
 from tiaojie.lib.workdays import Deadline, days_left
 
 SOON_DAYS = 2
+
+# --- the registry of deadline sources ------------------------------------------------------------------
+# The deadline watcher (tiaojie.notifications) asks every source for the deadlines it must remind of; the
+# sources live in the apps that own the periods (the case clocks in notifications, the agreement and
+# performance periods in mediation). Those apps are siblings that may not import each other, so the registry
+# sits here, below both: each app registers its own source from its AppConfig.ready(). The item format is in
+# tiaojie/notifications/watcher.py.
+
+DeadlineSource = Callable[[dt.datetime], Iterable[Mapping[str, Any]]]
+_SOURCES: list[DeadlineSource] = []
+
+
+def register_deadline_source(fn: DeadlineSource) -> DeadlineSource:
+    """Add a deadline source (idempotent, so AppConfig.ready() may run twice). Usable as a decorator."""
+    if fn not in _SOURCES:
+        _SOURCES.append(fn)
+    return fn
+
+
+def deadline_sources() -> list[DeadlineSource]:
+    return list(_SOURCES)
 
 
 @dataclass

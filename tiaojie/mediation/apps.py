@@ -7,4 +7,9 @@ class MediationConfig(AppConfig):
     verbose_name = _("协商与调解")
 
     def ready(self) -> None:
+        from tiaojie.cases.deadlines import register_deadline_source
         from tiaojie.mediation import panels, signals  # noqa: F401 - registers case-page panels and receivers
+        from tiaojie.mediation.deadlines import mediation_deadlines
+
+        # The agreement's review and judicial windows and the payment dates, for the deadline watcher.
+        register_deadline_source(mediation_deadlines)

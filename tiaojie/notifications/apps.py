@@ -1,7 +1,4 @@
-import importlib
-import importlib.util
-
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,11 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知与期限提醒")
 
     def ready(self) -> None:
-        from tiaojie.notifications.watcher import case_clock_deadlines, register_deadline_source
+        # The case clocks are this app's source; mediation registers its own periods from its own ready()
+        # (the registry is in tiaojie.cases.deadlines, below both apps).
+        from tiaojie.cases.deadlines import register_deadline_source
+        from tiaojie.notifications.watcher import case_clock_deadlines
 
         register_deadline_source(case_clock_deadlines)
-        # The mediation app's own periods (agreement review, performance …), once it provides them. A module
-        # that exists but fails to import is an error worth stopping for, so only its absence is tolerated.
-        if apps.is_installed("tiaojie.mediation") and importlib.util.find_spec("tiaojie.mediation.deadlines"):
-            module = importlib.import_module("tiaojie.mediation.deadlines")
-            register_deadline_source(module.mediation_deadlines)

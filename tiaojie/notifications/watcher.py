@@ -9,14 +9,15 @@ after its last day: `Deadline.ends_at`) and `key` names this deadline instance: 
 B extended) its key must change, so the new date gets its own reminders. A source reports a deadline only
 while its case is still in the phase the deadline belongs to, and may report it until a few days after
 `due` (DEADLINE_BREACH_LOOKBACK_DAYS) so the watcher can mark the breach. The case clocks are registered by
-this app; other apps register theirs with `register_deadline_source` (from their AppConfig.ready()).
+this app; other apps register theirs with `tiaojie.cases.deadlines.register_deadline_source` (from their
+AppConfig.ready()).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tiaojie.cases import deadlines as deadline_registry
+from tiaojie.cases.deadlines import DeadlineSource
 from tiaojie.cases.models import OPEN_STATUSES, Case, Status
 from tiaojie.lib.workdays import Deadline, legal_date
 from tiaojie.notifications.actions import (
@@ -41,22 +44,8 @@ from tiaojie.notifications.models import DeadlineBreach, Recipients, Reminder
 
 logger = logging.getLogger(__name__)
 
-DeadlineSource = Callable[[dt.datetime], Iterable[Mapping[str, Any]]]
-_SOURCES: list[DeadlineSource] = []
 SWEEP_BATCH = 500
 KEY_CHUNK = 500
-
-
-def register_deadline_source(fn: DeadlineSource) -> DeadlineSource:
-    """Add a deadline source (idempotent, so AppConfig.ready() may run twice). Usable as a decorator."""
-    if fn not in _SOURCES:
-        _SOURCES.append(fn)
-    return fn
-
-
-def deadline_sources() -> list[DeadlineSource]:
-    return list(_SOURCES)
-
 
 # --- the case clocks ---------------------------------------------------------------------------------------
 
@@ -138,7 +127,7 @@ def _item(raw: Mapping[str, Any], source: DeadlineSource) -> DeadlineItem | None
 def collect_deadlines(now: dt.datetime) -> list[DeadlineItem]:
     """Every source's deadlines. A failing source is logged and skipped: the others still get reminded."""
     items: list[DeadlineItem] = []
-    for source in deadline_sources():
+    for source in deadline_registry.deadline_sources():
         try:
             raws = list(source(now))
         except Exception:

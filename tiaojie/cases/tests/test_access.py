@@ -1,4 +1,4 @@
-"""The access matrix: every case page and API endpoint, every persona (style.md habit 8)."""
+"""The access matrix: every case page and API endpoint, every persona (docs/style.md habit 8)."""
 
 import json
 
@@ -70,10 +70,12 @@ def test_page_matrix(client, personas, persona, case_a):
             assert response.status_code == 404
     for method, url, data in act_urls(case_a):
         response = getattr(client, method)(url, data)
-        if persona in CAN_ACT:
-            assert response.status_code == 302
-        else:
-            assert response.status_code == 404, (persona, url)
+        assert response.status_code == (302 if persona in CAN_ACT else 404), (persona, url, response.status_code)
+    # A redirect alone would also follow a refused action: the acts must have happened, or not at all.
+    case_a.refresh_from_db()
+    kinds = set(case_a.events.values_list("kind", flat=True))
+    assert (case_a.status == "accepted") == (persona in CAN_ACT), (persona, case_a.status)
+    assert ("clock_b_extended" in kinds) == (persona in CAN_ACT), (persona, kinds)
     listed = client.get(reverse("cases:list")).content.decode()
     assert (f'href="/cases/{case_a.pk}/"' in listed) == (persona in CAN_READ)
 

@@ -38,10 +38,18 @@ def test_bad_boolean_refuses_to_start():
     assert "not a boolean" in result.stderr
 
 
-@pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url"])
-def test_unsupported_database_refuses_to_start(url):
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u@h/db", "DATABASE_URL must point to SQLite or PostgreSQL"),
+        ("not a url", "DATABASE_URL is not a database URL"),
+    ],
+)
+def test_unsupported_database_refuses_to_start(url, message):
     result = run({"DEBUG": "1", "DATABASE_URL": url})
+    # The settings' own message, not any crash: an ImportError would also exit non-zero.
     assert result.returncode != 0
+    assert f"ImproperlyConfigured: {message}" in result.stderr, result.stderr[-2000:]
 
 
 def test_deploy_check_passes_apart_from_https_items(tmp_path):

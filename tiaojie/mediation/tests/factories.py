@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.actions import Actor, do_transition_case
@@ -18,6 +19,12 @@ from tiaojie.organisations.models import Organisation
 
 PDF = b"%PDF-1.4\n% signed page\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def in_days(days: int) -> dt.date:
+    """The Beijing date `days` after today (the travelled-to today under time_machine): due dates and payment
+    dates relative to the clock, so a test means the same on any day it runs."""
+    return timezone.localdate() + dt.timedelta(days=days)
 
 
 def staff(user: User) -> Actor:

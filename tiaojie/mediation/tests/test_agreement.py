@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from tiaojie.cases.actions import CaseActionError, ClaimInput, StaleCaseError
 from tiaojie.cases.models import CaseEvent, Status
@@ -16,11 +17,15 @@ from tiaojie.mediation import actions
 from tiaojie.mediation.actions.agreement import _record_signature
 from tiaojie.mediation.deadlines import mediation_deadlines
 from tiaojie.mediation.models import Agreement, Signature, SignatureCode, SignerRole
-from tiaojie.mediation.tests.factories import PNG, draft_agreement, mediating_case, pdf_upload, sign_all, staff
+from tiaojie.mediation.tests.factories import PNG, draft_agreement, in_days, mediating_case, pdf_upload, sign_all, staff
 
 pytestmark = pytest.mark.django_db
 BJ = LEGAL_TZ
-SOON = dt.date(2026, 12, 31)
+
+
+def soon() -> dt.date:
+    """A due date a month after today in Beijing (a travelled-to today inside `at`): never in the past."""
+    return timezone.localdate() + dt.timedelta(days=30)
 
 
 def at(*args):
@@ -61,10 +66,10 @@ def test_draft_starts_from_the_claims_and_schedule_must_add_up(org_a, mediator_a
             ("overtime", Decimal("3000.00")),
         ]
         with pytest.raises(CaseActionError) as exc:
-            edit(agreement, mediator_a, amounts=["10000", "0"], payments=[(SOON, "9000")])
+            edit(agreement, mediator_a, amounts=["10000", "0"], payments=[(soon(), "9000")])
         assert "不一致" in exc.value.fields["payments"]
         with pytest.raises(CaseActionError) as exc:
-            edit(agreement, mediator_a, amounts=["10000", "-1"], payments=[(SOON, "10000")])
+            edit(agreement, mediator_a, amounts=["10000", "-1"], payments=[(soon(), "10000")])
         assert "items.1.amount_agreed" in exc.value.fields
         with pytest.raises(CaseActionError) as exc:
             edit(agreement, mediator_a, amounts=["10000", "0"], payments=[(dt.date(2026, 11, 1), "10000")])
@@ -73,9 +78,9 @@ def test_draft_starts_from_the_claims_and_schedule_must_add_up(org_a, mediator_a
             edit(agreement, mediator_a, amounts=["10000", "0"], payments=[])
         assert "支付安排" in exc.value.fields["payments"]
         with pytest.raises(CaseActionError) as exc:
-            edit(agreement, mediator_a, amounts=["10000.001", "0"], payments=[(SOON, "10000.001")])
+            edit(agreement, mediator_a, amounts=["10000.001", "0"], payments=[(soon(), "10000.001")])
         with pytest.raises(CaseActionError) as exc:
-            edit(agreement, mediator_a, amounts=["10000", "0"], payments=[(SOON, "10000")], method="other")
+            edit(agreement, mediator_a, amounts=["10000", "0"], payments=[(soon(), "10000")], method="other")
         assert "payment_method_note" in exc.value.fields
         agreement = edit(
             agreement, mediator_a, amounts=["10000", "0"],
@@ -94,9 +99,9 @@ def test_stale_edit_loses(org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
     agreement = actions.do_create_agreement(case=case, actor=staff(mediator_a))
     seen = Agreement.objects.get(pk=agreement.pk)
-    edit(agreement, mediator_a, amounts=["12500"], payments=[(SOON, "12500")])
+    edit(agreement, mediator_a, amounts=["12500"], payments=[(soon(), "12500")])
     with pytest.raises(StaleCaseError, match="刚刚已被他人修改"):
-        edit(seen, admin_a, amounts=["100"], payments=[(SOON, "100")])
+        edit(seen, admin_a, amounts=["100"], payments=[(soon(), "100")])
 
 
 def test_agreement_needs_mediating_case_and_is_created_once(org_a, mediator_a, admin_a):
@@ -109,7 +114,7 @@ def test_agreement_needs_mediating_case_and_is_created_once(org_a, mediator_a, a
 def test_sms_code_signature_hash_only_expiry_and_five_tries(org_a, mediator_a, _sms_outbox, commit):
     with at(2026, 11, 2, 9, 0):
         case = mediating_case(org_a, mediator_a)
-        agreement = draft_agreement(case, mediator_a, due=SOON)
+        agreement = draft_agreement(case, mediator_a, due=soon())
         with commit():
             row = actions.do_send_signature_code(
                 agreement=agreement, role=SignerRole.WORKER, version=agreement.version, actor=staff(mediator_a)
@@ -162,7 +167,7 @@ def test_sms_code_signature_hash_only_expiry_and_five_tries(org_a, mediator_a, _
 
 def test_employer_code_needs_a_contact_phone_and_codes_are_rate_limited(org_a, mediator_a, commit):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=SOON)
+    agreement = draft_agreement(case, mediator_a, due=soon())
     with pytest.raises(CaseActionError, match="没有登记手机号码"):
         actions.do_send_signature_code(
             agreement=agreement, role="employer", version=agreement.version, actor=staff(mediator_a)
@@ -185,7 +190,7 @@ def test_employer_code_needs_a_contact_phone_and_codes_are_rate_limited(org_a, m
 
 def test_scan_is_checked_by_content(org_a, mediator_a):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=SOON)
+    agreement = draft_agreement(case, mediator_a, due=soon())
     with pytest.raises(CaseActionError, match="只接受 PDF、JPEG 或 PNG"):
         scan(agreement, "worker", mediator_a, content=b"<html><script>alert(1)</script>")
     with pytest.raises(CaseActionError, match="空"):
@@ -196,7 +201,7 @@ def test_scan_is_checked_by_content(org_a, mediator_a):
 
 def test_in_person_signing_rules(org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=SOON)
+    agreement = draft_agreement(case, mediator_a, due=soon())
     with pytest.raises(CaseActionError, match="指派的调解员"):
         actions.do_sign_in_person(
             agreement=agreement, role="mediator", version=agreement.version, actor=staff(mediator_a)
@@ -218,7 +223,7 @@ def test_in_person_signing_rules(org_a, mediator_a, admin_a):
 def test_fourth_signature_makes_it_effective_through_the_state_machine(org_a, mediator_a):
     with at(2026, 11, 2, 9, 0):
         case = mediating_case(org_a, mediator_a)
-        agreement = draft_agreement(case, mediator_a, due=SOON)
+        agreement = draft_agreement(case, mediator_a, due=soon())
         for role in ("worker", "employer", "mediator"):
             scan(agreement, role, mediator_a)
             case.refresh_from_db()
@@ -238,19 +243,19 @@ def test_fourth_signature_makes_it_effective_through_the_state_machine(org_a, me
 
 def test_editing_after_a_signature_is_refused_voiding_allows_it(org_a, mediator_a):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=SOON)
+    agreement = draft_agreement(case, mediator_a, due=soon())
     scan(agreement, "worker", mediator_a)
     with pytest.raises(CaseActionError, match="已有当事人签署"):
-        edit(agreement, mediator_a, amounts=["100"], payments=[(SOON, "100")])
+        edit(agreement, mediator_a, amounts=["100"], payments=[(soon(), "100")])
     actions.do_void_signatures(agreement=agreement, reason="被申请人要求调整支付日期", actor=staff(mediator_a))
     agreement.refresh_from_db()
     assert not agreement.signatures.exists()
-    edit(agreement, mediator_a, amounts=["12500"], payments=[(SOON - dt.timedelta(days=1), "12500")])
+    edit(agreement, mediator_a, amounts=["12500"], payments=[(soon() - dt.timedelta(days=1), "12500")])
 
 
 def test_two_staff_record_the_same_signature_one_wins(org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=SOON)
+    agreement = draft_agreement(case, mediator_a, due=soon())
     seen_by_admin = Agreement.objects.select_related("case").get(pk=agreement.pk)
     scan(agreement, "employer", mediator_a)
     with pytest.raises(StaleCaseError, match="用人单位（被申请人）」的签署已经记录"):
@@ -261,7 +266,7 @@ def test_two_staff_record_the_same_signature_one_wins(org_a, mediator_a, admin_a
 def test_signature_race_at_the_database_is_a_clear_message(org_a, mediator_a):
     """If the pre-check passed for both (truly simultaneous), the unique constraint decides."""
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=SOON)
+    agreement = draft_agreement(case, mediator_a, due=soon())
     scan(agreement, "employer", mediator_a)
     with pytest.raises(StaleCaseError, match="刚刚已由他人记录"):
         _record_signature(
@@ -272,9 +277,9 @@ def test_signature_race_at_the_database_is_a_clear_message(org_a, mediator_a):
 
 def test_signing_a_stale_version_is_refused(org_a, mediator_a):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=SOON)
+    agreement = draft_agreement(case, mediator_a, due=soon())
     old = Agreement.objects.select_related("case").get(pk=agreement.pk)
-    edit(agreement, mediator_a, amounts=["12000"], payments=[(SOON, "12000")])
+    edit(agreement, mediator_a, amounts=["12000"], payments=[(soon(), "12000")])
     with pytest.raises(StaleCaseError, match="已被修改"):
         scan(old, "worker", mediator_a)
 
@@ -307,7 +312,7 @@ def test_confirmation_windows_at_their_edges(org_a, mediator_a, effective, revie
 def test_confirmation_choice_and_outcome(client, org_a, mediator_a):
     with at(2026, 11, 2, 9, 0):
         case = mediating_case(org_a, mediator_a)
-        agreement = sign_all(draft_agreement(case, mediator_a, due=SOON), mediator_a)
+        agreement = sign_all(draft_agreement(case, mediator_a, due=soon()), mediator_a)
         client.force_login(mediator_a)
         page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'data-deadline="arbitration_review"' in page and 'data-deadline="judicial_confirmation"' in page
@@ -315,7 +320,7 @@ def test_confirmation_choice_and_outcome(client, org_a, mediator_a):
     assert "第二百零五条" in page
     with pytest.raises(CaseActionError, match="选择了确认途径"):
         actions.do_record_confirmation(
-            agreement=agreement, route="none", outcome="confirmed", outcome_on=dt.date.today(), actor=staff(mediator_a)
+            agreement=agreement, route="none", outcome="confirmed", outcome_on=in_days(0), actor=staff(mediator_a)
         )
     with at(2026, 11, 20, 9, 0):
         actions.do_record_confirmation(

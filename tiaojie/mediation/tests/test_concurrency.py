@@ -3,7 +3,6 @@ writer, so these run only there). One wins; the other gets a clear message; noth
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import threading
 
@@ -15,7 +14,7 @@ from tiaojie.cases.actions import CaseActionError
 from tiaojie.cases.models import Case, CaseEvent, Status
 from tiaojie.mediation import actions
 from tiaojie.mediation.models import Agreement, Payment, Signature
-from tiaojie.mediation.tests.factories import draft_agreement, mediating_case, pdf_upload, sign_all, staff
+from tiaojie.mediation.tests.factories import draft_agreement, in_days, mediating_case, pdf_upload, sign_all, staff
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")
 
@@ -76,7 +75,7 @@ def scan_call(agreement_id, role, user):
 
 def test_same_signature_twice_at_once_one_wins(reference_data, org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=dt.date(2026, 12, 31))
+    agreement = draft_agreement(case, mediator_a, due=in_days(30))
     results = race(scan_call(agreement.pk, "employer", mediator_a), scan_call(agreement.pk, "employer", admin_a))
     wins = [r for r in results if isinstance(r, Signature)]
     losses = [r for r in results if isinstance(r, CaseActionError)]
@@ -87,7 +86,7 @@ def test_same_signature_twice_at_once_one_wins(reference_data, org_a, mediator_a
 
 def test_last_two_signatures_at_once_make_it_effective_exactly_once(reference_data, org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=dt.date(2026, 12, 31))
+    agreement = draft_agreement(case, mediator_a, due=in_days(30))
     scan_call(agreement.pk, "worker", mediator_a)()
     scan_call(agreement.pk, "employer", mediator_a)()
     results = race(scan_call(agreement.pk, "mediator", mediator_a), scan_call(agreement.pk, "organisation", admin_a))
@@ -100,7 +99,7 @@ def test_last_two_signatures_at_once_make_it_effective_exactly_once(reference_da
 
 def test_same_payment_marked_paid_at_once_one_wins(reference_data, org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
-    sign_all(draft_agreement(case, mediator_a, due=dt.date(2026, 12, 31)), mediator_a)
+    sign_all(draft_agreement(case, mediator_a, due=in_days(30)), mediator_a)
     payment_id = Payment.objects.get(agreement__case=case).pk
 
     def pay(user):
@@ -109,7 +108,7 @@ def test_same_payment_marked_paid_at_once_one_wins(reference_data, org_a, mediat
             upload = pdf_upload()
             return actions.do_mark_payment_paid(
                 payment=payment,
-                paid_on=dt.date.today(),
+                paid_on=in_days(0),
                 upload=upload,
                 name=upload.name,
                 size=upload.size,

@@ -17,7 +17,7 @@ from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.mediation import actions
 from tiaojie.mediation.deadlines import mediation_deadlines
 from tiaojie.mediation.models import Negotiation, Party, Settlement
-from tiaojie.mediation.tests.factories import staff
+from tiaojie.mediation.tests.factories import in_days, staff
 
 pytestmark = pytest.mark.django_db
 BJ = LEGAL_TZ
@@ -199,7 +199,7 @@ def test_settlement_performed_closes_not_performed_goes_to_mediation(org_a, medi
     case = make_case(org_a, mediator_a)
     negotiation = open_negotiation(case, mediator_a)
     settlement = actions.do_record_settlement(
-        negotiation=negotiation, terms="单位于月底前支付工资12500元", signed_on=dt.date.today(),
+        negotiation=negotiation, terms="单位于月底前支付工资12500元", signed_on=in_days(0),
         amount=Decimal("12500"), actor=staff(mediator_a),
     )  # fmt: skip
     case.refresh_from_db()
@@ -210,7 +210,7 @@ def test_settlement_performed_closes_not_performed_goes_to_mediation(org_a, medi
 
     other = make_case(org_a, mediator_a, employer=actions_employer("第二家公司"))
     settlement2 = actions.do_record_settlement(
-        negotiation=open_negotiation(other, mediator_a), terms="分两次支付", signed_on=dt.date.today(),
+        negotiation=open_negotiation(other, mediator_a), terms="分两次支付", signed_on=in_days(0),
         actor=staff(mediator_a),
     )  # fmt: skip
     with pytest.raises(CaseActionError):

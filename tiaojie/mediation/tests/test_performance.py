@@ -16,7 +16,7 @@ from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.mediation import actions
 from tiaojie.mediation.deadlines import mediation_deadlines
 from tiaojie.mediation.models import Payment, Rating
-from tiaojie.mediation.tests.factories import agreed_case, pdf_upload, staff
+from tiaojie.mediation.tests.factories import agreed_case, in_days, pdf_upload, staff
 
 pytestmark = pytest.mark.django_db
 BJ = LEGAL_TZ
@@ -69,12 +69,12 @@ def test_paying_every_instalment_closes_the_case_as_system_and_issues_rating_lin
 
 
 def test_two_staff_mark_the_same_payment_one_wins(org_a, mediator_a, admin_a):
-    case = agreed_case(org_a, mediator_a, due=dt.date(2026, 12, 20))
+    case = agreed_case(org_a, mediator_a, due=in_days(20))
     payment = case.agreement.payments.get()
     stale = Payment.objects.select_related("agreement__case").get(pk=payment.pk)
-    pay(payment, mediator_a, dt.date.today())
+    pay(payment, mediator_a, in_days(0))
     with pytest.raises(StaleCaseError):
-        pay(stale, admin_a, dt.date.today())
+        pay(stale, admin_a, in_days(0))
 
 
 def test_overdue_payment_is_listed_with_payment_order_guidance_and_application(client, org_a, mediator_a):
@@ -119,14 +119,14 @@ def test_overdue_payment_is_listed_with_payment_order_guidance_and_application(c
 
 
 def test_ratings_once_per_party(client, org_a, mediator_a, _sms_outbox, commit):
-    case = agreed_case(org_a, mediator_a, due=dt.date(2026, 12, 20))
+    case = agreed_case(org_a, mediator_a, due=in_days(20))
     actions.do_set_employer_contact(case=case, name="李经理", phone="13900139000", actor=staff(mediator_a))
     client.force_login(mediator_a)
     upload = pdf_upload()
     with commit():
         client.post(
             reverse("mediation:payment_paid", args=[case.pk, case.agreement.payments.get().pk]),
-            {"paid_on": dt.date.today().isoformat(), "file": upload},
+            {"paid_on": in_days(0).isoformat(), "file": upload},
         )
     case.refresh_from_db()
     assert case.status == Status.CLOSED
@@ -150,7 +150,8 @@ def test_ratings_once_per_party(client, org_a, mediator_a, _sms_outbox, commit):
 
 
 def test_deadlines_function_shape(org_a, mediator_a):
-    agreed_case(org_a, mediator_a, due=dt.date(2026, 12, 20))
+    with at(2026, 11, 20, 9, 0):
+        agreed_case(org_a, mediator_a, due=dt.date(2026, 12, 20))
     now = dt.datetime(2026, 11, 24, 12, 0, tzinfo=BJ)
     items = mediation_deadlines(now)
     assert {d["kind"] for d in items} == {"payment_due", "arbitration_review_window", "judicial_confirmation_window"}

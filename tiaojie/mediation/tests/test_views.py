@@ -1,6 +1,5 @@
 """The staff pages over HTTP: the agreement form, signing, and the case page in every state."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -11,13 +10,13 @@ from tiaojie.cases.models import Status
 from tiaojie.cases.tests.factories import make_case
 from tiaojie.mediation import actions
 from tiaojie.mediation.models import Party
-from tiaojie.mediation.tests.factories import agreed_case, draft_agreement, mediating_case, staff
+from tiaojie.mediation.tests.factories import agreed_case, draft_agreement, in_days, mediating_case, staff
 
 pytestmark = pytest.mark.django_db
-DUE = dt.date(2026, 12, 31)
 
 
-def agreement_post(agreement, *, amount="12500", payments=(("2026-12-31", "12500"),)):
+def agreement_post(agreement, *, amount="12500", payments=None):
+    payments = payments or ((in_days(30).isoformat(), "12500"),)
     item = agreement.items.get()
     data = {
         "version": str(agreement.version),
@@ -49,11 +48,12 @@ def test_agreement_form_round_trip(client, org_a, mediator_a):
     page = client.get(response["Location"]).content.decode()
     assert "劳动报酬" in page and "请求 12500.00 元" in page and 'name="payments-2-amount"' in page
     agreement = case.agreement
-    bad = client.post(response["Location"], agreement_post(agreement, payments=(("2026-12-31", "100"),)))
+    bad = client.post(response["Location"], agreement_post(agreement, payments=((in_days(30).isoformat(), "100"),)))
     body = bad.content.decode()
     assert bad.status_code == 200 and "不一致" in body and 'value="转入申请人工资卡"' in body
     ok = client.post(
-        response["Location"], agreement_post(agreement, payments=(("2026-12-01", "6000"), ("2026-12-31", "6500")))
+        response["Location"],
+        agreement_post(agreement, payments=((in_days(1).isoformat(), "6000"), (in_days(31).isoformat(), "6500"))),
     )
     assert ok.status_code == 302 and ok["Location"].endswith("#mediation-agreement")
     agreement.refresh_from_db()
@@ -66,7 +66,7 @@ def test_agreement_form_round_trip(client, org_a, mediator_a):
 
 def test_signing_over_http_by_code_and_scan(client, org_a, mediator_a, admin_a, _sms_outbox, commit):
     case = mediating_case(org_a, mediator_a)
-    agreement = draft_agreement(case, mediator_a, due=DUE)
+    agreement = draft_agreement(case, mediator_a, due=in_days(30))
     actions.do_assign_mediator(case=case, user_id=mediator_a.pk, actor=staff(admin_a))
     client.force_login(mediator_a)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
@@ -109,14 +109,14 @@ def test_case_page_renders_in_every_state(client, org_a, mediator_a):
             case=settled, requested_by=Party.WORKER, actor=staff(mediator_a), base_url="http://testserver/"
         ),
         terms="和解",
-        signed_on=dt.date.today(),
+        signed_on=in_days(0),
         actor=staff(mediator_a),
     )
     accepted = make_case(org_a, mediator_a)
     do_transition_case(case=accepted, to=Status.ACCEPTED, actor=staff(mediator_a))
     drafting = mediating_case(org_a, mediator_a)
-    draft_agreement(drafting, mediator_a, due=DUE)
-    agreed = agreed_case(org_a, mediator_a, due=DUE)
+    draft_agreement(drafting, mediator_a, due=in_days(30))
+    agreed = agreed_case(org_a, mediator_a, due=in_days(30))
     declined = make_case(org_a, mediator_a)
     do_transition_case(case=declined, to=Status.DECLINED, actor=staff(mediator_a), reason="不属于受理范围")
     expected = {
@@ -137,8 +137,8 @@ def test_case_page_renders_in_every_state(client, org_a, mediator_a):
 
 
 def test_case_page_query_count_does_not_grow_with_payments(client, org_a, mediator_a, django_assert_max_num_queries):
-    one = agreed_case(org_a, mediator_a, due=DUE, instalments=1)
-    many = agreed_case(org_a, mediator_a, due=DUE, instalments=12)
+    one = agreed_case(org_a, mediator_a, due=in_days(30), instalments=1)
+    many = agreed_case(org_a, mediator_a, due=in_days(30), instalments=12)
     client.force_login(mediator_a)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
+from tiaojie.cases import deadlines as deadline_registry
 from tiaojie.cases.actions import Actor, do_extend_clock_b, do_transition_case
 from tiaojie.cases.models import Case, overdue_q
 from tiaojie.cases.transitions import ActorKind
@@ -196,22 +196,17 @@ class TestSources:
     @pytest.fixture
     def sources(self, monkeypatch):
         registry: list = []
-        monkeypatch.setattr(watcher, "_SOURCES", registry)
+        monkeypatch.setattr(deadline_registry, "_SOURCES", registry)
         return registry
 
-    def test_app_registers_the_case_clocks(self):
-        assert watcher.case_clock_deadlines in watcher.deadline_sources()
-        if apps.is_installed("tiaojie.mediation"):
-            import importlib.util
+    def test_each_app_registers_its_own_deadlines(self):
+        from tiaojie.mediation.deadlines import mediation_deadlines
 
-            if importlib.util.find_spec("tiaojie.mediation.deadlines"):
-                from tiaojie.mediation.deadlines import mediation_deadlines
-
-                assert mediation_deadlines in watcher.deadline_sources()
+        assert set(deadline_registry.deadline_sources()) == {watcher.case_clock_deadlines, mediation_deadlines}
 
     def test_registration_is_idempotent(self, sources):
-        watcher.register_deadline_source(watcher.case_clock_deadlines)
-        watcher.register_deadline_source(watcher.case_clock_deadlines)
+        deadline_registry.register_deadline_source(watcher.case_clock_deadlines)
+        deadline_registry.register_deadline_source(watcher.case_clock_deadlines)
         assert sources == [watcher.case_clock_deadlines]
 
     def test_other_apps_deadlines_bad_items_and_broken_sources(self, case, travel, sources, caplog):
@@ -241,8 +236,8 @@ class TestSources:
         def broken(now):
             raise RuntimeError("source down")
 
-        watcher.register_deadline_source(broken)
-        watcher.register_deadline_source(good)
+        deadline_registry.register_deadline_source(broken)
+        deadline_registry.register_deadline_source(good)
         travel(beijing(2025, 3, 10, 14, 59))
         result = watcher.scan()
         assert result.deadlines == 1 and result.reminders == 1
