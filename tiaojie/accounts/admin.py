@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from tiaojie.accounts.models import ApiToken, PiiAccessLog, User
+from tiaojie.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -17,16 +18,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(PiiAccessLog)
-class PiiAccessLogAdmin(admin.ModelAdmin):
+class PiiAccessLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "record_type", "record_id", "field", "ip_address"]
     list_filter = ["record_type", "field"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -21,9 +21,8 @@ from .core import (
     FieldError,
     Result,
     Step,
-    format_money,
+    conclude,
     format_number,
-    round_yuan,
     show,
     yuan,
 )
@@ -196,18 +195,13 @@ def annual_leave(
         )
     )
     amount = daily * days * Fraction(OWED_PERCENT, 100)
-    steps.append(
-        Step(
-            text=(
-                f"未休年休假工资 = {OWED_PERCENT}% × {yuan(daily)} × {format_number(days)} 天"
-                f" = {yuan(amount)}，四舍五入到分"
-            ),
-            value=format_money(round_yuan(amount)),
-            basis=f"{MEASURES}第十条第一款",
-        )
-    )
-    return Result(
-        exact=amount,
-        steps=steps,
+    return conclude(
+        steps,
+        amount,
+        text=(
+            f"未休年休假工资 = {OWED_PERCENT}% × {yuan(daily)} × {format_number(days)} 天"
+            f" = {yuan(amount)}，四舍五入到分"
+        ),
+        basis=f"{MEASURES}第十条第一款",
         extra={"unused_days": format_number(days), "daily_wage": format_number(daily)},
     )

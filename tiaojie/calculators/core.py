@@ -99,6 +99,15 @@ class Result:
         }
 
 
+def conclude(
+    steps: list[Step], exact: Fraction, *, text: str, basis: str, extra: dict[str, str | bool | None] | None = None
+) -> Result:
+    """Every calculation ends here: a last step showing the amount rounded to the fen, the same figure as
+    Result.amount, so the steps and the result cannot disagree; the Result keeps the exact amount."""
+    steps.append(Step(text=text, value=format_money(round_yuan(exact)), basis=basis))
+    return Result(exact=exact, steps=steps, extra=extra or {})
+
+
 # --- numbers -------------------------------------------------------------------------------------------
 
 

@@ -26,11 +26,10 @@ from .core import (
     Result,
     Step,
     add_months,
+    conclude,
     day_before,
-    format_money,
     format_number,
     measure_service,
-    round_yuan,
     show,
     yuan,
 )
@@ -107,10 +106,11 @@ def double_wage(
                 basis=f"{LCL}第十条第二款",
             )
         )
-        steps.append(Step(text="二倍工资差额为 0 元", value="0.00", basis=f"{LCL}第八十二条第一款"))
-        return Result(
-            exact=Fraction(0),
-            steps=steps,
+        return conclude(
+            steps,
+            Fraction(0),
+            text="二倍工资差额为 0 元",
+            basis=f"{LCL}第八十二条第一款",
             extra={"months": "0", "period_start": None, "period_end": None},
         )
 
@@ -131,19 +131,14 @@ def double_wage(
         )
     )
     amount = months * Fraction(monthly_wage)
-    steps.append(
-        Step(
-            text=(
-                f"正常工资已支付，另应支付一倍工资差额：{show(months, 4)} 个月 × {yuan(monthly_wage)}"
-                f" = {yuan(amount)}，四舍五入到分"
-            ),
-            value=format_money(round_yuan(amount)),
-            basis=f"{LCL}第八十二条第一款；{REGULATION}第六条、第七条",
-        )
-    )
-    return Result(
-        exact=amount,
-        steps=steps,
+    return conclude(
+        steps,
+        amount,
+        text=(
+            f"正常工资已支付，另应支付一倍工资差额：{show(months, 4)} 个月 × {yuan(monthly_wage)}"
+            f" = {yuan(amount)}，四舍五入到分"
+        ),
+        basis=f"{LCL}第八十二条第一款；{REGULATION}第六条、第七条",
         extra={
             "months": format_number(months),
             "period_start": period_start.isoformat(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from .core import Result, Step, format_money, input_error, round_yuan, yuan
+from .core import Result, Step, conclude, format_money, input_error, yuan
 
 LCL = "《劳动合同法》"
 REGULATION = "《劳动合同法实施条例》"
@@ -33,10 +33,10 @@ def notice_pay(*, last_month_wage: Decimal) -> Result:
             value=format_money(last_month_wage),
             basis=f"{REGULATION}第二十条",
         ),
-        Step(
-            text=f"代通知金 = 1 × {yuan(last_month_wage)} = {yuan(amount)}",
-            value=format_money(round_yuan(amount)),
-            basis=f"{LCL}第四十条；{REGULATION}第二十条",
-        ),
     ]
-    return Result(exact=amount, steps=steps)
+    return conclude(
+        steps,
+        amount,
+        text=f"代通知金 = 1 × {yuan(last_month_wage)} = {yuan(amount)}",
+        basis=f"{LCL}第四十条；{REGULATION}第二十条",
+    )

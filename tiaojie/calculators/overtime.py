@@ -20,10 +20,9 @@ from .core import (
     FieldError,
     Result,
     Step,
+    conclude,
     format_amount,
-    format_money,
     format_number,
-    round_yuan,
     yuan,
 )
 
@@ -93,11 +92,10 @@ def overtime(
                 basis=rate.basis,
             )
         )
-    steps.append(
-        Step(
-            text=f"加班费合计 {yuan(total)}，四舍五入到分",
-            value=format_money(round_yuan(total)),
-            basis=f"{LABOUR_LAW}第四十四条",
-        )
+    return conclude(
+        steps,
+        total,
+        text=f"加班费合计 {yuan(total)}，四舍五入到分",
+        basis=f"{LABOUR_LAW}第四十四条",
+        extra={"hourly_wage": format_number(hourly)},
     )
-    return Result(exact=total, steps=steps, extra={"hourly_wage": format_number(hourly)})

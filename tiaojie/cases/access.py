@@ -13,6 +13,7 @@ from django.http import Http404
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.models import Case
+from tiaojie.lib.lookup import first_or_404, pk_or_404
 from tiaojie.organisations.access import (
     active_memberships,
     membership_in,
@@ -42,18 +43,12 @@ def can_act_on(user: User, case: Case) -> bool:
 
 
 def access_case(user: User, case_id: int | str, *, need: Need = Need.READ) -> Case:
-    try:
-        pk = int(case_id)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    case = (
+    pk = pk_or_404(case_id)
+    case = first_or_404(
         cases_visible_to(user)
         .select_related("organisation", "organisation__type", "employer", "division")
         .filter(pk=pk)
-        .first()
     )
-    if case is None:
-        raise Http404
     if need == Need.ACT and not can_act_on(user, case):
         raise Http404
     return case

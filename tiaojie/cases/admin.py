@@ -7,39 +7,19 @@ event, a claim changed under the statistics — so the admin only lets staff loo
 is changed on the organisation (organisations.actions.do_change_organisation_division moves its cases)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from tiaojie.cases.models import Case, CaseEvent, ClaimItem, Worker
+from tiaojie.lib.admin import ReadOnlyAdmin, ReadOnlyPermissions
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class ClaimInline(admin.TabularInline):
+class ClaimInline(ReadOnlyPermissions, admin.TabularInline):
     model = ClaimItem
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(Case)
-class CaseAdmin(ViewOnlyAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = ["id", "status", "organisation", "employer", "channel", "received_at"]
     list_filter = ["status", "channel"]
     inlines = [ClaimInline]
@@ -49,7 +29,7 @@ class CaseAdmin(ViewOnlyAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(ViewOnlyAdmin):
+class WorkerAdmin(ReadOnlyAdmin):
     list_display = ["id", "name", "id_number_masked", "phone_masked"]
     # The encrypted numbers and their blind indexes stay out of the admin; the masked ones identify a worker
     # (the full value is shown on the case page through do_reveal_worker_field, which logs the access).
@@ -58,7 +38,7 @@ class WorkerAdmin(ViewOnlyAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ViewOnlyAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["case", "at", "kind", "from_status", "to_status", "actor"]
     list_select_related = ["case__employer", "actor"]
     show_full_result_count = False

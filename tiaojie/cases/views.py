@@ -14,7 +14,6 @@ from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to
 from tiaojie.cases.actions import (
     Actor,
-    CaseActionError,
     do_extend_clock_b,
     do_reveal_worker_field,
     do_transition_case,
@@ -27,6 +26,7 @@ from tiaojie.cases.forms import (
 )
 from tiaojie.cases.models import Status
 from tiaojie.cases.panels import case_panels
+from tiaojie.cases.post import form_action
 from tiaojie.cases.queries import (
     case_page,
     case_parties,
@@ -91,45 +91,37 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_transition(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id, need=Need.ACT)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("操作参数无效，请刷新页面后重试。"))
-        return redirect("cases:detail", case_id=case.pk)
-    try:
-        do_transition_case(
+    return form_action(
+        request,
+        TransitionForm(request.POST),
+        invalid=_("操作参数无效，请刷新页面后重试。"),
+        action=lambda d: do_transition_case(
             case=case,
-            to=form.cleaned_data["to"],
-            expected_status=form.cleaned_data["expected_status"],
-            reason=form.cleaned_data["reason"],
+            to=d["to"],
+            expected_status=d["expected_status"],
+            reason=d["reason"],
             actor=Actor(ActorKind.STAFF, request.user),
-        )
-    except CaseActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("案件状态已变更为「%(status)s」。") % {"status": Status(case.status).label})
-    return redirect("cases:detail", case_id=case.pk)
+        ),
+        # Read after the action, which has moved the case.
+        success=lambda done: _("案件状态已变更为「%(status)s」。") % {"status": Status(case.status).label},
+        back=redirect("cases:detail", case_id=case.pk),
+    )
 
 
 @login_required
 @require_POST
 def case_extend(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id, need=Need.ACT)
-    form = ExtendClockBForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写1到15之间的延长天数，并注明双方同意的情况。"))
-        return redirect("cases:detail", case_id=case.pk)
-    try:
-        do_extend_clock_b(
-            case=case,
-            days=form.cleaned_data["days"],
-            reason=form.cleaned_data["reason"],
-            actor=Actor(ActorKind.STAFF, request.user),
-        )
-    except CaseActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("调解期限已延长。"))
-    return redirect("cases:detail", case_id=case.pk)
+    return form_action(
+        request,
+        ExtendClockBForm(request.POST),
+        invalid=_("请填写1到15之间的延长天数，并注明双方同意的情况。"),
+        action=lambda d: do_extend_clock_b(
+            case=case, days=d["days"], reason=d["reason"], actor=Actor(ActorKind.STAFF, request.user)
+        ),
+        success=_("调解期限已延长。"),
+        back=redirect("cases:detail", case_id=case.pk),
+    )
 
 
 @login_required

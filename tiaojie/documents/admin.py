@@ -4,17 +4,7 @@ documents/actions.py, which numbers, renders, hashes and logs; the admin only le
 from django.contrib import admin
 
 from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion, Letterhead, Service
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from tiaojie.lib.admin import ReadOnlyAdmin
 
 
 class VersionInline(admin.TabularInline):

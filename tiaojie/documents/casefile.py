@@ -41,14 +41,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
-from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import can_act_on
 from tiaojie.cases.actions import record_case_event
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from tiaojie.cases.queries import case_parties
 from tiaojie.documents import kinds
-from tiaojie.documents.actions import DocumentError, do_issue_document, document_header
+from tiaojie.documents.actions import DocumentError, do_issue_document, document_header, log_pii
 from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion, Service
 from tiaojie.documents.render import url_fetcher
 from tiaojie.lib.cndates import chinese_date
@@ -467,12 +466,4 @@ def _union(groups: Any) -> list[list[object]]:
 def do_log_case_file_download(*, job: CaseFileJob, user: User, request: HttpRequest | None) -> None:
     """Downloading the case file shows every full personal number it prints: log each one."""
     with transaction.atomic():
-        for record_type, record_id, field in job.pii_fields:
-            do_log_pii_access(
-                user=user,
-                record_type=str(record_type),
-                record_id=record_id,
-                field=str(field),
-                request=request,
-                purpose=f"download case file {job.pk} case {job.case_id}",
-            )
+        log_pii(user, job.pii_fields, f"download case file {job.pk} case {job.case_id}", request)

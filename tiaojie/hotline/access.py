@@ -8,6 +8,7 @@ from django.http import Http404
 
 from tiaojie.accounts.models import User
 from tiaojie.hotline.models import HOTLINE_TYPE, HotlineCall
+from tiaojie.lib.lookup import first_or_404, pk_or_404
 from tiaojie.organisations.access import active_memberships, membership_in
 from tiaojie.organisations.models import Organisation
 
@@ -29,11 +30,7 @@ def require_hotline_member(user: User) -> list[Organisation]:
 
 
 def access_hotline_organisation(user: User, organisation_id: int | str) -> Organisation:
-    try:
-        pk = int(organisation_id)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    membership = membership_in(user, pk, lambda m: m.organisation.type_id == HOTLINE_TYPE)
+    membership = membership_in(user, pk_or_404(organisation_id), lambda m: m.organisation.type_id == HOTLINE_TYPE)
     if membership is None:
         raise Http404
     return membership.organisation
@@ -47,16 +44,9 @@ def calls_visible_to(user: User) -> QuerySet[HotlineCall]:
 
 
 def access_call(user: User, call_id: int | str) -> HotlineCall:
-    try:
-        pk = int(call_id)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    call = (
+    pk = pk_or_404(call_id)
+    return first_or_404(
         calls_visible_to(user)
         .select_related("organisation", "operator", "work_order", "work_order__tier", "rating", "case__organisation")
         .filter(pk=pk)
-        .first()
     )
-    if call is None:
-        raise Http404
-    return call

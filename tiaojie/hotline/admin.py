@@ -4,6 +4,7 @@ calls, work orders, ratings and events are written by hotline.actions, so they a
 from django.contrib import admin
 
 from tiaojie.hotline.models import ComplexityTier, HotlineCall, HotlineEvent, ServiceRating, WorkOrder
+from tiaojie.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(ComplexityTier)
@@ -18,17 +19,6 @@ class ComplexityTierAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # work orders keep their tier; deactivate instead
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(HotlineCall)

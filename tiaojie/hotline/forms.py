@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tiaojie.cases.forms import claim_amount_field
 from tiaojie.cases.models import ClaimType
 from tiaojie.hotline.actions import CallInput, ConversionInput
 from tiaojie.hotline.models import CallKind, ComplexityTier, HotlineCall
@@ -165,14 +165,7 @@ class ConvertForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     claim_type = forms.ChoiceField(label=_("请求事项"), choices=ClaimType.choices)
-    amount = forms.DecimalField(
-        label=_("请求金额（元）"),
-        required=False,
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
-        error_messages={"invalid": _("请输入金额，例如 12500 或 12500.50")},
-    )
+    amount = claim_amount_field()
     facts = forms.CharField(
         label=_("事实和理由"), widget=TEXTAREA, max_length=20000, error_messages=_required(_("请填写事实和理由"))
     )

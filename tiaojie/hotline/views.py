@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.actions import CaseActionError
+from tiaojie.cases.post import form_action
 from tiaojie.hotline.access import access_call, access_hotline_organisation, calls_visible_to, require_hotline_member
 from tiaojie.hotline.actions import (
     do_close_work_order,
@@ -123,58 +124,44 @@ def call_detail(request: AuthedRequest, call_id: int) -> HttpResponse:
 @require_POST
 def work_order_open(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = access_call(request.user, call_id)
-    form = WorkOrderForm(request.POST, tiers=_tiers())
-    if not form.is_valid():
-        messages.error(request, _("请选择复杂程度。"))
-        return redirect("hotline:detail", call_id=call.pk)
-    try:
-        order = do_open_work_order(
-            call=call,
-            tier_code=form.cleaned_data["tier"],
-            description=form.cleaned_data["description"],
-            actor=request.user,
-        )
-    except CaseActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("工单已派发，办理期限 %(due)s。") % {"due": order.due_date.strftime("%Y-%m-%d")})
-    return redirect("hotline:detail", call_id=call.pk)
+    return form_action(
+        request,
+        WorkOrderForm(request.POST, tiers=_tiers()),
+        invalid=_("请选择复杂程度。"),
+        action=lambda d: do_open_work_order(
+            call=call, tier_code=d["tier"], description=d["description"], actor=request.user
+        ),
+        success=lambda order: _("工单已派发，办理期限 %(due)s。") % {"due": order.due_date.strftime("%Y-%m-%d")},
+        back=redirect("hotline:detail", call_id=call.pk),
+    )
 
 
 @login_required
 @require_POST
 def work_order_close(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = access_call(request.user, call_id)
-    form = CloseWorkOrderForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写办结情况。"))
-        return redirect("hotline:detail", call_id=call.pk)
-    try:
-        do_close_work_order(call=call, note=form.cleaned_data["note"], actor=request.user)
-    except CaseActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("工单已办结。"))
-    return redirect("hotline:detail", call_id=call.pk)
+    return form_action(
+        request,
+        CloseWorkOrderForm(request.POST),
+        invalid=_("请填写办结情况。"),
+        action=lambda d: do_close_work_order(call=call, note=d["note"], actor=request.user),
+        success=_("工单已办结。"),
+        back=redirect("hotline:detail", call_id=call.pk),
+    )
 
 
 @login_required
 @require_POST
 def call_rate(request: AuthedRequest, call_id: int) -> HttpResponse:
     call = access_call(request.user, call_id)
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择1到5分的评分；评价意见不超过500字。"))
-        return redirect("hotline:detail", call_id=call.pk)
-    try:
-        do_record_rating(
-            call=call, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"], actor=request.user
-        )
-    except CaseActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("服务评价已记录。"))
-    return redirect("hotline:detail", call_id=call.pk)
+    return form_action(
+        request,
+        RatingForm(request.POST),
+        invalid=_("请选择1到5分的评分；评价意见不超过500字。"),
+        action=lambda d: do_record_rating(call=call, score=d["score"], comment=d["comment"], actor=request.user),
+        success=_("服务评价已记录。"),
+        back=redirect("hotline:detail", call_id=call.pk),
+    )
 
 
 @login_required

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tiaojie.cases.actions import Actor, CaseActionError, do_transition_case
 from tiaojie.cases.deadlines import case_deadlines
 from tiaojie.cases.models import Case, CaseEvent, ClaimType, Status
+from tiaojie.cases.post import form_action
 from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.intake.access import Throttled, access_case_by_tracking, access_case_for_tracking_session
 from tiaojie.intake.actions import do_add_evidence, do_submit_application
@@ -489,24 +490,20 @@ def track_withdraw(request: HttpRequest) -> HttpResponse:
     if case is None:
         messages.error(request, _("查询已过期，请重新输入查询码和手机号码。"))
         return redirect("public:track")
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请写明撤回的原因。"))
-        return redirect("public:track")
-    expected = form.cleaned_data["expected_status"]
-    try:
-        do_transition_case(
+    return form_action(
+        request,
+        WithdrawForm(request.POST),
+        invalid=_("请写明撤回的原因。"),
+        action=lambda d: do_transition_case(
             case=case,
             to=Status.WITHDRAWN,
             actor=APPLICANT,
-            reason=form.cleaned_data["reason"],
-            expected_status=expected if expected in Status.values else None,
-        )
-    except CaseActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("您已撤回调解申请。撤回不影响您申请劳动仲裁的权利。"))
-    return redirect("public:track")
+            reason=d["reason"],
+            expected_status=d["expected_status"] if d["expected_status"] in Status.values else None,
+        ),
+        success=_("您已撤回调解申请。撤回不影响您申请劳动仲裁的权利。"),
+        back=redirect("public:track"),
+    )
 
 
 @require_POST

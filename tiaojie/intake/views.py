@@ -17,6 +17,7 @@ from tiaojie.cases.actions import Actor, CaseActionError
 from tiaojie.cases.forms import ClaimFormSet, WorkerFormSet, attach_action_errors, case_input_from_forms
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.panels import Panel, register_panel
+from tiaojie.cases.post import form_action
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.access import access_evidence, alerts_visible_to
 from tiaojie.intake.actions import (
@@ -138,21 +139,21 @@ def _reroute_targets(case: Case) -> list[Organisation]:
 @require_POST
 def upload_evidence(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id, need=Need.ACT)
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("请选择要上传的文件。"))
-        return redirect("cases:detail", case_id=case.pk)
-    upload = form.cleaned_data["file"]
-    try:
-        do_add_evidence(
-            case=case, upload=upload, name=upload.name, size=upload.size,
-            actor=Actor(ActorKind.STAFF, request.user), description=form.cleaned_data["description"],
-        )  # fmt: skip
-    except CaseActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("证据材料已上传。"))
-    return redirect("cases:detail", case_id=case.pk)
+    return form_action(
+        request,
+        EvidenceForm(request.POST, request.FILES),
+        invalid=_("请选择要上传的文件。"),
+        action=lambda d: do_add_evidence(
+            case=case,
+            upload=d["file"],
+            name=d["file"].name,
+            size=d["file"].size,
+            actor=Actor(ActorKind.STAFF, request.user),
+            description=d["description"],
+        ),
+        success=_("证据材料已上传。"),
+        back=redirect("cases:detail", case_id=case.pk),
+    )
 
 
 @login_required

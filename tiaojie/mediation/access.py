@@ -11,6 +11,7 @@ from django.http import Http404
 from tiaojie.accounts.models import User, hash_token
 from tiaojie.cases.access import Need, access_case
 from tiaojie.cases.models import Case
+from tiaojie.lib.lookup import first_or_404, pk_or_404
 from tiaojie.mediation.models import (
     Agreement,
     MediatorAssignment,
@@ -25,13 +26,6 @@ from tiaojie.mediation.models import (
 M = TypeVar("M", bound=models.Model)
 
 
-def _pk(value: int | str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-
-
 def _child(
     model: type[M], parent: Case | Agreement, pk: int | str | None = None, *, select_related: tuple[str, ...] = ()
 ) -> M:
@@ -40,10 +34,8 @@ def _child(
     field = "agreement" if isinstance(parent, Agreement) else "case"
     rows = model._default_manager.filter(**{field: parent})
     if pk is not None:
-        rows = rows.filter(pk=_pk(pk))
-    row = rows.select_related(*select_related).first()
-    if row is None:
-        raise Http404
+        rows = rows.filter(pk=pk_or_404(pk))
+    row = first_or_404(rows.select_related(*select_related))
     setattr(row, field, parent)  # the checked parent (with its case) stands in: no second fetch
     return row
 
@@ -87,14 +79,11 @@ def access_signature(user: User, case_id: int | str, signature_id: int | str) ->
 def _by_token(model, token: str):
     if not token or len(token) > 100:
         raise Http404
-    row = (
-        model.objects.select_related("case", "case__organisation", "case__employer")
-        .filter(token_index=hash_token(token))
-        .first()
+    return first_or_404(
+        model.objects.select_related("case", "case__organisation", "case__employer").filter(
+            token_index=hash_token(token)
+        )
     )
-    if row is None:
-        raise Http404
-    return row
 
 
 def access_negotiation_by_token(token: str) -> Negotiation:

@@ -3,6 +3,7 @@ write of the flow goes through mediation/actions.py."""
 
 from django.contrib import admin
 
+from tiaojie.lib.admin import ReadOnlyAdmin
 from tiaojie.mediation.models import Agreement, MediatorEmployment, Negotiation, Notice, Rating
 
 
@@ -11,17 +12,6 @@ class MediatorEmploymentAdmin(admin.ModelAdmin):
     list_display = ["user", "employer", "note", "created_at"]
     raw_id_fields = ["user", "employer"]
     search_fields = ["user__username", "user__display_name", "employer__name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Negotiation)

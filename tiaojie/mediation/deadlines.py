@@ -54,30 +54,38 @@ def mediation_deadlines(now: dt.datetime) -> list[dict[str, Any]]:
         confirmation_outcome=Agreement.Outcome.PENDING,
         case__status__in=(Status.AGREED, Status.CLOSED),
     )
+    # The two confirmation windows differ only in their date, route and words: while no route is chosen both
+    # run, once one is chosen only its own.
+    confirmation_windows = (
+        (
+            "review_due",
+            Agreement.Route.ARBITRATION_REVIEW,
+            "arbitration_review",
+            "arbitration_review_window",
+            _("申请仲裁审查确认期限（协议生效起15日）"),
+        ),
+        (
+            "judicial_due",
+            Agreement.Route.JUDICIAL,
+            "judicial",
+            "judicial_confirmation_window",
+            _("申请司法确认期限（协议生效起30日）"),
+        ),
+    )
     for a in windows:
-        if a.review_due and a.confirmation_route in (Agreement.Route.UNDECIDED, Agreement.Route.ARBITRATION_REVIEW):
-            due = Deadline(a.review_due).ends_at
+        for date_field, route, key, kind, label in confirmation_windows:
+            day = getattr(a, date_field)
+            if not day or a.confirmation_route not in (Agreement.Route.UNDECIDED, route):
+                continue
+            due = Deadline(day).ends_at
             if due > now:
                 out.append(
                     {
-                        "key": f"mediation:agreement:{a.pk}:arbitration_review",
+                        "key": f"mediation:agreement:{a.pk}:{key}",
                         "case_id": a.case_id,
-                        "kind": "arbitration_review_window",
+                        "kind": kind,
                         "due": due,
-                        "label": _("申请仲裁审查确认期限（协议生效起15日）"),
-                        "recipients": "both",
-                    }
-                )
-        if a.judicial_due and a.confirmation_route in (Agreement.Route.UNDECIDED, Agreement.Route.JUDICIAL):
-            due = Deadline(a.judicial_due).ends_at
-            if due > now:
-                out.append(
-                    {
-                        "key": f"mediation:agreement:{a.pk}:judicial",
-                        "case_id": a.case_id,
-                        "kind": "judicial_confirmation_window",
-                        "due": due,
-                        "label": _("申请司法确认期限（协议生效起30日）"),
+                        "label": label,
                         "recipients": "both",
                     }
                 )

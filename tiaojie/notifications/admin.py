@@ -5,20 +5,9 @@ sent again by the next watcher run), and a deleted breach would erase the record
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from tiaojie.lib.admin import ReadOnlyAdmin
 from tiaojie.notifications.models import DeadlineBreach, Notification, Reminder
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Reminder)

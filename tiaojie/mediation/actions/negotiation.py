@@ -291,23 +291,13 @@ def do_record_settlement_performance(
         )
         if not won:
             raise StaleCaseError(_("和解协议的履行情况刚刚已由他人登记。请刷新页面。"))
-        if performed:
-            do_transition_case(
-                case=case,
-                to=Status.CLOSED,
-                expected_status=Status.SETTLED,
-                actor=actor,
-                at=now,
-                reason=note or _("和解协议已履行"),
-            )
-        else:
-            do_transition_case(
-                case=case,
-                to=Status.RECEIVED,
-                expected_status=Status.SETTLED,
-                actor=actor,
-                at=now,
-                reason=_("和解协议未履行：%(n)s") % {"n": note},
-            )
+        do_transition_case(
+            case=case,
+            to=Status.CLOSED if performed else Status.RECEIVED,
+            expected_status=Status.SETTLED,
+            actor=actor,
+            at=now,
+            reason=(note or _("和解协议已履行")) if performed else _("和解协议未履行：%(n)s") % {"n": note},
+        )
     settlement.performance = state
     return settlement
