@@ -99,6 +99,41 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
     )
 
 
+def _reference_tables() -> frozenset[str]:
+    """The tables the migrations fill and no test writes to for good: divisions, the holiday calendar,
+    organisation types, hotline tiers, the seeded wage standards, content types and permissions."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from tiaojie.calculators_web.models import LocalWageStandard
+    from tiaojie.hotline.models import ComplexityTier
+    from tiaojie.organisations.models import OrganisationType
+    from tiaojie.reference.models import CalendarYear, Division, SpecialDay
+
+    models = (Division, CalendarYear, SpecialDay, OrganisationType, ComplexityTier, LocalWageStandard)
+    return frozenset(m._meta.db_table for m in (*models, ContentType, Permission))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_keeps_reference_data() -> Iterator[None]:
+    """A transactional test ends with a flush of every table; reloading the 41,352 divisions and the calendar
+    afterwards cost ~15 s a time (43 such tests). The flush leaves the reference tables alone instead: those
+    tests do not change them (a test that does must restore them itself), and the next test finds them as the
+    migrations left them. The reload below stays as the safety net for a database that lost them anyway."""
+    from django.core.management.commands import flush
+
+    keep = _reference_tables()
+
+    def sql_flush(style: Any, connection: Any, reset_sequences: bool = True, allow_cascade: bool = False) -> list[str]:
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+        kept = [t for t in tables if t not in keep]
+        return connection.ops.sql_flush(style, kept, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(flush, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> Iterator[None]:
     """A transactional test's database is flushed after it; that also wipes the reference data the data

@@ -116,12 +116,14 @@ def test_detail_shows_live_deadlines_with_legal_basis(client, org_a, mediator_a)
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=LEGAL_TZ), tick=False):
         case = make_case(org_a, mediator_a)
         do_transition_case(case=case, to="accepted", actor=Actor(ActorKind.STAFF, mediator_a))
-    client.force_login(mediator_a)
+    # Signed in on the day of each look: a session signed in at the real today may have expired by then.
     with time_machine.travel(dt.datetime(2026, 3, 17, 23, 59, tzinfo=LEGAL_TZ), tick=False):
+        client.force_login(mediator_a)
         page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
         assert "2026年3月17日 24:00" in page and "今天到期" in page
         assert "第十四条第三款" in page
     with time_machine.travel(dt.datetime(2026, 3, 18, 0, 0, tzinfo=LEGAL_TZ), tick=False):
+        client.force_login(mediator_a)
         page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
         assert "已逾期1天" in page and "任何一方均可直接申请仲裁" in page
         overdue = client.get(reverse("cases:list"), {"overdue": "on"}).content.decode()

@@ -134,12 +134,14 @@ def test_extension_is_surfaced_in_the_mediation_panel_and_never_moves_clock_a(cl
 def test_fail_mediation_issues_the_arbitration_notice_and_sms(org_a, mediator_a, _sms_outbox, commit):
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=BJ), tick=False):
         case = mediating_case(org_a, mediator_a)
-    with pytest.raises(CaseActionError, match="原因类别"):
-        actions.do_fail_mediation(case=case, category="bogus", reason="x", actor=staff(mediator_a))
-    with commit():
-        notice = actions.do_fail_mediation(
-            case=case, category="refused", reason="被申请人明确拒绝", actor=staff(mediator_a)
-        )
+    # Ended a day after it started, whatever today is (today may even be before 2 March 2026).
+    with time_machine.travel(dt.datetime(2026, 3, 3, 10, 0, tzinfo=BJ), tick=False):
+        with pytest.raises(CaseActionError, match="原因类别"):
+            actions.do_fail_mediation(case=case, category="bogus", reason="x", actor=staff(mediator_a))
+        with commit():
+            notice = actions.do_fail_mediation(
+                case=case, category="refused", reason="被申请人明确拒绝", actor=staff(mediator_a)
+            )
     case.refresh_from_db()
     assert case.status == Status.FAILED and case.ended_at
     assert notice.kind == Notice.Kind.ARBITRATION_RIGHT and notice.category == "refused"
