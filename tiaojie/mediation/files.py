@@ -4,13 +4,11 @@ PRIVATE_MEDIA_ROOT). Only what is particular to scans lives here: the kinds and 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import IO
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy
 
-from tiaojie.lib.uploads import KINDS, BadUpload, StoredFile, UploadRules, private_path, remove_stored, store_upload
+from tiaojie.lib.uploads import KINDS, BadUpload, StoredFile, UploadRules, remove_stored, store_upload
 
 SCAN_RULES = UploadRules(
     kinds=("pdf", "jpeg", "png"),
@@ -27,16 +25,9 @@ __all__ = [
     "check_upload",
     "remove_stored",
     "store_upload",
-    "stored_path",
 ]
 
 
 def check_upload(upload: IO[bytes], size: int) -> str:
     """The kind of a scan, or BadUpload with a message for the user."""
     return SCAN_RULES.check(upload, size)
-
-
-def stored_path(relative: str) -> Path:
-    """Kept for mediation/views.py `_file_response`, which tests `not relative` after this call: "" gives the
-    root rather than ValueError. New code uses lib.uploads.stored_attachment, which that function should become."""
-    return private_path(relative) if relative else Path(settings.PRIVATE_MEDIA_ROOT)

@@ -25,6 +25,7 @@ from tiaojie.cases.access import Need, access_case
 from tiaojie.cases.actions import Actor, CaseActionError
 from tiaojie.cases.models import Case
 from tiaojie.cases.transitions import ActorKind
+from tiaojie.lib.uploads import stored_attachment
 from tiaojie.lib.workdays import legal_date
 from tiaojie.mediation import actions, rules
 from tiaojie.mediation.access import (
@@ -39,7 +40,7 @@ from tiaojie.mediation.access import (
     access_signature,
     case_for_staff,
 )
-from tiaojie.mediation.files import FILE_TYPES, stored_path
+from tiaojie.mediation.files import FILE_TYPES
 from tiaojie.mediation.forms import (
     AgreementForm,
     AssignForm,
@@ -576,30 +577,25 @@ def ratings_send(request: AuthedRequest, case_id: int) -> HttpResponse:
     return _back(case, "mediation-ratings")
 
 
-def _file_response(relative: str, kind: str, name: str) -> FileResponse:
-    path = stored_path(relative)
-    if not relative or kind not in FILE_TYPES or not path.exists():
+def _file_response(relative: str, kind: str, name: str, fallback: str) -> FileResponse:
+    """A stored scan as a download; a kind that is not a scan's (PDF, JPEG, PNG) is a 404 like a missing file."""
+    if kind not in FILE_TYPES:
         raise Http404
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=name or path.name, content_type=FILE_TYPES[kind][0]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_attachment(relative, kind, name, fallback + FILE_TYPES[kind][1])
 
 
 @login_required
 @require_GET
 def signature_file(request: AuthedRequest, case_id: int, signature_id: int) -> FileResponse:
     signature = access_signature(request.user, case_id, signature_id)
-    return _file_response(signature.file_path, signature.file_kind, signature.file_name)
+    return _file_response(signature.file_path, signature.file_kind, signature.file_name, f"signature-{signature.pk}")
 
 
 @login_required
 @require_GET
 def payment_file(request: AuthedRequest, case_id: int, payment_id: int) -> FileResponse:
     payment = access_payment(request.user, case_id, payment_id, need=Need.READ)
-    return _file_response(payment.file_path, payment.file_kind, payment.file_name)
+    return _file_response(payment.file_path, payment.file_kind, payment.file_name, f"payment-{payment.pk}")
 
 
 @login_required
