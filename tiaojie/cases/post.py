@@ -18,12 +18,19 @@ from tiaojie.cases.actions import CaseActionError
 T = TypeVar("T")
 
 
+def refusal_text(exc: CaseActionError) -> str:
+    """A refused action's message, with the field messages it does not already say: a redirect loses the form,
+    so the reasons must travel in the one message."""
+    details = "；".join(dict.fromkeys(v for v in exc.fields.values() if v and v not in exc.message))
+    return f"{exc.message}（{details}）" if details else exc.message
+
+
 def report_action(request: HttpRequest, action: Callable[[], T], success: str | Callable[[T], str]) -> None:
     """Run `action`; show its refusal, or `success` (a callable gets the action's result)."""
     try:
         result = action()
     except CaseActionError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, success(result) if callable(success) else success)
 

@@ -24,6 +24,7 @@ from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case
 from tiaojie.cases.actions import Actor, CaseActionError
 from tiaojie.cases.models import Case
+from tiaojie.cases.post import refusal_text, report_action
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.lib.uploads import stored_attachment
 from tiaojie.lib.workdays import legal_date
@@ -84,11 +85,6 @@ def _back(case: Case | int, anchor: str = "mediation") -> HttpResponse:
     return redirect(reverse("cases:detail", args=[case_id]) + f"#{anchor}")
 
 
-def _error_text(exc: CaseActionError) -> str:
-    details = "；".join(dict.fromkeys(v for v in exc.fields.values() if v and v not in exc.message))
-    return f"{exc.message}（{details}）" if details else exc.message
-
-
 def _form_errors(form) -> str:
     parts = []
     for name, errors in form.errors.items():
@@ -135,12 +131,9 @@ def case_action(
                     messages.error(request, str(invalid) if invalid is not None else _form_errors(bound))
                     return _back(case, anchor)
                 data = bound.cleaned_data
-            try:
-                done = act(request, row, data)
-            except CaseActionError as exc:
-                messages.error(request, _error_text(exc))
-            else:
-                messages.success(request, str(done if done is not None else success))
+            report_action(
+                request, lambda: act(request, row, data), lambda done: str(done if done is not None else success)
+            )
             return _back(case, done_anchor(data) if callable(done_anchor) else done_anchor or anchor)
 
         return view
@@ -252,17 +245,16 @@ def employer_negotiation(request: HttpRequest, token: str) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, _("请选择同意或不同意协商。"))
             return _employer_page(request, negotiation, status=400)
-        try:
-            actions.do_answer_negotiation(
+        report_action(
+            request,
+            lambda: actions.do_answer_negotiation(
                 negotiation=negotiation,
                 accept=form.cleaned_data["answer"] == "accept",
                 channel=Negotiation.AnswerChannel.LINK,
                 actor=Actor(ActorKind.SYSTEM, label=_("用人单位（答复链接）")),
-            )
-        except CaseActionError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("您的答复已记录，谢谢。调解组织会与您联系。"))
+            ),
+            _("您的答复已记录，谢谢。调解组织会与您联系。"),
+        )
         return redirect("mediation:employer_negotiation", token=token)
     return _employer_page(request, negotiation)
 
@@ -338,7 +330,7 @@ def agreement_create(request: AuthedRequest, case_id: int) -> HttpResponse:
     try:
         actions.do_create_agreement(case=case, actor=_staff(request))
     except CaseActionError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
         return _back(case, "mediation-agreement")
     return redirect("mediation:agreement_edit", case_id=case.pk)
 
@@ -556,7 +548,7 @@ def payment_paid(request: AuthedRequest, case_id: int, payment_id: int) -> HttpR
             actor=_staff(request),
         )
     except CaseActionError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
         return _back(case, "mediation-performance")
     messages.success(request, _("第%(seq)d期款项已登记为已支付。") % {"seq": payment.seq})
     case.refresh_from_db(fields=["status"])
