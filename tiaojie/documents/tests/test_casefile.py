@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import io
 import os
 import re
@@ -15,7 +14,6 @@ import threading
 import time
 from pathlib import Path
 
-import django.apps
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -299,20 +297,6 @@ def test_one_job_at_a_time_and_a_stale_one_is_replaced(org_a, mediator_a):
 # --- progress seen from another connection, as the polling page sees it -----------------------------------
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """transactional_db starts from a flushed database: put back what the data migrations loaded."""
-    from tiaojie.reference.calendar import clear_calendar_cache
-    from tiaojie.reference.loaders import load_calendar, load_divisions
-
-    load_divisions()
-    load_calendar()
-    importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
-    clear_calendar_cache()
-    yield
-    clear_calendar_cache()
-
-
 def read_elsewhere(job_id: int) -> tuple[int, int]:
     """The job's progress read on a separate database connection: only committed rows are visible there."""
     result: list[tuple[int, int]] = []
@@ -330,7 +314,7 @@ def read_elsewhere(job_id: int) -> tuple[int, int]:
     return result[0]
 
 
-def test_progress_is_committed_step_by_step(reference_data, org_a, mediator_a):
+def test_progress_is_committed_step_by_step(transactional_db, org_a, mediator_a):
     # No personal numbers printed: SQLite cannot flush the append-only access log after a transactional test.
     case = case_with_minutes(org_a, mediator_a, 2, **anonymous_workers())
     job = do_request_case_file(case=case, user=mediator_a)
@@ -351,7 +335,7 @@ def test_progress_is_committed_step_by_step(reference_data, org_a, mediator_a):
     assert read_elsewhere(job.pk) == (5, 5)
 
 
-def test_request_queues_a_task_the_db_worker_runs(reference_data, org_a, mediator_a):
+def test_request_queues_a_task_the_db_worker_runs(transactional_db, org_a, mediator_a):
     """Committed for real (the worker closes its connection, as in production): the task is queued on commit and
     `db_worker --batch` builds the case file."""
     from django_tasks_db.models import DBTaskResult
@@ -368,7 +352,7 @@ def test_request_queues_a_task_the_db_worker_runs(reference_data, org_a, mediato
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")
-def test_two_workers_at_once_build_once(reference_data, org_a, mediator_a, settings):
+def test_two_workers_at_once_build_once(transactional_db, org_a, mediator_a, settings):
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
     issue(case, mediator_a)
     job = do_request_case_file(case=case, user=mediator_a, issue_missing=False)

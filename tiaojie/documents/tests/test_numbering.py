@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 import threading
 from pathlib import Path
 
-import django.apps
 import pytest
 import time_machine
 from django.db import connection, connections
@@ -107,20 +105,6 @@ def test_allocate_number_counts_on(org_a):
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """transactional_db starts from a flushed database: put back what the data migrations loaded."""
-    from tiaojie.reference.calendar import clear_calendar_cache
-    from tiaojie.reference.loaders import load_calendar, load_divisions
-
-    load_divisions()
-    load_calendar()
-    importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
-    clear_calendar_cache()
-    yield
-    clear_calendar_cache()
-
-
 def race(calls) -> list[object]:
     """Start the calls at the same moment, each on its own connection; what each returned or raised."""
     barrier = threading.Barrier(len(calls))
@@ -151,7 +135,7 @@ def issue_call(case_id: int, user):
 
 
 @on_postgresql
-def test_eight_issuers_at_once_get_eight_consecutive_numbers(reference_data, org_a, mediator_a):
+def test_eight_issuers_at_once_get_eight_consecutive_numbers(transactional_db, org_a, mediator_a):
     cases = [accepted_case(org_a, mediator_a, **anonymous_workers()) for _ in range(8)]
     results = race([issue_call(case.pk, mediator_a) for case in cases])
     assert all(isinstance(r, Document) for r in results), results
@@ -162,7 +146,7 @@ def test_eight_issuers_at_once_get_eight_consecutive_numbers(reference_data, org
 
 
 @on_postgresql
-def test_the_same_document_twice_at_once_one_wins(reference_data, org_a, mediator_a, admin_a):
+def test_the_same_document_twice_at_once_one_wins(transactional_db, org_a, mediator_a, admin_a):
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
     results = race([issue_call(case.pk, mediator_a), issue_call(case.pk, admin_a)])
     wins = [r for r in results if isinstance(r, Document)]

@@ -3,10 +3,8 @@ writer, so these run only there). One wins; the other gets a clear message; noth
 
 from __future__ import annotations
 
-import importlib
 import threading
 
-import django.apps
 import pytest
 from django.db import connection
 
@@ -17,20 +15,6 @@ from tiaojie.mediation.models import Agreement, Payment, Signature
 from tiaojie.mediation.tests.factories import draft_agreement, in_days, mediating_case, pdf_upload, sign_all, staff
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """transactional_db starts from a flushed database: put back what the data migrations loaded."""
-    from tiaojie.reference.calendar import clear_calendar_cache
-    from tiaojie.reference.loaders import load_calendar, load_divisions
-
-    load_divisions()
-    load_calendar()
-    importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
-    clear_calendar_cache()
-    yield
-    clear_calendar_cache()
 
 
 def race(*calls):
@@ -73,7 +57,7 @@ def scan_call(agreement_id, role, user):
     return call
 
 
-def test_same_signature_twice_at_once_one_wins(reference_data, org_a, mediator_a, admin_a):
+def test_same_signature_twice_at_once_one_wins(transactional_db, org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
     agreement = draft_agreement(case, mediator_a, due=in_days(30))
     results = race(scan_call(agreement.pk, "employer", mediator_a), scan_call(agreement.pk, "employer", admin_a))
@@ -84,7 +68,7 @@ def test_same_signature_twice_at_once_one_wins(reference_data, org_a, mediator_a
     assert Signature.objects.filter(agreement=agreement).count() == 1
 
 
-def test_last_two_signatures_at_once_make_it_effective_exactly_once(reference_data, org_a, mediator_a, admin_a):
+def test_last_two_signatures_at_once_make_it_effective_exactly_once(transactional_db, org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
     agreement = draft_agreement(case, mediator_a, due=in_days(30))
     scan_call(agreement.pk, "worker", mediator_a)()
@@ -97,7 +81,7 @@ def test_last_two_signatures_at_once_make_it_effective_exactly_once(reference_da
     assert Agreement.objects.get(pk=agreement.pk).effective_at is not None
 
 
-def test_same_payment_marked_paid_at_once_one_wins(reference_data, org_a, mediator_a, admin_a):
+def test_same_payment_marked_paid_at_once_one_wins(transactional_db, org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
     sign_all(draft_agreement(case, mediator_a, due=in_days(30)), mediator_a)
     payment_id = Payment.objects.get(agreement__case=case).pk
@@ -123,7 +107,7 @@ def test_same_payment_marked_paid_at_once_one_wins(reference_data, org_a, mediat
     assert CaseEvent.objects.filter(case=case, kind="transition", to_status=Status.CLOSED).count() == 1
 
 
-def test_failing_the_same_case_at_once_one_wins(reference_data, org_a, mediator_a, admin_a):
+def test_failing_the_same_case_at_once_one_wins(transactional_db, org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
 
     def fail(user, category):

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Iterator
 
-import django.apps
 import pytest
 import time_machine
 
@@ -52,18 +50,3 @@ def staff(mediator_a, admin_a, intake_a, mediator_b):
 def case(staff, org_a, travel) -> Case:
     travel(RECEIVED)
     return make_case(org_a, staff["mediator_a"], received_at=RECEIVED)
-
-
-@pytest.fixture
-def reference_data(transactional_db) -> Iterator[None]:
-    """A transactional test runs after a flush that wiped the reference data the migrations loaded (divisions,
-    organisation types, holiday calendar): put it back, as the root conftest does for live_server."""
-    from tiaojie.reference.calendar import clear_calendar_cache
-    from tiaojie.reference.loaders import load_calendar, load_divisions
-
-    load_divisions()
-    load_calendar()
-    importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
-    clear_calendar_cache()
-    yield
-    clear_calendar_cache()

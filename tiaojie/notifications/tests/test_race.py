@@ -22,7 +22,7 @@ from tiaojie.notifications.tests.conftest import beijing
 from tiaojie.organisations.models import Membership
 from tiaojie.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = pytest.mark.django_db(transaction=True)  # the root conftest keeps the reference data
 
 REMIND = beijing(2025, 3, 16, 0, 0)
 CASES = 5
