@@ -17,9 +17,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tiaojie.lib.admin import HistoryAdmin
 from tiaojie.organisations.actions import OrganisationActionError, do_change_organisation_division, placeable_division
 from tiaojie.organisations.models import Employer, Membership, Organisation, OrganisationType, SupervisorScope
-from tiaojie.reference.admin import HistoryAdmin
 
 
 @admin.register(OrganisationType)

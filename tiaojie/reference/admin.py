@@ -1,28 +1,7 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from simple_history.admin import SimpleHistoryAdmin
 
+from tiaojie.lib.admin import HistoryAdmin
 from tiaojie.reference.models import CalendarYear, Division, SpecialDay
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """The admin of a configuration table with a history (who changed what; 历史 on each row's page).
-
-    The history is for reading only. simple-history's "revert" form saves an old version as a whole, and
-    takes a POST from anyone who may merely view the row (3.13 checks view permission only); it would also
-    put back fields whose changes must go through an action (an organisation's division moves its cases).
-    Defined here, in the lowest app with a history, so organisations and calculators_web share it."""
-
-    def revert_disabled(self, request: HttpRequest, obj: object = None) -> bool:
-        return True
-
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
-    ) -> HttpResponse:
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Division)
