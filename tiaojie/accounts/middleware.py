@@ -1,0 +1,76 @@
+"""Staff sessions end after STAFF_IDLE_TIMEOUT_MINUTES without a request (等保 2.0 8.1.4.1 b: 登录连接超时自动
+退出), and, where STAFF_2FA_REQUIRED is on, a session that has not passed the second factor is no session.
+
+Only signed-in users are concerned: the public pages' visitors keep their sessions (the application wizard and
+the tracking look-up have their own expiries, intake/public_views.py), and the API authenticates each request
+with its token, not a session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+ACTIVITY_KEY = "tiaojie_last_activity"
+# The stamp is rewritten at most once a minute (a session write per request would be wasted). A session may so
+# end up to a minute early, never late.
+STAMP_EVERY_SECONDS = 60
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+def mark_activity(request: HttpRequest) -> None:
+    request.session[ACTIVITY_KEY] = _now()
+
+
+class StaffSessionMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            refused = self._check(request, user)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest, user) -> HttpResponse | None:
+        from tiaojie.accounts import actions  # actions → models; the middleware module loads before apps
+
+        now = _now()
+        last = request.session.get(ACTIVITY_KEY)
+        minutes = settings.STAFF_IDLE_TIMEOUT_MINUTES
+        if isinstance(last, int) and now - last > minutes * 60:
+            request.tiaojie_idle_logout = True  # type: ignore[attr-defined]
+            actions.do_record_logout(user=user, request=request, idle=True)
+            logout(request)
+            messages.info(request, _("您已 %(n)d 分钟未操作，为保护数据已自动退出，请重新登录。") % {"n": minutes})
+            return _to_login(request)
+        if settings.STAFF_2FA_REQUIRED and not getattr(user, "is_verified", lambda: False)():
+            # Only a session from before the rule was switched on, or made outside the login pages, gets here:
+            # the login pages sign in only after the second factor.
+            logout(request)
+            messages.info(request, _("请重新登录并完成两步验证。"))
+            return _to_login(request)
+        if not isinstance(last, int) or now - last >= STAMP_EVERY_SECONDS:
+            request.session[ACTIVITY_KEY] = now
+        return None
+
+
+def _to_login(request: HttpRequest) -> HttpResponse:
+    response = redirect_to_login(request.get_full_path())
+    if request.headers.get("HX-Request"):
+        # An htmx fragment request would swap the login page into a corner of the page: move the whole page.
+        moved = HttpResponse(status=204)
+        moved["HX-Redirect"] = response["Location"]
+        return moved
+    return response
