@@ -136,6 +136,9 @@ class Case(models.Model):
     clock_b_extension_days = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    # Set once, by cases.retention.do_anonymise_case, when the retention period after the end passed and the
+    # case's personal data was removed (docs/privacy.md); the statistics fields stay as they were.
+    anonymised_at = models.DateTimeField(_("个人信息匿名化时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("案件")
@@ -146,6 +149,18 @@ class Case(models.Model):
             models.Index(fields=["division", "-received_at", "-id"], name="case_div_recv"),
             models.Index(fields=["-received_at", "-id"], name="case_recv"),
             models.Index(fields=["organisation", "status", "clock_a_due"], name="case_org_status_due"),
+            # The retention job's daily sweep (cases.retention): ended or closed cases not yet anonymised, by the
+            # moment their period started. Partial, so anonymised cases drop out of it.
+            models.Index(
+                fields=["closed_at"],
+                name="case_retention_closed",
+                condition=models.Q(status="closed", anonymised_at__isnull=True),
+            ),
+            models.Index(
+                fields=["ended_at"],
+                name="case_retention_ended",
+                condition=models.Q(status__in=["declined", "failed", "withdrawn"], anonymised_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(worker_count__gte=1), name="case_has_worker"),
@@ -241,6 +256,7 @@ class CaseEvent(models.Model):
         DOCUMENT = "document", _("出具文书")
         SERVICE = "service", _("送达文书")
         NOTE = "note", _("备注")
+        ANONYMISED = "anonymised", _("个人信息匿名化")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")
     at = models.DateTimeField()

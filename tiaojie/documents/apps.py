@@ -7,4 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("法律文书")
 
     def ready(self) -> None:
-        from tiaojie.documents import panels  # noqa: F401 - registers the case-page panel
+        from tiaojie.cases.retention import register_anonymiser
+        from tiaojie.documents import panels, retention  # noqa: F401 - panels registers the case-page panel
+
+        register_anonymiser("documents", retention.anonymise, names=retention.names)  # docs/privacy.md

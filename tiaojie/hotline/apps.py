@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class HotlineConfig(AppConfig):
     name = "tiaojie.hotline"
     verbose_name = _("12351热线")
+
+    def ready(self) -> None:
+        from tiaojie.cases.retention import register_anonymiser
+        from tiaojie.hotline import retention
+
+        register_anonymiser("hotline", retention.anonymise, names=retention.names)  # docs/privacy.md

@@ -7,4 +7,7 @@ class IntakeConfig(AppConfig):
     verbose_name = _("受理登记")
 
     def ready(self) -> None:
-        from tiaojie.intake import views  # noqa: F401 - registers the case-page panels
+        from tiaojie.cases.retention import register_anonymiser
+        from tiaojie.intake import retention, views  # noqa: F401 - views registers the case-page panels
+
+        register_anonymiser("intake", retention.anonymise, names=retention.names)  # docs/privacy.md

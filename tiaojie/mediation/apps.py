@@ -8,8 +8,10 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from tiaojie.cases.deadlines import register_deadline_source
-        from tiaojie.mediation import panels, signals  # noqa: F401 - registers case-page panels and receivers
+        from tiaojie.cases.retention import register_anonymiser
+        from tiaojie.mediation import panels, retention, signals  # noqa: F401 - registers case-page panels and receivers
         from tiaojie.mediation.deadlines import mediation_deadlines
 
         # The agreement's review and judicial windows and the payment dates, for the deadline watcher.
         register_deadline_source(mediation_deadlines)
+        register_anonymiser("mediation", retention.anonymise, names=retention.names)  # docs/privacy.md
