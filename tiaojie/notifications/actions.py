@@ -28,7 +28,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tiaojie.accounts.models import User
-from tiaojie.cases.models import Case
+from tiaojie.cases.models import Case, Worker
+from tiaojie.lib import crypto
+from tiaojie.lib.idnumbers import mask_phone
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 from tiaojie.notifications.channels import channel_for
 from tiaojie.notifications.message_templates import PARTY_ADVICE, STAFF_ADVICE, render, when_phrase
@@ -225,6 +227,41 @@ def do_notify_user(
     return notification
 
 
+def do_queue_sms(
+    *,
+    phone: str,
+    text: str,
+    template_key: str,
+    case: Case | None = None,
+    worker: Worker | None = None,
+    expires_at: dt.datetime | None = None,
+) -> Notification:
+    """Store one SMS to a party and have the task worker send it once the caller's transaction commits.
+
+    The only way the apps send an SMS (docs/notifications.md, "SMS outbox"): the request that causes a message
+    never talks to the gateway, so a gateway that is down costs a retry with backoff, not an error page after
+    the write was saved. The number is kept encrypted with a masked copy, like the deadline reminders'. The
+    text is stored as sent (the gateway needs it) and shown to staff only redacted (`Notification.shown_text`),
+    since a tracking or signing code in it would let them act as the party. `expires_at`: a message that is
+    useless later (a signing code past its validity) is not sent after it."""
+    now = timezone.now()
+    notification = Notification(
+        recipient_phone_encrypted=crypto.encrypt(phone),
+        recipient_phone_masked=mask_phone(phone),
+        recipient_worker=worker,
+        channel=Channel.SMS,
+        template_key=template_key,
+        text=text,
+        case=case,
+        created_at=now,
+        next_attempt_at=now,
+        expires_at=expires_at,
+    )
+    with transaction.atomic():
+        _queue([notification])
+    return notification
+
+
 def _queue(rows: list[Notification]) -> None:
     """Insert `rows` and hand the ones that need transmitting to the task worker once committed."""
     created = Notification.objects.bulk_create(rows)
@@ -238,7 +275,11 @@ def enqueue_delivery(ids: Iterable[int], *, run_after: dt.datetime | None = None
     left queued (docs/notifications.md), so a failure here is logged, not raised."""
     from tiaojie.notifications.tasks import deliver_notification
 
-    task = deliver_notification if run_after is None else deliver_notification.using(run_after=run_after)
+    task = deliver_notification
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # a backend that cannot wait (ImmediateBackend in tests): the sweep retries when due
+        task = deliver_notification.using(run_after=run_after)
     for notification_id in ids:
         try:
             task.enqueue(notification_id)

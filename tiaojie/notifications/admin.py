@@ -5,6 +5,7 @@ sent again by the next watcher run), and a deleted breach would erase the record
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from tiaojie.lib.admin import ReadOnlyAdmin
 from tiaojie.notifications.models import DeadlineBreach, Notification, Reminder
@@ -40,6 +41,13 @@ class NotificationAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "channel", "template_key"]
     list_select_related = ["recipient_user"]
-    # The encrypted phone never leaves the database through the admin; the masked one identifies it.
-    exclude = ["recipient_phone_encrypted", "claim_token"]
+    # The encrypted phone never leaves the database through the admin; the masked one identifies it. An SMS
+    # text is shown redacted (Notification.shown_text): a tracking or signing code in it would let staff act
+    # as the party.
+    exclude = ["recipient_phone_encrypted", "claim_token", "text"]
+    readonly_fields = ["shown_text"]
     raw_id_fields = ["recipient_user", "recipient_worker", "case", "reminder", "breach"]
+
+    @admin.display(description=_("内容"))
+    def shown_text(self, obj: Notification) -> str:
+        return obj.shown_text

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiaojie.cases.models import Case, Worker
+from tiaojie.lib.sms import redact
 
 
 class Recipients(models.TextChoices):
@@ -137,6 +138,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_key} → {self.recipient_label} ({self.get_state_display()})"
+
+    @property
+    def shown_text(self) -> str:
+        """The text as staff may see it. A party's SMS can carry a tracking code, a signing code or a link
+        token, any of which lets the reader act as that party: shown redacted, stored in full for the gateway."""
+        return redact(self.text) if self.channel == Channel.SMS else self.text
 
     @property
     def recipient_label(self) -> str:

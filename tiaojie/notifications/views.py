@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tiaojie.accounts.typing import AuthedRequest
@@ -21,12 +23,16 @@ NOTIFICATION_ORDER = Keyset("-id", opaque=False)
 def notification_list(request: AuthedRequest) -> HttpResponse:
     qs = notifications_visible_to(request.user)
     before = request.GET.get("before", "")
+    status = 200
     try:
         page = NOTIFICATION_ORDER.page(qs, cursor=before, limit=PAGE_SIZE)
-    except BadCursor:  # a hand-edited link: the newest page, as the page always did
+    except BadCursor:  # a link no page wrote: say so with a 400, and show the newest page (docs/api.md)
+        messages.error(request, _("翻页参数无效（链接可能被改动或不完整），下面显示的是最新的通知。"))
         page = NOTIFICATION_ORDER.page(qs, limit=PAGE_SIZE)
+        before, status = "", 400
     return render(
         request,
         "notifications/list.html",
         {"items": page.items, "next_before": page.next_cursor, "paged": bool(before)},
+        status=status,
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import IO
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,6 @@ from tiaojie.mediation.actions.common import (
     clean_text,
     employer_phone,
     note_event,
-    sms_on_commit,
     staff_membership,
     staff_user,
 )
@@ -42,6 +42,7 @@ from tiaojie.mediation.models import (
     SignerRole,
 )
 from tiaojie.mediation.texts import cn_date
+from tiaojie.notifications.actions import do_queue_sms
 from tiaojie.reference.calendar import calendar_deadline
 
 # --- the agreement (调解协议书) --------------------------------------------------------------------------
@@ -301,10 +302,15 @@ def do_send_signature_code(*, agreement: Agreement, role: str, version: int, act
             expires_at=now + dt.timedelta(minutes=rules.SIGNATURE_CODE_MINUTES),
             sent_by=staff_user(actor),
         )
-        sms_on_commit(
-            phone[0],
-            _("【%(org)s】您正在确认签署调解协议书（案件%(case)s），验证码%(code)s，%(m)d分钟内有效。请勿告诉他人。")
+        do_queue_sms(
+            phone=phone[0],
+            text=_(
+                "【%(org)s】您正在确认签署调解协议书（案件%(case)s），验证码%(code)s，%(m)d分钟内有效。请勿告诉他人。"
+            )
             % {"org": case.organisation.name, "case": case.pk, "code": code, "m": rules.SIGNATURE_CODE_MINUTES},
+            template_key="signing_code",
+            case=case,
+            expires_at=row.expires_at,  # a code that arrives after it lapsed is useless
         )
     return row
 
@@ -323,13 +329,17 @@ def do_sign_with_code(
     )
     if row is None or row.expires_at <= now:
         raise CaseActionError(_("验证码已过期或尚未发送，请重新发送"), {"code": _("请重新发送验证码")})
-    if row.attempts >= rules.SIGNATURE_CODE_MAX_ATTEMPTS:
+    # Take one try before comparing, with an UPDATE conditional on tries being left: however many guesses
+    # arrive at once, at most SIGNATURE_CODE_MAX_ATTEMPTS are ever compared.
+    took = SignatureCode.objects.filter(
+        pk=row.pk, used_at__isnull=True, attempts__lt=rules.SIGNATURE_CODE_MAX_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not took:
         raise CaseActionError(_("验证码错误次数过多，请重新发送"), {"code": _("请重新发送验证码")})
     code = (code or "").strip()
     if not hmac.compare_digest(_code_hash(row.salt, code), row.code_hash):
-        # Count the attempt even when two requests race: the UPDATE is conditional on the count it read.
-        SignatureCode.objects.filter(pk=row.pk, attempts=row.attempts).update(attempts=row.attempts + 1)
-        left = rules.SIGNATURE_CODE_MAX_ATTEMPTS - row.attempts - 1
+        tried = SignatureCode.objects.filter(pk=row.pk).values_list("attempts", flat=True).first() or 0
+        left = rules.SIGNATURE_CODE_MAX_ATTEMPTS - tried
         message = (
             _("验证码不正确，还可以再试%(n)d次") % {"n": left} if left > 0 else _("验证码错误次数过多，请重新发送")
         )

@@ -1,11 +1,11 @@
-"""Helpers shared by the mediation actions: permission checks, events, SMS on commit, input checks."""
+"""Helpers shared by the mediation actions: permission checks, events, party phones, input checks. SMS go
+through `tiaojie.notifications.actions.do_queue_sms` (stored, sent by the task worker)."""
 
 from __future__ import annotations
 
 import secrets
 from decimal import Decimal
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,6 @@ from tiaojie.cases.actions import Actor, CaseActionError, record_case_event
 from tiaojie.cases.models import Case, CaseEvent, Worker
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.lib import crypto
-from tiaojie.lib.sms import send_sms
 from tiaojie.mediation.models import (
     EmployerContact,
     Party,
@@ -55,10 +54,6 @@ def note_event(case_id: int, actor: Actor, text: str, *, basis: str = "", data: 
         basis=basis,
         data={"app": "mediation", **(data or {})},
     )
-
-
-def sms_on_commit(phone: str, text: str) -> None:
-    transaction.on_commit(lambda: send_sms(phone, text))
 
 
 def applicant_workers(case: Case) -> list[Worker]:

@@ -24,7 +24,6 @@ from tiaojie.mediation.actions.common import (
     negotiation_link,
     new_token,
     note_event,
-    sms_on_commit,
     staff_membership,
     staff_user,
 )
@@ -35,6 +34,7 @@ from tiaojie.mediation.models import (
     Settlement,
 )
 from tiaojie.mediation.texts import cn_date
+from tiaojie.notifications.actions import do_queue_sms
 from tiaojie.reference.calendar import calendar_deadline
 
 # --- employer contact and negotiation (企业劳动争议协商调解规定) -------------------------------------------
@@ -110,9 +110,9 @@ def do_open_negotiation(
             )
             phone = employer_phone(case) if requested_by == Party.WORKER else None
             if phone:
-                sms_on_commit(
-                    phone[0],
-                    _(
+                do_queue_sms(
+                    phone=phone[0],
+                    text=_(
                         "【%(org)s】劳动者%(worker)s请求与贵单位就劳动争议进行协商。请于%(due)s前打开链接答复：%(link)s"
                         " 逾期未答复视为不愿协商，劳动者可以申请调解或仲裁。"
                     )
@@ -122,6 +122,8 @@ def do_open_negotiation(
                         "due": cn_date(due.last_day),
                         "link": negotiation_link(base_url, raw),
                     },
+                    template_key="negotiation",
+                    case=case,
                 )
     except IntegrityError as exc:
         raise StaleCaseError(_("该案件已有进行中的协商。请刷新页面。")) from exc
@@ -137,10 +139,14 @@ def _end_negotiation_to_mediation(negotiation: Negotiation, *, actor: Actor, rea
             case=case, to=Status.RECEIVED, expected_status=Status.NEGOTIATING, actor=actor, reason=reason, at=now
         )
         for phone, _masked in applicant_phones(case):
-            sms_on_commit(
-                phone,
-                _("【%(org)s】%(reason)s。您可以申请调解（本组织将在3个工作日内决定是否受理），也可以直接申请仲裁。")
+            do_queue_sms(
+                phone=phone,
+                text=_(
+                    "【%(org)s】%(reason)s。您可以申请调解（本组织将在3个工作日内决定是否受理），也可以直接申请仲裁。"
+                )
                 % {"org": case.organisation.name, "reason": reason},
+                template_key="negotiation_ended",
+                case=case,
             )
 
 

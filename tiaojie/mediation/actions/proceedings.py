@@ -20,7 +20,6 @@ from tiaojie.mediation.actions.common import (
     clean_text,
     employer_phone,
     note_event,
-    sms_on_commit,
     staff_membership,
     staff_user,
 )
@@ -32,6 +31,7 @@ from tiaojie.mediation.models import (
     Session,
 )
 from tiaojie.mediation.texts import arbitration_notice_text, cn_date, decline_notice_text
+from tiaojie.notifications.actions import do_queue_sms
 from tiaojie.organisations.models import Membership
 
 # --- notices --------------------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def _issue_notice(
     )
     if sms:
         for phone, _masked in phones:
-            sms_on_commit(phone, sms)
+            do_queue_sms(phone=phone, text=sms, template_key="notice", case=case)
     return notice
 
 
@@ -242,7 +242,7 @@ def do_schedule_session(*, case: Case, data: SessionInput, actor: Actor) -> Sess
             if employer:
                 phones.append(employer[0])
             for phone in phones:
-                sms_on_commit(phone, text)
+                do_queue_sms(phone=phone, text=text, template_key="session", case=case)
     return session
 
 

@@ -15,7 +15,6 @@ from tiaojie.mediation.actions.common import (
     note_event,
     party_phone,
     rating_link,
-    sms_on_commit,
 )
 from tiaojie.mediation.actions.proceedings import do_issue_arbitration_notice, do_issue_decline_notice
 from tiaojie.mediation.models import (
@@ -24,6 +23,7 @@ from tiaojie.mediation.models import (
     Party,
     Rating,
 )
+from tiaojie.notifications.actions import do_queue_sms
 
 # --- satisfaction ----------------------------------------------------------------------------------------
 
@@ -68,10 +68,12 @@ def do_send_rating_sms(*, case: Case, base_url: str) -> int:
                 continue
             won = Rating.objects.filter(pk=rating.pk, sms_sent_at__isnull=True).update(sms_sent_at=timezone.now())
             if won:
-                sms_on_commit(
-                    phone[0],
-                    _("【%(org)s】您的劳动争议案件已办结。请为本次服务评分（只需一次）：%(link)s")
+                do_queue_sms(
+                    phone=phone[0],
+                    text=_("【%(org)s】您的劳动争议案件已办结。请为本次服务评分（只需一次）：%(link)s")
                     % {"org": case.organisation.name, "link": rating_link(base_url, rating.token)},
+                    template_key="rating",
+                    case=case,
                 )
                 sent += 1
     return sent

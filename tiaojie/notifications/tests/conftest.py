@@ -20,6 +20,13 @@ def beijing(y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -> dt
     return dt.datetime(y, m, d, hh, mm, ss, tzinfo=LEGAL_TZ)
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_database(_tasks_run_immediately, settings):
+    """These tests are about the queue: tasks go to django-tasks-db's table, as in production, and a test
+    runs the worker, the sweep or the task itself when it wants delivery (the root conftest runs them at once)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 @pytest.fixture
 def travel() -> Iterator[time_machine.travel]:
     """travel(moment): move the clock (stopped) to `moment` until the test ends or the next travel."""

@@ -74,6 +74,16 @@ def test_keyset_paging_and_constant_queries(client, staff, case):
     assert {n.pk for n in items}.isdisjoint(n.pk for n in second.context["items"])
 
 
+@pytest.mark.parametrize("before", ["abc", "-1", "0", " 5", "05", "1.0", str(2**63), "5|6", "x" * 300])
+def test_a_cursor_no_page_wrote_is_a_400_with_the_newest(client, staff, case, before):
+    user = staff["admin_a"]
+    newest = do_notify_user(user=user, template_key="breach.staff", context=_context(case, 0), case=case)
+    client.force_login(user)
+    response = client.get(URL, {"before": before})
+    assert response.status_code == 400 and "翻页参数无效" in response.content.decode()
+    assert [n.pk for n in response.context["items"]] == [newest.pk]
+
+
 def _context(case, i):
     return {
         "case_id": case.pk,
