@@ -85,7 +85,9 @@ class ConversionResult:
     organisation: Organisation
     reason: str
     basis: str
-    duplicate: bool  # joined an open case of the same worker against the same employer
+    # The worker already has an open case against the employer: the new case is flagged for the organisation to
+    # merge or keep (intake.DuplicateSuspicion), never joined.
+    duplicate_of: Case | None
     tracking_code_sent: bool
 
 
@@ -259,7 +261,8 @@ def _conversion_division(code: str) -> Division:
 def do_convert_call_to_case(*, call: HotlineCall, data: ConversionInput, actor: User) -> ConversionResult:
     """Turn a dispute call into a mediation application, routed to the organisation the intake rules choose
     for the employer's location (intake.routing), with channel 12351热线. An open case of the same worker
-    against the same employer is joined, not duplicated. A call converts once."""
+    against the same employer is flagged on the new case for staff to merge, never joined. A call converts
+    once."""
     _require_operator(actor, call.organisation_id)
     if call.kind != CallKind.DISPUTE:
         raise HotlineActionError(_("只有争议类来电可以转为调解案件"))
@@ -288,15 +291,12 @@ def do_convert_call_to_case(*, call: HotlineCall, data: ConversionInput, actor: 
             organisation, reason, basis = result.route.organisation, str(result.route.reason), result.route.basis
         else:  # not reached: organisation=None always routes; kept so a change there fails loudly, not silently
             organisation, reason, basis = case.organisation, "", ""
-        if result.duplicate:
-            reason, basis = _("同一劳动者对同一用人单位已有在办案件，本次申请并入该案件"), ""
-            organisation = case.organisation
         HotlineCall.objects.filter(pk=call.pk, case__isnull=True).update(
             case=case,
             converted_at=now,
             route_reason=reason[:300],
             route_basis=basis[:200],
-            joined_existing_case=result.duplicate,
+            joined_existing_case=False,
         )
         record_case_event(
             case=case,
@@ -313,18 +313,17 @@ def do_convert_call_to_case(*, call: HotlineCall, data: ConversionInput, actor: 
             now,
             case=case.pk,
             organisation=organisation.pk,
-            duplicate=result.duplicate,
+            duplicate_of=result.duplicate_of.pk if result.duplicate_of else None,
             division=division.code,
         )
     call.case, call.converted_at, call.route_reason, call.route_basis = case, now, reason[:300], basis[:200]
-    call.joined_existing_case = result.duplicate
     return ConversionResult(
         call=call,
         case=case,
         organisation=organisation,
         reason=reason,
         basis=basis,
-        duplicate=result.duplicate,
+        duplicate_of=result.duplicate_of,
         tracking_code_sent=result.tracking_code is not None,
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -13,8 +12,9 @@ from django.utils import timezone
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import Need, access_case
 from tiaojie.cases.models import Case
+from tiaojie.intake import limits
 from tiaojie.intake.actions import tracking_index
-from tiaojie.intake.models import CollectiveAlert, Evidence, ThrottleHit, TrackingCode
+from tiaojie.intake.models import CollectiveAlert, Evidence, TrackingCode
 from tiaojie.lib import crypto
 from tiaojie.lib.idnumbers import InvalidIdentifier, validate_mobile
 from tiaojie.organisations.access import active_memberships, subtree_q_for_scopes, supervisor_scopes
@@ -24,24 +24,22 @@ class Throttled(Exception):
     pass
 
 
-def _recent_failures(scope: str, key: str) -> int:
-    since = timezone.now() - dt.timedelta(hours=1)
-    return ThrottleHit.objects.filter(scope=scope, key=key, at__gte=since).count()
-
-
 def access_case_by_tracking(*, code: str, phone: str, client_ip: str | None) -> Case:
     """The case for a tracking code and the mobile number it was issued to.
 
     A wrong code and a wrong phone get the same answer (Http404), so the page cannot be used to learn which
-    codes exist. Failures are counted per client address and per code over an hour; past the limits every
-    look-up is refused with Throttled, even a correct one, until the hour has passed."""
-    ip_key = crypto.blind_index("ip", client_ip or "?")
+    codes exist. Failures are counted per client address (track_ip) and per address and code (track_ipcode);
+    past either limit that address is refused with Throttled, even a correct look-up, until the window has
+    passed. Nothing is counted per code alone: a guesser trying phones against a known code from one address
+    would otherwise lock the real owner out from everywhere."""
+    ip_key = limits.ip_key(client_ip)
     code_key = tracking_index(code)
-    if (
-        _recent_failures("ip", ip_key) >= settings.TRACKING_THROTTLE_PER_IP
-        or _recent_failures("code", code_key) >= settings.TRACKING_THROTTLE_PER_CODE
-    ):
-        raise Throttled
+    ipcode_key = limits.key_for("ipcode", f"{client_ip or '?'}|{code_key}")
+    try:
+        limits.check("track_ip", ip_key)
+        limits.check("track_ipcode", ipcode_key)
+    except limits.RateLimited as exc:
+        raise Throttled from exc
     try:
         phone = validate_mobile(phone)
     except InvalidIdentifier:
@@ -52,7 +50,8 @@ def access_case_by_tracking(*, code: str, phone: str, client_ip: str | None) -> 
         .first()
     )
     if row is None:
-        ThrottleHit.objects.bulk_create([ThrottleHit(scope="ip", key=ip_key), ThrottleHit(scope="code", key=code_key)])
+        limits.record("track_ip", ip_key)
+        limits.record("track_ipcode", ipcode_key)
         raise Http404
     return row.case
 

@@ -4,12 +4,15 @@ oral-application records, referrals and collective-dispute alerts."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,20 +23,33 @@ from tiaojie.cases.actions import (
     CaseActionError,
     CaseInput,
     do_create_case,
+    do_transition_case,
     find_or_create_employer,
     record_case_event,
     validate_case_input,
 )
-from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseWorker, ClaimItem
+from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseWorker, Channel, ClaimItem, Status
 from tiaojie.cases.transitions import ActorKind
-from tiaojie.intake.models import CollectiveAlert, Evidence, OralApplicationRecord, Referral, TrackingCode
+from tiaojie.intake import limits
+from tiaojie.intake.models import (
+    CollectiveAlert,
+    DuplicateSuspicion,
+    Evidence,
+    OralApplicationRecord,
+    PhoneChallenge,
+    Referral,
+    Submission,
+    TrackingCode,
+)
 from tiaojie.intake.routing import NoRoute, RouteSuggestion, suggest_route
 from tiaojie.lib import crypto
-from tiaojie.lib.sms import send_sms
 from tiaojie.lib.uploads import BadUpload, UploadRules, remove_stored, save_upload
+from tiaojie.notifications.actions import do_queue_sms
 from tiaojie.organisations.access import active_memberships, membership_in
 from tiaojie.organisations.models import Employer, Organisation
 from tiaojie.reference.models import Division
+
+APPLICANT = Actor(ActorKind.APPLICANT, None, "applicant")
 
 # No 0/O, 1/I/L: codes are read out on the phone and typed on cheap keyboards.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -59,7 +75,20 @@ class SubmitResult:
     case: Case
     route: RouteSuggestion | None
     tracking_code: str | None
-    duplicate: bool  # the application joined an open case of the same worker and employer
+    # An open case of the same worker against the same employer: the new case is flagged for staff to merge or
+    # keep (DuplicateSuspicion), never joined to it.
+    duplicate_of: Case | None = None
+
+    @property
+    def duplicate(self) -> bool:
+        return self.duplicate_of is not None
+
+
+def _queue_sms(
+    phone: str, text: str, template_key: str, case: Case | None = None, expires_at: dt.datetime | None = None
+) -> None:
+    """Queue an SMS in the outbox; it goes out after commit (a rollback texts no one) and is retried."""
+    do_queue_sms(phone=phone, text=text, template_key=template_key, case=case, expires_at=expires_at)
 
 
 def _issue_tracking_code(case: Case, phone: str) -> str:
@@ -70,7 +99,7 @@ def _issue_tracking_code(case: Case, phone: str) -> str:
     text = _("【劳动争议调解】您的调解申请已收到，案件查询码 %(code)s。凭查询码和本手机号可查询办理进度。") % {
         "code": code
     }
-    transaction.on_commit(lambda: send_sms(phone, text))
+    _queue_sms(phone, text, "tracking_code", case)
     return code
 
 
@@ -85,6 +114,48 @@ def find_open_duplicate(data: CaseInput, employer: Employer) -> Case | None:
         .order_by("received_at")
         .first()
     )
+
+
+def phones_on_file(case: Case) -> list[str]:
+    """The workers' own numbers on a case, decrypted for sending only (never shown, so no display to log)."""
+    numbers: list[str] = []
+    for link in case.case_workers.select_related("worker").order_by("-is_representative", "id"):
+        worker = link.worker
+        if worker.phone_encrypted:
+            number = worker.reveal("phone")
+            if number not in numbers:
+                numbers.append(number)
+    return numbers
+
+
+def _flag_duplicate(*, case: Case, original: Case, phone: str, actor: Actor, now: dt.datetime) -> None:
+    """Record the suspicion on both cases and tell the worker on file, whose case it may be an attack on."""
+    on_file = phones_on_file(original)
+    differs = bool(phone) and phone not in on_file
+    DuplicateSuspicion.objects.create(case=case, original=original, created_at=now, phone_differs=differs)
+    record_case_event(
+        case=original, at=now, kind=CaseEvent.Kind.DUPLICATE, actor=actor,
+        reason=_("收到同一劳动者对同一用人单位的新申请（案件 #%(id)s），已单独登记，待工作人员核实是否合并")
+        % {"id": case.pk},
+        data={"new_case": case.pk, "channel": case.channel, "phone_differs": differs},
+    )  # fmt: skip
+    record_case_event(
+        case=case, at=now, kind=CaseEvent.Kind.NOTE, actor=actor,
+        reason=_("疑似重复申请：该劳动者对同一用人单位已有在办案件 #%(id)s，请核实后合并或分别办理")
+        % {"id": original.pk},
+        data={"duplicate_of": original.pk, "phone_differs": differs},
+    )  # fmt: skip
+    text = _(
+        "【劳动争议调解】有人以您的身份信息对%(employer)s提交了一份新的调解申请。如果不是您本人或您委托的人提交的，"
+        "请尽快联系%(org)s%(phone)s。您原来的申请不受影响。"
+    ) % {
+        "employer": original.employer.name,
+        "org": original.organisation.name,
+        "phone": f"（{original.organisation.phone}）" if original.organisation.phone else "",
+    }
+    for number in on_file:
+        if number != phone:
+            _queue_sms(number, text, "duplicate_application", original)
 
 
 def _may_register(actor: Actor, organisation: Organisation, routed: bool) -> bool:
@@ -106,12 +177,15 @@ def do_submit_application(
     organisation: Organisation | None = None,
     employer_division: Division | None = None,
     issue_tracking_code: bool = True,
+    collective_check: bool = True,
 ) -> SubmitResult:
     """Register an application from any channel.
 
-    With `organisation` None the routing rules choose it (and say why). An open case of the same worker
-    against the same employer is linked, not duplicated: the application is recorded on it. When the first
-    worker gave a mobile number, a tracking code is issued and sent by SMS after commit."""
+    With `organisation` None the routing rules choose it (and say why). Every application becomes its own
+    case: one naming a worker who already has an open case against the same employer is flagged for staff
+    (DuplicateSuspicion) and the worker on file is told by SMS, because whoever submits it may not be that
+    worker. When the first worker gave a mobile number, a tracking code is issued for the new case and sent
+    by SMS after commit."""
     errors = validate_case_input(data)
     if errors:
         raise CaseActionError(_("申请内容有误，请按提示修改"), errors)
@@ -140,22 +214,7 @@ def do_submit_application(
             raise CaseActionError(_("您无权在该组织登记案件"))
         data.employer.existing_id = employer.pk
         phone = data.workers[0].phone if data.workers else ""
-        existing = find_open_duplicate(data, employer)
-        if existing is not None:
-            record_case_event(
-                case=existing, at=now, kind=CaseEvent.Kind.DUPLICATE, actor=actor,
-                reason=_("同一劳动者对同一用人单位已有在办案件，本次申请并入该案件"),
-                data={"channel": data.channel, "facts": data.facts[:2000],
-                      "claims": [{"type": c.type, "amount": str(c.amount) if c.amount is not None else None}
-                                 for c in data.claims]},
-            )  # fmt: skip
-            known = set(existing.claims.values_list("type", flat=True))
-            ClaimItem.objects.bulk_create(
-                [ClaimItem(case=existing, type=c.type, amount_claimed=c.amount, description=c.description)
-                 for c in data.claims if c.type not in known]
-            )  # fmt: skip
-            code = _issue_tracking_code(existing, phone) if phone and issue_tracking_code else None
-            return SubmitResult(existing, route, code, duplicate=True)
+        original = find_open_duplicate(data, employer)
         case = do_create_case(organisation=organisation, data=data, actor=actor)
         if route is not None:
             record_case_event(
@@ -167,9 +226,256 @@ def do_submit_application(
                 basis=route.basis,
                 data={"rule": route.rule, "organisation": organisation.pk},
             )
+        if original is not None:
+            _flag_duplicate(case=case, original=original, phone=phone, actor=actor, now=now)
         code = _issue_tracking_code(case, phone) if phone and issue_tracking_code else None
-        check_collective_dispute(employer=employer, organisation=organisation, now=now)
-    return SubmitResult(case, route, code, duplicate=False)
+        if collective_check:
+            check_collective_dispute(employer=employer, organisation=organisation, now=now)
+    return SubmitResult(case, route, code, duplicate_of=original)
+
+
+# --- the public door: SMS codes, the idempotent online submission, withdrawal ---------------------------------
+
+SMS_CODE_LENGTH = 6
+
+
+def _code_hash(challenge_nonce: str, code: str) -> str:
+    return crypto.blind_index("sms-code", f"{challenge_nonce}:{code.strip()}")
+
+
+def do_send_phone_code(*, purpose: str, phone: str, client_ip: str | None, case: Case | None = None) -> PhoneChallenge:
+    """Text a fresh 6-digit code to `phone`; the caller keeps the challenge id (in the session) for the check.
+
+    Refused beyond the per-phone and per-address limits (intake.limits), so the form cannot be used to flood a
+    number or run up the SMS bill."""
+    limits.take("sms_ip", limits.ip_key(client_ip))
+    limits.take("sms_phone", limits.key_for("phone", phone))
+    code = "".join(secrets.choice("0123456789") for _ in range(SMS_CODE_LENGTH))
+    now = timezone.now()
+    nonce = secrets.token_hex(8)
+    with transaction.atomic():
+        challenge = PhoneChallenge.objects.create(
+            purpose=purpose,
+            phone_index=crypto.blind_index("phone", phone),
+            code_hash=f"{nonce}${_code_hash(nonce, code)}",
+            case=case,
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=settings.PHONE_CODE_MINUTES),
+        )
+        action = _("提交调解申请") if purpose == PhoneChallenge.Purpose.APPLY else _("撤回调解申请")
+        text = _("【劳动争议调解】验证码 %(code)s，用于%(action)s，%(minutes)d分钟内有效。请勿告诉他人。") % {
+            "code": code,
+            "action": action,
+            "minutes": settings.PHONE_CODE_MINUTES,
+        }
+        _queue_sms(phone, text, f"phone_code_{purpose}", case, expires_at=challenge.expires_at)
+    return challenge
+
+
+def take_phone_code_try(*, challenge_id: object, purpose: str, phone: str, case: Case | None = None) -> int:
+    """Spend one of the challenge's PHONE_CODE_MAX_ATTEMPTS tries, with a conditional UPDATE in its own commit,
+    and return the challenge id; raise CaseActionError (field "sms_code") if none is left or it is expired,
+    used, or for another phone, purpose or case.
+
+    Call it outside the transaction that then checks the code: a wrong guess rolls that transaction back, and
+    the try must stay spent. However many guesses arrive at once, no more than the limit are ever compared."""
+    if not isinstance(challenge_id, int):
+        raise CaseActionError(_("请先获取短信验证码"), {"sms_code": _("请先获取短信验证码")})
+    took = PhoneChallenge.objects.filter(
+        pk=challenge_id,
+        purpose=purpose,
+        phone_index=crypto.blind_index("phone", phone),
+        case=case,
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        attempts__lt=settings.PHONE_CODE_MAX_ATTEMPTS,
+    ).update(attempts=F("attempts") + 1)
+    if not took:
+        message = _("验证码已失效或错误次数太多，请重新获取")
+        raise CaseActionError(message, {"sms_code": str(message)})
+    return challenge_id
+
+
+def use_phone_code(*, challenge_id: int, code: str) -> None:
+    """Compare the typed code with a challenge whose try was taken, and mark it used (once)."""
+    challenge = PhoneChallenge.objects.get(pk=challenge_id)
+    nonce, _sep, digest = challenge.code_hash.partition("$")
+    if not secrets.compare_digest(digest, _code_hash(nonce, code)):
+        wrong = _("验证码不对，请核对短信后重新输入")
+        raise CaseActionError(wrong, {"sms_code": str(wrong)})
+    if not PhoneChallenge.objects.filter(pk=challenge_id, used_at__isnull=True).update(used_at=timezone.now()):
+        message = _("验证码已经用过了，请重新获取")
+        raise CaseActionError(message, {"sms_code": str(message)})
+
+
+def consume_phone_code(*, challenge_id: object, purpose: str, phone: str, code: str, case: Case | None = None) -> None:
+    """Take a try and check the code: for callers that are not inside a transaction."""
+    checked = take_phone_code_try(challenge_id=challenge_id, purpose=purpose, phone=phone, case=case)
+    use_phone_code(challenge_id=checked, code=code)
+
+
+@dataclass
+class PublicSubmission:
+    result: SubmitResult | None  # None when this was a repeat of a submission already registered
+    submission: Submission
+
+
+def submission_index(token: str) -> str:
+    return crypto.blind_index("submission", token)
+
+
+def do_submit_online_application(
+    *,
+    data: CaseInput,
+    token: str,
+    challenge_id: object,
+    sms_code: str,
+    client_ip: str | None,
+    employer_division: Division | None,
+    consent_at: dt.datetime,
+) -> PublicSubmission:
+    """The public form's 提交申请: one case per form, from a phone that has just answered an SMS code.
+
+    `token` is the form's own key (kept in its draft): the unique Submission row makes a double click or two
+    concurrent POSTs of the same form register one case — the second waits for the first and gets its
+    Submission back. The code is checked and used up in the same transaction, so a refused application does not
+    spend it."""
+    if not token:
+        raise CaseActionError(_("页面已过期，请重新提交"))
+    index = submission_index(token)
+    existing = Submission.objects.filter(token_index=index, case__isnull=False).select_related("case").first()
+    if existing is not None:
+        return PublicSubmission(None, existing)
+    phone = data.workers[0].phone if data.workers else ""
+    limits.take("apply_ip", limits.ip_key(client_ip))
+    checked = take_phone_code_try(challenge_id=challenge_id, purpose=PhoneChallenge.Purpose.APPLY, phone=phone)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                token_index=index,
+                phone_verified_at=now,
+                privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+                sensitive_consent_at=consent_at,
+                created_at=now,
+            )
+            use_phone_code(challenge_id=checked, code=sms_code)
+            limits.take("apply_phone", limits.key_for("phone", phone))
+            result = do_submit_application(
+                data=data, actor=APPLICANT, employer_division=employer_division, collective_check=False
+            )
+            submission.case = result.case
+            submission.save(update_fields=["case"])
+            check_collective_dispute(employer=result.case.employer, organisation=result.case.organisation, now=now)
+    except IntegrityError:
+        # The same form submitted twice at once: the other request registered it (its row exists only once that
+        # request has committed, so the case is there too).
+        winner = Submission.objects.filter(token_index=index, case__isnull=False).select_related("case").first()
+        if winner is None:
+            raise
+        return PublicSubmission(None, winner)
+    return PublicSubmission(result, submission)
+
+
+def do_record_submission_receipt(*, submission: Submission, receipt: dict[str, object]) -> None:
+    """Keep what the confirmation page shows (with the tracking code, so encrypted) for a repeated POST."""
+    Submission.objects.filter(pk=submission.pk).update(done_encrypted=crypto.encrypt(json.dumps(receipt)))
+
+
+def submission_receipt(token: str) -> dict[str, object]:
+    row = Submission.objects.filter(token_index=submission_index(token)).first()
+    if row is None or not row.done_encrypted:
+        return {}
+    try:
+        value = json.loads(crypto.decrypt(row.done_encrypted))
+    except (ValueError, ImproperlyConfigured):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def do_withdraw_by_applicant(
+    *,
+    case: Case,
+    phone: str,
+    challenge_id: object,
+    sms_code: str,
+    reason: str,
+    expected_status: str | None,
+) -> Case:
+    """The worker withdraws from the tracking page, after a fresh SMS code to the phone the look-up used. Every
+    number on file is told, so a withdrawal nobody asked for does not go unnoticed."""
+    checked = take_phone_code_try(
+        challenge_id=challenge_id, purpose=PhoneChallenge.Purpose.WITHDRAW, phone=phone, case=case
+    )
+    with transaction.atomic():
+        use_phone_code(challenge_id=checked, code=sms_code)
+        case = do_transition_case(
+            case=case, to=Status.WITHDRAWN, actor=APPLICANT, reason=reason, expected_status=expected_status
+        )
+        text = _(
+            "【劳动争议调解】您对%(employer)s的调解申请已撤回。如果不是您本人操作的，请尽快联系%(org)s%(phone)s。"
+        ) % {
+            "employer": case.employer.name,
+            "org": case.organisation.name,
+            "phone": f"（{case.organisation.phone}）" if case.organisation.phone else "",
+        }
+        for number in phones_on_file(case):
+            _queue_sms(number, text, "withdrawn_by_applicant", case)
+    return case
+
+
+def do_resolve_duplicate(*, suspicion: DuplicateSuspicion, actor: Actor, merge: bool, reason: str) -> None:
+    """Staff decide a suspected duplicate: merge it into the original (its new claims are added there and it
+    ends as withdrawn, its tracking code showing only that) or keep both. Never moves a tracking code: whoever
+    submitted the new application gains no access to the original case."""
+    reason = reason.strip()
+    if not reason:
+        raise CaseActionError(_("请填写处理理由"), {"reason": _("请填写处理理由")})
+    if actor.user is None:
+        raise CaseActionError(_("您无权进行此操作"))
+    for case_id in {suspicion.case.organisation_id, suspicion.original.organisation_id}:
+        membership = membership_in(actor.user, case_id)
+        if membership is None or not membership.can_decide_cases:
+            raise CaseActionError(_("合并需要同时有权办理两个案件；请联系原案件的调解组织。"))
+    now = timezone.now()
+    duplicate, original = suspicion.case, suspicion.original
+    with transaction.atomic():
+        won = DuplicateSuspicion.objects.filter(pk=suspicion.pk, resolution="").update(
+            resolution=DuplicateSuspicion.Resolution.MERGED if merge else DuplicateSuspicion.Resolution.KEPT,
+            resolved_at=now,
+            resolved_by=actor.user,
+            resolution_reason=reason[:500],
+        )
+        if not won:
+            raise CaseActionError(_("该疑似重复申请已经处理过了，请刷新页面。"))
+        if not merge:
+            record_case_event(
+                case=duplicate, at=now, kind=CaseEvent.Kind.NOTE, actor=actor,
+                reason=_("经核实不是重复申请，与案件 #%(id)s 分别办理：%(reason)s")
+                % {"id": original.pk, "reason": reason},
+                data={"duplicate_of": original.pk, "resolution": "kept"},
+            )  # fmt: skip
+            return
+        if not original.is_open:
+            raise CaseActionError(_("原案件已经结束，不能合并；请分别办理。"))
+        known = set(original.claims.values_list("type", flat=True))
+        added = [
+            ClaimItem(case=original, type=c.type, amount_claimed=c.amount_claimed, description=c.description)
+            for c in duplicate.claims.all()
+            if c.type not in known
+        ]
+        ClaimItem.objects.bulk_create(added)
+        record_case_event(
+            case=original, at=now, kind=CaseEvent.Kind.DUPLICATE, actor=actor,
+            reason=_("案件 #%(id)s 并入本案：%(reason)s") % {"id": duplicate.pk, "reason": reason},
+            data={"merged_case": duplicate.pk, "claims_added": [c.type for c in added]},
+        )  # fmt: skip
+        do_transition_case(
+            case=duplicate,
+            to=Status.WITHDRAWN,
+            actor=actor,
+            reason=_("经核实与案件 #%(id)s 重复，已并入该案件办理：%(reason)s") % {"id": original.pk, "reason": reason},
+        )
 
 
 def check_collective_dispute(
@@ -177,7 +483,11 @@ def check_collective_dispute(
 ) -> CollectiveAlert | None:
     """Raise one alert per employer and window when enough distinct workers have claimed against it."""
     window_start = now - dt.timedelta(days=settings.COLLECTIVE_ALERT_WINDOW_DAYS)
-    links = CaseWorker.objects.filter(case__employer=employer, case__received_at__gte=window_start)
+    # Only applications someone vouched for: registered by staff or a referring body, or submitted online from
+    # a phone that answered an SMS code. Invented online applications must not raise an alert against a
+    # real employer.
+    verified = ~Q(case__channel=Channel.ONLINE) | Q(case_id__in=Submission.objects.values("case_id"))
+    links = CaseWorker.objects.filter(verified, case__employer=employer, case__received_at__gte=window_start)
     workers = links.values("worker_id").distinct().count()
     if workers < settings.COLLECTIVE_ALERT_THRESHOLD:
         return None
@@ -267,6 +577,18 @@ class ReferralResult:
     created: bool
 
 
+def _same_sender(actor: Actor, referral: Referral) -> bool:
+    """Whether `actor` speaks for the organisation that posted `referral` (or for the one handling it)."""
+    if actor.user is None:
+        return False
+    mine = {m.organisation_id for m in active_memberships(actor.user)}
+    if referral.case.organisation_id in mine or referral.submitted_by_id == actor.user.pk:
+        return True
+    if referral.submitted_by is None:
+        return False
+    return bool(mine & {m.organisation_id for m in active_memberships(referral.submitted_by)})
+
+
 def do_receive_referral(
     *,
     data: CaseInput,
@@ -277,25 +599,36 @@ def do_receive_referral(
     organisation: Organisation | None = None,
     employer_division: Division | None = None,
 ) -> ReferralResult:
-    """A case referred by an arbitration institute or a court. Idempotent on (sender, reference number):
-    a repeated POST returns the case created the first time."""
-    existing = Referral.objects.filter(sender_name=sender_name, reference_number=reference_number).first()
-    if existing is not None:
-        return ReferralResult(existing.case, created=False)
+    """A case referred by an arbitration institute or a court. Idempotent on (sender, reference number) for
+    the organisation that sent it: its repeated POST returns the case created the first time. Anyone else
+    posting the same reference learns only that it is taken — not the case, its organisation or its dates."""
+    taken = _("该委派方案号已经登记过；如需查询办理情况，请联系受理的调解组织。")
+
+    def earlier() -> ReferralResult:
+        referral = Referral.objects.select_related("case", "submitted_by").get(
+            sender_name=sender_name, reference_number=reference_number
+        )
+        if not _same_sender(actor, referral):
+            raise CaseActionError(taken, {"reference_number": str(taken)})
+        return ReferralResult(referral.case, created=False)
+
+    if Referral.objects.filter(sender_name=sender_name, reference_number=reference_number).exists():
+        return earlier()
     try:
         with transaction.atomic():
             result = do_submit_application(
                 data=data, actor=actor, organisation=organisation, employer_division=employer_division
             )
-            if result.duplicate and hasattr(result.case, "referral"):
-                raise CaseActionError(_("该劳动者对该用人单位已有委派在办案件"))
             Referral.objects.create(
-                sender_type=sender_type, sender_name=sender_name, reference_number=reference_number, case=result.case
+                sender_type=sender_type,
+                sender_name=sender_name,
+                reference_number=reference_number,
+                case=result.case,
+                submitted_by=actor.user,
             )
     except IntegrityError:
-        # Two identical POSTs at once: the other one won; return its case.
-        winner = Referral.objects.get(sender_name=sender_name, reference_number=reference_number)
-        return ReferralResult(winner.case, created=False)
+        # Two identical POSTs at once: the other one won; return its case (to the same sender only).
+        return earlier()
     return ReferralResult(result.case, created=True)
 
 
@@ -311,6 +644,23 @@ EVIDENCE_RULES = UploadRules(
 )
 
 
+def _within_applicant_quota(case: Case, size: int) -> None:
+    """A worker's uploads to one case stay within EVIDENCE_MAX_FILES_PER_CASE and _BYTES_PER_CASE. The case row
+    is locked first, so concurrent uploads are counted one after another."""
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
+    mine = Evidence.objects.filter(case=case, uploaded_by_applicant=True).aggregate(n=Count("id"), bytes=Sum("size"))
+    if mine["n"] >= settings.EVIDENCE_MAX_FILES_PER_CASE:
+        message = _("这个案件已经上传了%(n)d个文件，达到上限；还有材料请交给调解员。") % {
+            "n": settings.EVIDENCE_MAX_FILES_PER_CASE
+        }
+        raise CaseActionError(message, {"file": message})
+    if (mine["bytes"] or 0) + size > settings.EVIDENCE_MAX_BYTES_PER_CASE:
+        message = _("这个案件上传的文件总共不能超过%(mb)d MB；还有材料请交给调解员。") % {
+            "mb": settings.EVIDENCE_MAX_BYTES_PER_CASE // (1024 * 1024)
+        }
+        raise CaseActionError(message, {"file": message})
+
+
 def do_add_evidence(
     *, case: Case, upload: IO[bytes], name: str, size: int, actor: Actor, description: str = ""
 ) -> Evidence:
@@ -320,6 +670,8 @@ def do_add_evidence(
         raise CaseActionError(exc.message, {"file": exc.field_message}) from exc
     try:
         with transaction.atomic():
+            if actor.kind == ActorKind.APPLICANT:
+                _within_applicant_quota(case, stored.size)
             evidence = Evidence.objects.create(
                 case=case,
                 kind=stored.kind,

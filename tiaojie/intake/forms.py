@@ -50,3 +50,19 @@ class RerouteForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("文件"), error_messages={"required": _("请选择要上传的文件")})
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class DuplicateForm(forms.Form):
+    MERGE = "merge"
+    KEEP = "keep"
+    decision = forms.ChoiceField(
+        label=_("处理方式"),
+        choices=[(MERGE, _("是重复申请：并入原案件")), (KEEP, _("不是重复申请：分别办理"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("核实情况"),
+        max_length=500,
+        help_text=_("例如：已电话联系原申请人本人，确认是其补充申请"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

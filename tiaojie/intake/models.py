@@ -44,6 +44,8 @@ class Referral(models.Model):
     reference_number = models.CharField(_("委派方案号"), max_length=100)
     case = models.OneToOneField(Case, models.PROTECT, related_name="referral")
     received_at = models.DateTimeField(auto_now_add=True)
+    # Who posted it: a repeated POST is answered with the case only for the same sending organisation.
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("委派调解")
@@ -136,11 +138,12 @@ class CollectiveAlert(models.Model):
 
 
 class ThrottleHit(models.Model):
-    """One failed tracking look-up, by client address and by code; counted over the last hour.
+    """One counted event of the public door (intake.limits): a failed tracking look-up, an application, an SMS
+    code, an upload, a search, by a keyed hash of the client address, phone or code; counted over a window.
 
     In the database (not a per-process cache) so every web worker sees the same count."""
 
-    scope = models.CharField(max_length=10)  # "ip" or "code"
+    scope = models.CharField(max_length=12)  # a intake.limits scope, e.g. "track_ip", "sms_phone"
     key = models.CharField(max_length=64)  # keyed hash of the address or the code
     at = models.DateTimeField(auto_now_add=True)
 
@@ -149,3 +152,84 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.at}"
+
+
+class PhoneChallenge(models.Model):
+    """An SMS code sent to prove the person at the keyboard holds a phone: before an online application is
+    submitted (the number that will receive the tracking code) and before a withdrawal (the number the tracking
+    look-up used). Only a keyed hash of the code is stored. Each guess is counted with a conditional UPDATE, so
+    concurrent guesses cannot exceed PHONE_CODE_MAX_ATTEMPTS."""
+
+    class Purpose(models.TextChoices):
+        APPLY = "apply", _("提交申请")
+        WITHDRAW = "withdraw", _("撤回申请")
+
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    phone_index = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone_index", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Submission(models.Model):
+    """One press of 提交申请 on the public form, keyed by the token the form page carried. The unique key makes a
+    double click (or two concurrent POSTs) register one case; the confirmation the second request shows is read
+    from here (encrypted: it holds the tracking code) rather than from a session both requests write."""
+
+    token_index = models.CharField(max_length=64, unique=True)
+    # Null only inside the submitting transaction: the row is inserted first, so that a concurrent repeat
+    # blocks on the unique key instead of spending the SMS code or registering a second case.
+    case = models.ForeignKey(Case, models.CASCADE, null=True, related_name="+")
+    phone_verified_at = models.DateTimeField(_("手机号码验证时间"))
+    # PIPL arts 17 and 29: the notice the worker was shown and the separate consent to the ID number.
+    privacy_notice_version = models.CharField(max_length=20)
+    sensitive_consent_at = models.DateTimeField(_("敏感个人信息单独同意时间"))
+    done_encrypted = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("网上申请提交记录")
+        verbose_name_plural = _("网上申请提交记录")
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}"
+
+
+class DuplicateSuspicion(models.Model):
+    """A new application naming a worker (by ID number) who already has an open case against the same employer.
+
+    It is registered as its own case and never joined automatically: anyone who knows a worker's ID number
+    (the employer knows them all) could otherwise attach themselves to that worker's case. Staff look at both
+    and either merge it (with a recorded reason) or keep both."""
+
+    class Resolution(models.TextChoices):
+        MERGED = "merged", _("已并入原案件")
+        KEPT = "kept", _("不是重复申请，分别办理")
+
+    case = models.OneToOneField(Case, models.CASCADE, related_name="duplicate_suspicion")
+    original = models.ForeignKey(Case, models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    # Whether the new application's phone differs from the one on file: the likelier sign of someone else.
+    phone_differs = models.BooleanField(default=False)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    resolution_reason = models.CharField(_("处理理由"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("疑似重复申请")
+        verbose_name_plural = _("疑似重复申请")
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} ~ {self.original_id}"

@@ -113,6 +113,17 @@ class WorkerStepForm(StepForm):
         required=False,
         help_text=gettext_lazy("用于寄送文书"),
     )
+    # PIPL art 17 (notice) and arts 28–29 (separate consent to sensitive personal information: the ID number).
+    privacy_ack = forms.BooleanField(
+        label=gettext_lazy("我已阅读《个人信息保护说明》，同意调解组织为办理调解处理我填写的个人信息"),
+        error_messages={"required": gettext_lazy("请阅读《个人信息保护说明》并勾选同意")},
+    )
+    id_consent = forms.BooleanField(
+        label=gettext_lazy(
+            "我单独同意调解组织处理我的身份证号码（敏感个人信息），仅用于核实身份、办理调解和制作调解文书"
+        ),
+        error_messages={"required": gettext_lazy("身份证号码是敏感个人信息，需要您单独勾选同意")},
+    )
     KEYS = {"workers.0.name": "name", "workers.0.id_number": "id_number", "workers.0.phone": "phone", "workers": ""}
 
     def partial_input(self) -> CaseInput:
@@ -378,6 +389,17 @@ class SubmitStepForm(StepForm):
         label=gettext_lazy("我确认以上内容是真实的"),
         error_messages={"required": gettext_lazy("请勾选确认后再提交")},
     )
+    sms_code = forms.RegexField(
+        label=gettext_lazy("短信验证码"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        help_text=gettext_lazy("点「获取验证码」，把发到您手机上的6位数字填在这里"),
+        error_messages={
+            "required": gettext_lazy("请填写短信验证码；还没有收到的，请点「获取验证码」"),
+            "invalid": gettext_lazy("验证码是6位数字"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "data-draft-skip": ""}),
+    )
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {
@@ -557,6 +579,14 @@ class WithdrawForm(forms.Form):
         error_messages={"required": gettext_lazy("请写明撤回的原因")},
     )
     expected_status = forms.CharField(max_length=12, required=False, widget=forms.HiddenInput)
+    sms_code = forms.RegexField(
+        label=gettext_lazy("短信验证码"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        help_text=gettext_lazy("撤回前要再验证一次手机：点「获取验证码」，把短信里的6位数字填在这里"),
+        error_messages={"required": gettext_lazy("请填写短信验证码"), "invalid": gettext_lazy("验证码是6位数字")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "data-draft-skip": ""}),
+    )
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from tiaojie.intake import privacy_views
 from tiaojie.intake import public_views as views
 
 app_name = "public"
@@ -10,9 +11,11 @@ urlpatterns = [
     path("apply/employers/", views.employer_search, name="employer_search"),
     path("apply/divisions/", views.division_options, name="divisions"),
     path("apply/done/", views.apply_done, name="apply_done"),
+    path("apply/privacy/", privacy_views.privacy_notice, name="privacy"),  # before apply/<slug:step>/
     path("apply/<slug:step>/", views.apply_step, name="apply_step"),
     path("track/", views.track, name="track"),
     path("track/evidence/", views.track_evidence, name="track_evidence"),
     path("track/withdraw/", views.track_withdraw, name="track_withdraw"),
+    path("track/withdraw/code/", views.track_withdraw_code, name="track_withdraw_code"),
     path("track/leave/", views.track_leave, name="track_leave"),
 ]

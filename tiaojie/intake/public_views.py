@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from typing import Any
 
 from django import forms
@@ -25,13 +26,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tiaojie.cases.actions import Actor, CaseActionError, do_transition_case
+from tiaojie.cases.actions import Actor, CaseActionError
 from tiaojie.cases.deadlines import case_deadlines
 from tiaojie.cases.models import Case, CaseEvent, ClaimType, Status
 from tiaojie.cases.post import form_action
 from tiaojie.cases.transitions import ActorKind, transitions_from
+from tiaojie.intake import limits
 from tiaojie.intake.access import Throttled, access_case_by_tracking, access_case_for_tracking_session
-from tiaojie.intake.actions import do_add_evidence, do_submit_application
+from tiaojie.intake.actions import (
+    do_add_evidence,
+    do_record_submission_receipt,
+    do_send_phone_code,
+    do_submit_online_application,
+    do_withdraw_by_applicant,
+    submission_index,
+    submission_receipt,
+)
+from tiaojie.intake.models import PhoneChallenge, Submission
 from tiaojie.intake.public_forms import (
     STEP_FORMS,
     STEP_SLUGS,
@@ -55,7 +66,7 @@ from tiaojie.intake.public_forms import (
 )
 from tiaojie.intake.routing import NoRoute, RouteSuggestion, negotiation_suggested, suggest_route
 from tiaojie.lib import crypto
-from tiaojie.lib.idnumbers import mask_phone
+from tiaojie.lib.idnumbers import InvalidIdentifier, mask_phone, validate_mobile
 from tiaojie.organisations.models import Employer
 
 APPLICANT = Actor(ActorKind.APPLICANT, None, "applicant")
@@ -63,6 +74,9 @@ DRAFT_KEY = "public_apply_draft"
 ERRORS_KEY = "public_apply_errors"
 DONE_KEY = "public_apply_done"
 TRACK_KEY = "public_track"
+CHALLENGE_KEY = "public_apply_challenge"  # the id of the SMS code sent for this application
+WITHDRAW_CHALLENGE_KEY = "public_withdraw_challenge"
+TOKEN = "_token"  # the draft's submission key: a double click on 提交申请 registers one case
 TRACK_HOURS = 1  # how long a successful look-up lets the worker add evidence or withdraw without re-entry
 DONE_HOURS = 1  # how long the confirmation page (with the tracking code) can be reloaded
 MAX_EVIDENCE_FILES = 10
@@ -169,6 +183,7 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
         if step == "submit" and not draft and _still_valid(_load(request, DONE_KEY).get("until")):
             return redirect("public:apply_done")  # a second click on 提交申请: the first one went through
         draft.update(_posted_fields(request, step))
+        draft.setdefault(TOKEN, secrets.token_urlsafe(18))
         if step == "employer" and (nav.startswith("pick:") or nav == "unpick"):
             picked = nav.removeprefix("pick:")
             draft["employer_id"] = picked if nav != "unpick" and picked.isdigit() else ""
@@ -176,6 +191,15 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
         request.session.pop(ERRORS_KEY, None)
         if nav == "back":
             return redirect(_step_url(_neighbour(step, -1)))
+        if step == "submit" and nav == "sendcode":
+            return _send_code(request, draft)
+        if step == "employer" and nav == "search":
+            try:
+                limits.take("search_ip", limits.ip_key(client_ip(request)))
+            except limits.RateLimited as exc:
+                messages.error(request, exc.message)
+                draft["employer_q"] = ""
+                _store(request, DRAFT_KEY, draft)
         if nav != "next" and not (step == "submit" and nav == "submit"):
             return redirect(_step_url(step))  # search, pick, refresh the location selects: same step again
         form = _bound_form(step, draft)
@@ -196,7 +220,7 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     return _render_step(request, step, form, draft)
 
 
-def _render_step(request: HttpRequest, step: str, form: StepForm, draft: Draft) -> HttpResponse:
+def _render_step(request: HttpRequest, step: str, form: StepForm, draft: Draft, status: int = 200) -> HttpResponse:
     context: dict[str, Any] = {
         "steps": STEPS,
         "step": step,
@@ -211,7 +235,8 @@ def _render_step(request: HttpRequest, step: str, form: StepForm, draft: Draft) 
         context.update(_employer_context(draft, form))
     elif step == "submit":
         context.update(_review_context(draft))
-    return render(request, f"intake/public/step_{step}.html", context)
+        context["code_sent"] = isinstance(request.session.get(CHALLENGE_KEY), int)
+    return render(request, f"intake/public/step_{step}.html", context, status=status)
 
 
 def _employer_context(draft: Draft, form: StepForm) -> dict[str, Any]:
@@ -248,9 +273,29 @@ def _review_context(draft: Draft) -> dict[str, Any]:
         "claims": claims,
         "employment": employment_summary(draft),
         "phone_masked": mask_phone(draft.get("phone", "").strip()) if draft.get("phone") else "",
+        "code_minutes": settings.PHONE_CODE_MINUTES,
         "max_files": MAX_EVIDENCE_FILES,
         "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
     }
+
+
+def _send_code(request: HttpRequest, draft: Draft) -> HttpResponse:
+    """获取验证码: text a code to the phone of the draft, which the submission must then answer."""
+    try:
+        phone = validate_mobile(draft.get("phone", ""))
+    except InvalidIdentifier:
+        messages.error(request, _("请先填写正确的手机号码。"))
+        return redirect(_step_url("worker", check=True))
+    try:
+        challenge = do_send_phone_code(purpose=PhoneChallenge.Purpose.APPLY, phone=phone, client_ip=client_ip(request))
+    except limits.RateLimited as exc:
+        messages.error(request, exc.message)
+        return _render_step(request, "submit", STEP_FORMS["submit"](initial=draft), draft, status=429)
+    request.session[CHALLENGE_KEY] = challenge.pk
+    draft.pop("sms_code", None)
+    _store(request, DRAFT_KEY, draft)
+    messages.success(request, _("验证码已发送到 %(phone)s，请查看短信。") % {"phone": mask_phone(phone)})
+    return redirect(_step_url("submit"))
 
 
 def _submit(request: HttpRequest, draft: Draft, form: StepForm) -> HttpResponse:
@@ -264,31 +309,47 @@ def _submit(request: HttpRequest, draft: Draft, form: StepForm) -> HttpResponse:
     data = case_input_from_draft(draft)
     employer, division = preview_employer(draft)
     data.negotiation_first = data.negotiation_first and employer is not None and negotiation_suggested(employer)
+    token = draft.get(TOKEN, "")
     try:
-        result = do_submit_application(data=data, actor=APPLICANT, employer_division=division)
+        outcome = do_submit_online_application(
+            data=data,
+            token=token,
+            challenge_id=request.session.get(CHALLENGE_KEY),
+            sms_code=form.cleaned_data["sms_code"].strip(),
+            client_ip=client_ip(request),
+            employer_division=division,
+            consent_at=timezone.now(),
+        )
+    except limits.RateLimited as exc:
+        messages.error(request, exc.message)
+        return _render_step(request, "submit", form, draft, status=429)
     except CaseActionError as exc:
         messages.error(request, exc.message)
-        if exc.fields:
+        if exc.fields and step_for_key(next(iter(exc.fields))) != "submit":
             _store(request, ERRORS_KEY, exc.fields)
             return redirect(_step_url(step_for_key(next(iter(exc.fields))), check=True))
+        form.add_action_errors(exc.fields)
         return _render_step(request, "submit", form, draft)
-    failed = _attach_evidence(request, result.case)
-    organisation = result.case.organisation
-    done = {
-        "code": result.tracking_code or "",
-        "phone_masked": mask_phone(data.workers[0].phone),
-        "duplicate": result.duplicate,
-        "organisation": organisation.name,
-        "organisation_phone": organisation.phone,
-        "organisation_address": organisation.address,
-        "reason": str(result.route.reason) if result.route else "",
-        "basis": result.route.basis if result.route else "",
-        "evidence_added": len(request.FILES.getlist("evidence")[:MAX_EVIDENCE_FILES]) - len(failed),
-        "evidence_failed": failed,
-        "until": _expiry(DONE_HOURS),
-    }
-    _store(request, DONE_KEY, done)
-    for key in (DRAFT_KEY, ERRORS_KEY):
+    if outcome.result is not None:
+        result = outcome.result
+        failed = _attach_evidence(request, result.case)
+        organisation = result.case.organisation
+        receipt = {
+            "code": result.tracking_code or "",
+            "phone_masked": mask_phone(data.workers[0].phone),
+            "organisation": organisation.name,
+            "organisation_phone": organisation.phone,
+            "organisation_address": organisation.address,
+            "reason": str(result.route.reason) if result.route else "",
+            "basis": result.route.basis if result.route else "",
+            "evidence_added": len(request.FILES.getlist("evidence")[:MAX_EVIDENCE_FILES]) - len(failed),
+            "evidence_failed": failed,
+        }
+        do_record_submission_receipt(submission=outcome.submission, receipt=receipt)
+    # Both the first POST and a repeat of it (double click) end here with the same key: whichever writes the
+    # session last, the confirmation page finds the one receipt.
+    _store(request, DONE_KEY, {"token": token, "until": _expiry(DONE_HOURS)})
+    for key in (DRAFT_KEY, ERRORS_KEY, CHALLENGE_KEY):
         request.session.pop(key, None)
     return redirect("public:apply_done")
 
@@ -309,10 +370,20 @@ def _attach_evidence(request: HttpRequest, case: Case) -> list[list[str]]:
 
 @require_GET
 def apply_done(request: HttpRequest) -> HttpResponse:
-    done = _load(request, DONE_KEY)
-    if not done or not _still_valid(done.get("until")):
+    held = _load(request, DONE_KEY)
+    token = held.get("token")
+    if not isinstance(token, str) or not token or not _still_valid(held.get("until")):
         request.session.pop(DONE_KEY, None)
         return redirect("public:apply")
+    done = submission_receipt(token)
+    if not done:
+        # The repeat of a POST whose first copy has not written its receipt yet: say what is certain.
+        submission = Submission.objects.filter(token_index=submission_index(token), case__isnull=False).first()
+        if submission is None or submission.case is None:
+            return redirect("public:apply")
+        organisation = submission.case.organisation
+        done = {"organisation": organisation.name, "organisation_phone": organisation.phone,
+                "organisation_address": organisation.address, "code_sent_only": True}  # fmt: skip
     return render(request, "intake/public/done.html", {"done": done})
 
 
@@ -320,6 +391,13 @@ def apply_done(request: HttpRequest) -> HttpResponse:
 def employer_search(request: HttpRequest) -> HttpResponse:
     """htmx: a short list of registered employers matching a name or credit code (name and code only)."""
     query = request.GET.get("employer_q", "")[:200]
+    try:
+        limits.take("search_ip", limits.ip_key(client_ip(request)))
+    except limits.RateLimited as exc:
+        return render(
+            request, "intake/public/_employer_results.html", {"matches": [], "query": query, "refused": exc.message},
+            status=200 if request.headers.get("HX-Request") else 429,  # htmx swaps only a 2xx answer in
+        )  # fmt: skip
     return render(request, "intake/public/_employer_results.html", {"matches": employer_matches(query), "query": query})
 
 
@@ -386,7 +464,7 @@ def _tracked_case(request: HttpRequest) -> Case | None:
     return access_case_for_tracking_session(request.session, TRACK_KEY)
 
 
-def _client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     # REMOTE_ADDR only: a forwarded-for header is typed by the client and would let a guesser dodge the limit.
     # Behind a reverse proxy, the proxy must set REMOTE_ADDR (e.g. the server's trusted-proxy setting).
     return request.META.get("REMOTE_ADDR")
@@ -399,7 +477,7 @@ def track(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 case = access_case_by_tracking(
-                    code=form.cleaned_data["code"], phone=form.cleaned_data["phone"], client_ip=_client_ip(request)
+                    code=form.cleaned_data["code"], phone=form.cleaned_data["phone"], client_ip=client_ip(request)
                 )
             except Throttled:
                 return render(
@@ -410,13 +488,20 @@ def track(request: HttpRequest) -> HttpResponse:
                 # tell a guesser which half was right.
                 return render(request, "intake/public/track_form.html", {"form": TrackForm(), "not_found": True})
             request.session.cycle_key()
-            request.session[TRACK_KEY] = {"case_id": case.pk, "until": _expiry(TRACK_HOURS)}
+            request.session[TRACK_KEY] = {
+                "case_id": case.pk,
+                "until": _expiry(TRACK_HOURS),
+                # The number that opened the case: a withdrawal is confirmed by a code sent to it.
+                "phone": crypto.encrypt(validate_mobile(form.cleaned_data["phone"])),
+            }
             return redirect("public:track")
         return render(request, "intake/public/track_form.html", {"form": form})
     held = _tracked_case(request)
     if held is None:
         return render(request, "intake/public/track_form.html", {"form": TrackForm()})
-    return render(request, "intake/public/track_case.html", _case_context(held))
+    context = _case_context(held)
+    context["withdraw_open"] = bool(request.GET.get("withdraw"))
+    return render(request, "intake/public/track_case.html", context)
 
 
 def _case_context(case: Case) -> dict[str, Any]:
@@ -465,6 +550,11 @@ def track_evidence(request: HttpRequest) -> HttpResponse:
     added = 0
     for upload in uploads[:MAX_EVIDENCE_FILES]:
         try:
+            limits.take("evidence_ip", limits.ip_key(client_ip(request)))
+        except limits.RateLimited as exc:
+            messages.error(request, exc.message)
+            break
+        try:
             do_add_evidence(
                 case=case,
                 upload=upload,
@@ -484,25 +574,58 @@ def track_evidence(request: HttpRequest) -> HttpResponse:
     return redirect("public:track")
 
 
+def _tracking_phone(request: HttpRequest) -> str:
+    held = request.session.get(TRACK_KEY)
+    token = held.get("phone") if isinstance(held, dict) else None
+    if not isinstance(token, str):
+        return ""
+    try:
+        return crypto.decrypt(token)
+    except (ImproperlyConfigured, ValueError):
+        return ""
+
+
+@require_POST
+def track_withdraw_code(request: HttpRequest) -> HttpResponse:
+    """获取验证码 for a withdrawal: a fresh code to the phone the look-up used."""
+    case = _tracked_case(request)
+    phone = _tracking_phone(request)
+    if case is None or not phone:
+        messages.error(request, _("查询已过期，请重新输入查询码和手机号码。"))
+        return redirect("public:track")
+    try:
+        challenge = do_send_phone_code(
+            purpose=PhoneChallenge.Purpose.WITHDRAW, phone=phone, client_ip=client_ip(request), case=case
+        )
+    except limits.RateLimited as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('public:track')}#withdraw")
+    request.session[WITHDRAW_CHALLENGE_KEY] = challenge.pk
+    messages.success(request, _("验证码已发送到 %(phone)s，请查看短信。") % {"phone": mask_phone(phone)})
+    return redirect(f"{reverse('public:track')}?withdraw=1#withdraw")
+
+
 @require_POST
 def track_withdraw(request: HttpRequest) -> HttpResponse:
     case = _tracked_case(request)
     if case is None:
         messages.error(request, _("查询已过期，请重新输入查询码和手机号码。"))
         return redirect("public:track")
+    phone = _tracking_phone(request)
     return form_action(
         request,
         WithdrawForm(request.POST),
-        invalid=_("请写明撤回的原因。"),
-        action=lambda d: do_transition_case(
+        invalid=_("请写明撤回的原因，并填写短信验证码。"),
+        action=lambda d: do_withdraw_by_applicant(
             case=case,
-            to=Status.WITHDRAWN,
-            actor=APPLICANT,
+            phone=phone,
+            challenge_id=request.session.get(WITHDRAW_CHALLENGE_KEY),
+            sms_code=d["sms_code"].strip(),
             reason=d["reason"],
             expected_status=d["expected_status"] if d["expected_status"] in Status.values else None,
         ),
         success=_("您已撤回调解申请。撤回不影响您申请劳动仲裁的权利。"),
-        back=redirect("public:track"),
+        back=redirect(f"{reverse('public:track')}?withdraw=1#withdraw"),
     )
 
 

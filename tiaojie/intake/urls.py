@@ -6,6 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("new/", views.assisted_intake, name="new"),
     path("cases/<int:case_id>/reroute/", views.reroute, name="reroute"),
+    path("cases/<int:case_id>/duplicate/", views.resolve_duplicate, name="resolve_duplicate"),
     path("cases/<int:case_id>/evidence/", views.upload_evidence, name="upload_evidence"),
     path("cases/<int:case_id>/evidence/<int:evidence_id>/", views.download_evidence, name="evidence"),
     path("alerts/", views.alert_list, name="alerts"),

@@ -25,9 +25,11 @@ from tiaojie.intake.actions import (
     do_add_evidence,
     do_record_oral_application,
     do_reroute_case,
+    do_resolve_duplicate,
     do_submit_application,
 )
-from tiaojie.intake.forms import AssistedIntakeForm, EvidenceForm, RerouteForm
+from tiaojie.intake.forms import AssistedIntakeForm, DuplicateForm, EvidenceForm, RerouteForm
+from tiaojie.intake.models import DuplicateSuspicion
 from tiaojie.lib.uploads import KINDS, stored_attachment
 from tiaojie.organisations.access import access_organisation_for_intake, intake_organisations, membership_in
 from tiaojie.organisations.models import Organisation
@@ -70,7 +72,7 @@ def _submit(request: AuthedRequest, form: AssistedIntakeForm, workers, claims) -
         result = do_submit_application(
             data=data, actor=actor, organisation=None if routed else home, employer_division=division
         )
-        if d.get("oral") and not result.duplicate:
+        if d.get("oral"):
             do_record_oral_application(
                 case=result.case, actor=actor, applicant_name=data.workers[0].name,
                 matters="；".join(str(c) for c in result.case.claims.all()), reasons=data.facts,
@@ -82,11 +84,13 @@ def _submit(request: AuthedRequest, form: AssistedIntakeForm, workers, claims) -
         messages.error(request, exc.message)
         return render(request, "intake/assisted.html", {"form": form, "workers": workers, "claims": claims})
     case = result.case
-    if result.duplicate:
+    if result.duplicate_of is not None:
         messages.warning(
-            request, _("该劳动者对该用人单位已有在办案件 #%(id)s，本次申请已并入该案件。") % {"id": case.pk}
+            request,
+            _("该劳动者对该用人单位已有在办案件 #%(id)s，新案件 #%(new)s 已标记为疑似重复，请核实后合并或分别办理。")
+            % {"id": result.duplicate_of.pk, "new": case.pk},
         )
-    elif result.route:
+    if result.route:
         messages.success(
             request,
             _("案件 #%(id)s 已登记，分派至「%(org)s」：%(reason)s")
@@ -206,3 +210,40 @@ def origin_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | Non
     if oral is None and referral is None:
         return None
     return Panel("intake/_origin_panel.html", {"oral": oral, "referral": referral}, 10)
+
+
+@login_required
+@require_POST
+def resolve_duplicate(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Merge a suspected duplicate into the original case, or keep both, with the reason staff verified."""
+    case = access_case(request.user, case_id, need=Need.ACT)
+    suspicion = DuplicateSuspicion.objects.filter(case=case).select_related("case", "original").first()
+    if suspicion is None:
+        raise Http404
+    return form_action(
+        request,
+        DuplicateForm(request.POST),
+        invalid=_("请选择处理方式并填写核实情况。"),
+        action=lambda d: do_resolve_duplicate(
+            suspicion=suspicion,
+            actor=Actor(ActorKind.STAFF, request.user),
+            merge=d["decision"] == DuplicateForm.MERGE,
+            reason=d["reason"],
+        ),
+        success=_("已处理疑似重复申请。"),
+        back=redirect("cases:detail", case_id=case.pk),
+    )
+
+
+@register_panel
+def duplicate_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    """On a case flagged as a possible duplicate, and on the original it may duplicate."""
+    suspicion = DuplicateSuspicion.objects.filter(case=case).select_related("original").first()
+    later = list(DuplicateSuspicion.objects.filter(original=case, resolution="").order_by("id"))
+    if suspicion is None and not later:
+        return None
+    return Panel(
+        "intake/_duplicate_panel.html",
+        {"suspicion": suspicion, "later": later, "form": DuplicateForm(), "can_act": can_act},
+        5,
+    )

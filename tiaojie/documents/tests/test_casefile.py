@@ -314,7 +314,13 @@ def read_elsewhere(job_id: int) -> tuple[int, int]:
     return result[0]
 
 
-def test_progress_is_committed_step_by_step(transactional_db, org_a, mediator_a):
+@pytest.fixture
+def tasks_in_database(settings):
+    """The case-file job is queued as in production (the root conftest otherwise runs tasks at once)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_progress_is_committed_step_by_step(transactional_db, tasks_in_database, org_a, mediator_a):
     # No personal numbers printed: SQLite cannot flush the append-only access log after a transactional test.
     case = case_with_minutes(org_a, mediator_a, 2, **anonymous_workers())
     job = do_request_case_file(case=case, user=mediator_a)
@@ -335,7 +341,7 @@ def test_progress_is_committed_step_by_step(transactional_db, org_a, mediator_a)
     assert read_elsewhere(job.pk) == (5, 5)
 
 
-def test_request_queues_a_task_the_db_worker_runs(transactional_db, org_a, mediator_a):
+def test_request_queues_a_task_the_db_worker_runs(transactional_db, tasks_in_database, org_a, mediator_a):
     """Committed for real (the worker closes its connection, as in production): the task is queued on commit and
     `db_worker --batch` builds the case file."""
     from django_tasks_db.models import DBTaskResult
@@ -443,10 +449,10 @@ def test_download_is_an_attachment_and_logs_personal_numbers(client, org_a, medi
     assert run_case_file_job(job.pk)
     job.refresh_from_db()
     url = reverse("documents:casefile_download", args=[job.pk])
-    for user in (mediator_a, supervisor_county):  # reading the case is enough
+    for user in (mediator_a, supervisor_county):  # reading the case is enough (a supervisor states a purpose)
         client.force_login(user)
         before = PiiAccessLog.objects.filter(user=user).count()
-        response = client.get(url)
+        response = client.get(url, {"purpose": "案卷评查"})
         assert response.status_code == 200
         body = b"".join(response.streaming_content)
         assert body == stored(settings, job.pdf_path).read_bytes()

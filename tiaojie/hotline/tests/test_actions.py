@@ -253,7 +253,7 @@ class TestConvert:
         with django_capture_on_commit_callbacks(execute=True):
             result = do_convert_call_to_case(call=call, data=conversion_input(amount=Decimal("12000")), actor=operator)
         case = result.case
-        assert result.organisation == org_a and not result.duplicate
+        assert result.organisation == org_a and result.duplicate_of is None
         assert "乡镇（街道）" in result.reason and "第十条" in result.basis
         assert case.organisation == org_a and case.channel == "hotline" and case.status == "received"
         assert case.facts == call.summary
@@ -266,7 +266,7 @@ class TestConvert:
         assert call.case == case and call.route_reason == result.reason and not call.joined_existing_case
         assert call.converted_at is not None
         event = call.events.get(kind=HotlineEvent.Kind.CONVERTED)
-        assert event.data == {"case": case.pk, "organisation": org_a.pk, "duplicate": False, "division": "330110012"}
+        assert event.data == {"case": case.pk, "organisation": org_a.pk, "duplicate_of": None, "division": "330110012"}
         note = case.events.get(kind=CaseEvent.Kind.NOTE)
         assert f"#{call.pk}" in note.reason and note.data == {"hotline_call": call.pk}
         assert case.events.filter(kind=CaseEvent.Kind.ROUTED).exists()
@@ -282,7 +282,7 @@ class TestConvert:
         )
         assert result.case.workers.get().phone_masked == "" and not result.tracking_code_sent
 
-    def test_joins_an_open_case_of_the_same_worker_and_employer(self, hotline, operator, org_a, mediator_a):
+    def test_flags_an_open_case_of_the_same_worker_and_employer(self, hotline, operator, org_a, mediator_a):
         id_number = valid_id_number()
         employer = EmployerFactory(division_id="330110012")
         existing = make_case(org_a, mediator_a, workers=[WorkerInput(name="李四", id_number=id_number)])
@@ -290,10 +290,11 @@ class TestConvert:
         call = make_call(hotline, operator)
         data = conversion_input(worker_id_number=id_number, employer_credit_code=employer.credit_code)
         result = do_convert_call_to_case(call=call, data=data, actor=operator)
-        assert result.duplicate and result.case == existing and Case.objects.count() == 1
-        assert "并入该案件" in result.reason and result.organisation == org_a
+        # A caller who knows a worker's ID number must not reach that worker's case: a new case, flagged.
+        assert result.duplicate_of == existing and result.case != existing and Case.objects.count() == 2
+        assert result.organisation == org_a
         call.refresh_from_db()
-        assert call.joined_existing_case and call.case == existing
+        assert not call.joined_existing_case and call.case == result.case
 
     def test_converts_once(self, hotline, operator, org_a):
         call = make_call(hotline, operator)

@@ -17,7 +17,7 @@ from tiaojie.intake.actions import (
     do_submit_application,
     normalise_tracking_code,
 )
-from tiaojie.intake.models import CollectiveAlert, Evidence
+from tiaojie.intake.models import CollectiveAlert, DuplicateSuspicion, Evidence
 from tiaojie.intake.routing import suggest_route
 from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.organisations.models import Employer
@@ -43,8 +43,7 @@ def online(employer: EmployerInput | None = None, phone="13800138000", **kw):
     return case_input(
         employer=employer or EmployerInput(name="杭州某某餐饮有限公司"),
         workers=[WorkerInput(name="张三", id_number=valid_id_number(), phone=phone)],
-        channel="online",
-        **kw,
+        **{"channel": "online", **kw},
     )
 
 
@@ -110,8 +109,7 @@ class TestSubmit:
             )
         assert Case.objects.count() == 0
 
-    def test_duplicate_open_case_is_linked_not_duplicated(self, township_centre):
-        number = valid_id_number()
+    def test_duplicate_open_case_is_flagged_never_joined(self, township_centre):
         employer = EmployerFactory(division_id=TOWNSHIP)
         first = do_submit_application(
             data=online(employer=EmployerInput(name="", existing_id=employer.pk)), actor=APPLICANT
@@ -120,14 +118,15 @@ class TestSubmit:
                       claims=[ClaimInput(type="overtime", amount=Decimal("3000"))])  # fmt: skip
         data.workers[0].id_number = first.case.workers.get().reveal("id_number")
         second = do_submit_application(data=data, actor=APPLICANT)
-        assert second.duplicate and second.case == first.case
-        assert Case.objects.count() == 1
-        assert set(first.case.claims.values_list("type", flat=True)) == {"wages", "overtime"}
+        # Whoever typed the ID number may not be the worker: a new case, flagged, the original untouched.
+        assert second.duplicate and second.duplicate_of == first.case and second.case != first.case
+        assert Case.objects.count() == 2
+        assert set(first.case.claims.values_list("type", flat=True)) == {"wages"}
         assert first.case.events.filter(kind=CaseEvent.Kind.DUPLICATE).count() == 1
-        assert second.tracking_code != first.tracking_code  # each submission can be tracked
-        assert number  # a fresh ID number gives a fresh case:
+        assert DuplicateSuspicion.objects.get(case=second.case).original == first.case
+        assert list(first.case.tracking_codes.all()) != [] and second.case.tracking_codes.count() == 1
         other = online(employer=EmployerInput(name="", existing_id=employer.pk))
-        assert not do_submit_application(data=other, actor=APPLICANT).duplicate
+        assert not do_submit_application(data=other, actor=APPLICANT).duplicate  # a fresh ID number: no flag
 
     def test_hotline_operator_registers_for_the_routed_organisation(self, township_centre):
         hotline = OrganisationFactory(type_id="hotline", division_id="3301")
@@ -159,18 +158,22 @@ class TestCollectiveAlert:
         ref = EmployerInput(name="", existing_id=employer.pk)
         start = dt.datetime(2026, 3, 1, 9, 0, tzinfo=LEGAL_TZ)
         # An old case outside the window does not count.
+        # Applications someone vouched for (here a union station's): unverified online ones never count.
         with time_machine.travel(start - dt.timedelta(days=40), tick=False):
-            do_submit_application(data=online(employer=ref), actor=APPLICANT)
+            do_submit_application(data=online(employer=ref, channel="station"), actor=APPLICANT)
         for day in range(9):
             with time_machine.travel(start + dt.timedelta(days=day), tick=False):
-                do_submit_application(data=online(employer=ref), actor=APPLICANT)
+                do_submit_application(data=online(employer=ref, channel="station"), actor=APPLICANT)
         assert not CollectiveAlert.objects.exists()
         with time_machine.travel(start + dt.timedelta(days=20), tick=False):
             do_submit_application(data=online(employer=ref), actor=APPLICANT)
+        assert not CollectiveAlert.objects.exists()  # the tenth is an unverified online application
+        with time_machine.travel(start + dt.timedelta(days=20), tick=False):
+            do_submit_application(data=online(employer=ref, channel="station"), actor=APPLICANT)
         alert = CollectiveAlert.objects.get()
         assert alert.worker_count == 10 and len(alert.case_ids) == 10 and alert.county_id == "330110"
         with time_machine.travel(start + dt.timedelta(days=21), tick=False):
-            do_submit_application(data=online(employer=ref), actor=APPLICANT)
+            do_submit_application(data=online(employer=ref, channel="station"), actor=APPLICANT)
         assert CollectiveAlert.objects.count() == 1  # once per window
 
     @override_settings(COLLECTIVE_ALERT_THRESHOLD=3)

@@ -73,6 +73,12 @@ def test_a_worker_applies_on_a_phone_then_tracks_the_case(
     expect(page.locator("[name=id_number]")).to_have_value(id_number)
     expect(page.locator("[data-draft-notice]")).to_be_visible()
     assert_no_horizontal_scroll(page)
+    # The privacy notice, and a separate consent to the ID number (PIPL arts 17, 29): without it, no next step.
+    expect(page.locator("#privacy-consent a")).to_have_attribute("href", "/apply/privacy/")
+    page.get_by_label(re.compile("我已阅读《个人信息保护说明》")).check()
+    next_step(page)
+    expect(page.locator("[data-field=id_consent] .field-error")).to_contain_text("单独勾选同意")
+    page.get_by_label(re.compile("我单独同意调解组织处理我的身份证号码")).check()
     next_step(page)
 
     # (b) the employer: typed in, located with the cascading selects down to the township.
@@ -107,6 +113,15 @@ def test_a_worker_applies_on_a_phone_then_tracks_the_case(
     expect(page.locator(".evidence")).to_contain_text("查询进度")
     assert_no_horizontal_scroll(page)
     page.get_by_label("我确认以上内容是真实的").check()
+    # The phone must answer an SMS code first: a mistyped number never receives someone's tracking code.
+    page.get_by_role("button", name="提交申请").tap()
+    expect(page.locator("[data-field=sms_code] .field-error")).to_be_visible()
+    page.get_by_role("button", name="获取验证码").tap()
+    expect(page.locator("main")).to_contain_text("验证码已发送到 139****5678")
+    texted = re.search(r"验证码 (\d{6})", _sms_outbox[-1][1])
+    assert texted and _sms_outbox[-1][0] == MOBILE
+    page.locator("[name=sms_code]").fill(texted.group(1))
+    page.get_by_label("我确认以上内容是真实的").check()
     page.get_by_role("button", name="提交申请").tap()
 
     # The tracking code, large, said to be sent by SMS; where the case went and why.
@@ -137,6 +152,18 @@ def test_a_worker_applies_on_a_phone_then_tracks_the_case(
     expect(page.locator("#documents")).to_contain_text("暂无文书")
     expect(page.locator("#withdraw summary")).to_have_text("撤回调解申请")
     assert_no_horizontal_scroll(page)
+
+    # Withdrawing asks for a fresh code sent to the phone the look-up used.
+    page.locator("#withdraw summary").tap()
+    page.get_by_role("button", name="获取验证码").tap()
+    expect(page.locator("#withdraw [name=sms_code]")).to_be_visible()
+    fresh = re.search(r"验证码 (\d{6})，用于撤回", _sms_outbox[-1][1])
+    assert fresh
+    page.locator("#withdraw [name=reason]").fill("已经和老板谈好了")
+    page.locator("#withdraw [name=sms_code]").fill(fresh.group(1))
+    page.get_by_role("button", name="确认撤回").tap()
+    expect(page.locator("#case-status")).to_have_text("已撤回")
+    assert Case.objects.get().status == Status.WITHDRAWN
 
 
 def test_picking_a_registered_employer_from_the_search(transactional_db, live_server, new_context, org_a):

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 import time_machine
 from django.urls import reverse
 
@@ -132,7 +133,8 @@ def test_ratings_once_per_party(client, org_a, mediator_a, _sms_outbox, commit):
     assert case.status == Status.CLOSED
     texts = {phone: text for phone, text in _sms_outbox if "评分" in text}
     assert set(texts) == {"13800138000", "13900139000"}
-    link = re.search(r"http://testserver(/mediation/r/[\w-]+/)", texts["13800138000"]).group(1)
+    # Built from PUBLIC_BASE_URL, never the request's Host header.
+    link = re.search(re.escape(settings.PUBLIC_BASE_URL) + r"(/mediation/r/[\w-]+/)", texts["13800138000"]).group(1)
     client.logout()
     page = client.get(link).content.decode()
     assert "请为本次调解服务评价" in page
