@@ -348,7 +348,14 @@ def do_submit_online_application(
         return PublicSubmission(None, existing)
     phone = data.workers[0].phone if data.workers else ""
     limits.take("apply_ip", limits.ip_key(client_ip))
-    checked = take_phone_code_try(challenge_id=challenge_id, purpose=PhoneChallenge.Purpose.APPLY, phone=phone)
+    try:
+        checked = take_phone_code_try(challenge_id=challenge_id, purpose=PhoneChallenge.Purpose.APPLY, phone=phone)
+    except CaseActionError:
+        # A repeat that arrives just after its twin used the code: the twin's submission is the answer.
+        repeat = Submission.objects.filter(token_index=index, case__isnull=False).select_related("case").first()
+        if repeat is not None:
+            return PublicSubmission(None, repeat)
+        raise
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -166,7 +166,7 @@ class PhoneChallenge(models.Model):
 
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     phone_index = models.CharField(max_length=64)
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=100)  # "nonce$hmac"
     case = models.ForeignKey(Case, models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('purpose', models.CharField(choices=[('apply', '提交申请'), ('withdraw', '撤回申请')], max_length=10)),
                 ('phone_index', models.CharField(max_length=64)),
-                ('code_hash', models.CharField(max_length=64)),
+                ('code_hash', models.CharField(max_length=100)),
                 ('created_at', models.DateTimeField()),
                 ('expires_at', models.DateTimeField()),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
