@@ -74,6 +74,15 @@ test-fast: setup
 	@DEBUG=1 DATABASE_URL= TIAOJIE_TEST_DB_SUFFIX=_fast scripts/timed pytest-fast \
 		$(PY) -m pytest -q -n $(or $(TEST_WORKERS),2) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
 
+# API v1 against its OpenAPI schema with every schemathesis check (docs/api.md): 100 examples per operation
+# (FUZZ_EXAMPLES), the coverage phase and the stateful scenarios along the schema's links. `make test` runs the same
+# test with 25 examples, fuzzing only. DATABASE_URL=postgres://… runs it on PostgreSQL.
+FUZZ_EXAMPLES ?= 100
+.PHONY: fuzz-api
+fuzz-api: setup
+	@DEBUG=1 TIAOJIE_TEST_DB_SUFFIX=_fuzz TIAOJIE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TIAOJIE_FUZZ_STATEFUL=1 \
+		TIAOJIE_FUZZ_COVERAGE=1 scripts/timed fuzz-api $(PY) -m pytest -q -p no:xdist tiaojie/api/tests/test_schemathesis.py
+
 # The whole SQLite suite, browser tests included, with the machine's clock moved by libfaketime (the browser
 # inherits it). WHEN is libfaketime's syntax: '+400d' (offset), '@2027-02-06 10:00:00' (start there and run on;
 # this machine's clock is UTC, so 23:30 Beijing on 31 December is '@2026-12-31 15:30:00').

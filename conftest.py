@@ -171,14 +171,21 @@ def _pii_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     request.getfixturevalue("transactional_db" if transactional else "db")  # ours tears down before its flush
     migration = importlib.import_module("tiaojie.accounts.migrations.0002_pii_log_append_only")
+    # The login audit trail (accounts.LoginEvent) has the same guard: every login writes a row.
+    guards = {
+        "pii_log_no_delete": migration.SQLITE[1],
+        **importlib.import_module("tiaojie.accounts.migrations.0006_audit_append_only").SQLITE_DELETE_GUARDS,
+    }
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'pii_log_no_delete'")
-        if cursor.fetchone() is None:
-            cursor.execute(migration.SQLITE[1])
+        for name, sql in guards.items():
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(sql)
     yield
     if transactional:
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER IF EXISTS pii_log_no_delete")
+            for name in guards:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 @pytest.fixture(scope="session")
@@ -246,6 +253,15 @@ def _sms_outbox(settings):
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Tasks run when enqueued (django_tasks' ImmediateBackend) instead of waiting for `tiaojie db_worker`: an
+    SMS an action queues (notifications.actions.do_queue_sms) reaches the outbox when the transaction commits,
+    as in production a moment later. A retry cannot wait in this backend; the watcher's sweep sends it when
+    due. Tests of the queue itself (tiaojie/notifications/tests) put the database backend back."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

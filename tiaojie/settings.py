@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "simple_history",  # who changed the configuration tables (organisations, calendar, wage tables)
+    "django_otp",  # staff two-factor login (docs/security-staff.md): authenticator apps, recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tiaojie.reference",
     "tiaojie.accounts",
     "tiaojie.organisations",
@@ -88,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tiaojie.lib.security_headers.SecurityHeadersMiddleware",  # CSP and no-store on every response (docs/security.md)
     "tiaojie.lib.request_limits.RequestSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,8 +99,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): passed the second factor
     "simple_history.middleware.HistoryRequestMiddleware",  # after auth: history rows record request.user
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tiaojie.accounts.middleware.StaffSessionMiddleware",  # staff idle timeout, 2FA-verified sessions only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -148,14 +154,43 @@ elif _db["ENGINE"] != "django.db.backends.postgresql":
 else:
     # The test database needs C.UTF-8 so pg_trgm and text search see Chinese characters.
     _db["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8", "NAME": f"test_{_db['NAME']}{_TEST_SUFFIX}"}
+# A connection the server or a proxy dropped (restart, idle timeout) is noticed before the next request uses it,
+# instead of failing that request with a 500 in every worker that held one.
+_db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 等保 2.0 8.1.4.1 (docs/security-staff.md): complex passwords, never the published demo one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tiaojie.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "tiaojie.accounts.validators.NotDemoPasswordValidator"},
 ]
+# Staff login security (docs/security-staff.md). Failures are counted per account name and per client address
+# (REMOTE_ADDR); either reaching its limit within the window is locked for LOGIN_LOCKOUT_MINUTES, or until an
+# administrator unlocks it.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", LOGIN_MAX_FAILURES, minimum=1)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1)
+# Every staff account needs an authenticator app as second factor; off under DEBUG so the demo logs in as before.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+STAFF_IDLE_TIMEOUT_MINUTES = env_int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+if STAFF_IDLE_TIMEOUT_MINUTES > 30:
+    raise ImproperlyConfigured("STAFF_IDLE_TIMEOUT_MINUTES may be at most 30 (等保 2.0 8.1.4.1)")
+OTP_TOTP_ISSUER = "Tiaojie 调解"
+# Keys the hash chains of the audit tables (lib/auditchain.py); derived from SECRET_KEY when empty. Set it in
+# production so that a SECRET_KEY rotation does not make the existing chains unverifiable (docs/deployment.md).
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", "")
+# PostgreSQL: `tiaojie migrate` connects with this URL (the owner role) when it is set; the app's DATABASE_URL
+# is a role that may not alter, truncate, update or delete the audit tables (docs/deployment.md).
+MIGRATE_DATABASE_URL = env_str("MIGRATE_DATABASE_URL", "")
 
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "zh-hans", {"zh-hans", "en"})
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -209,8 +244,36 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640  # uploaded evidence is never executable
 COLLECTIVE_ALERT_THRESHOLD = env_int("COLLECTIVE_ALERT_THRESHOLD", 10, minimum=2)  # 调解仲裁法 art 7
 COLLECTIVE_ALERT_WINDOW_DAYS = env_int("COLLECTIVE_ALERT_WINDOW_DAYS", 30, minimum=1)
-TRACKING_THROTTLE_PER_IP = env_int("TRACKING_THROTTLE_PER_IP", 20, minimum=1)  # failed look-ups per hour
-TRACKING_THROTTLE_PER_CODE = env_int("TRACKING_THROTTLE_PER_CODE", 5, minimum=1)
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit "N/S": at most N events in S seconds (intake.limits)."""
+    raw = env_str(f"RATE_LIMIT_{name.upper()}", default)
+    try:
+        count, seconds = (int(part) for part in raw.split("/"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"RATE_LIMIT_{name.upper()} must look like 10/3600, not {raw!r}") from exc
+    if count < 1 or seconds < 1:
+        raise ImproperlyConfigured(f"RATE_LIMIT_{name.upper()} needs positive numbers")
+    return count, seconds
+
+
+# The public door (no account): how many of each event one client address, phone or code may cause.
+PUBLIC_RATE_LIMITS = {
+    "apply_ip": _rate("apply_ip", "10/86400"),  # applications submitted per address per day
+    "apply_phone": _rate("apply_phone", "3/86400"),  # applications per verified phone per day
+    "sms_phone": _rate("sms_phone", "5/3600"),  # verification codes sent to one phone per hour
+    "sms_ip": _rate("sms_ip", "10/3600"),  # verification codes requested per address per hour
+    "track_ip": _rate("track_ip", "20/3600"),  # failed tracking look-ups per address per hour
+    "track_ipcode": _rate("track_ipcode", "5/3600"),  # failed look-ups of one code from one address per hour
+    "evidence_ip": _rate("evidence_ip", "60/3600"),  # evidence files uploaded per address per hour
+    "search_ip": _rate("search_ip", "120/600"),  # employer searches per address per 10 minutes
+}
+PHONE_CODE_MINUTES = env_int("PHONE_CODE_MINUTES", 10, minimum=1)  # an SMS verification code is valid this long
+PHONE_CODE_MAX_ATTEMPTS = env_int("PHONE_CODE_MAX_ATTEMPTS", 5, minimum=1)  # wrong guesses before a new code is needed
+EVIDENCE_MAX_FILES_PER_CASE = env_int("EVIDENCE_MAX_FILES_PER_CASE", 30, minimum=1)  # files a worker may upload
+EVIDENCE_MAX_BYTES_PER_CASE = env_int("EVIDENCE_MAX_BYTES_PER_CASE", 100 * 1024 * 1024, minimum=1024)
+PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-12")
 
 # Links that leave the site (QR codes on documents, SMS): the address the public reaches this server at.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
@@ -219,6 +282,13 @@ if not PUBLIC_BASE_URL.startswith(("http://", "https://")):
 
 # Demo passwords are for a development checkout only; `tiaojie demo` refuses them when DEBUG is off.
 DEMO_PASSWORD = "tiaojie-demo"
+
+# Privacy (docs/privacy.md): years after a case ended or closed before `tiaojie anonymise-closed-cases` removes its
+# personal data. A 本项目口径 default, not a statutory figure (PIPL art 19: the shortest time the purpose needs).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 3, minimum=1)
+# Who answers questions about personal data, shown on the public privacy notice (/apply/privacy/), e.g.
+# "XX市总工会法律工作部 0571-12345678"; empty: the notice sends people to the organisation handling their case.
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "")
 
 # Notifications and the deadline watcher (docs/notifications.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

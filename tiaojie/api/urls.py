@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from tiaojie.accounts.models import ApiToken, User, hash_token
+from tiaojie.lib.api import error_body, field_errors
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -46,19 +44,35 @@ api = NinjaAPI(
 )
 
 
+# Every refusal has the one body of tiaojie.lib.api.ErrorOut, {"detail": …, "errors": {field: message}}, and every
+# operation declares the codes it can answer with (docs/api.md).
+
+
 @api.exception_handler(ValidationError)
-def validation_error(request: HttpRequest, exc: ValidationError) -> Any:
-    return api.create_response(request, {"detail": _("请求内容有误"), "errors": _plain(exc.errors)}, status=422)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, error_body(_("请求内容有误，请按提示修改"), field_errors(exc.errors)), status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)
-def auth_error(request: HttpRequest, exc: AuthenticationError) -> Any:
-    return api.create_response(request, {"detail": _("未认证：请提供有效的 API 令牌")}, status=401)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, error_body(_("未认证：请提供有效的 API 令牌")), status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
-def _plain(errors: Any) -> Any:
-    # pydantic error contexts may hold exceptions; keep only what serialises.
-    return json.loads(json.dumps(errors, default=str, ensure_ascii=False))
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own: 400 for a body that is not JSON ("Cannot parse request body"); ours carry a Chinese message.
+    detail = _("请求体不是有效的 JSON") if exc.status_code == 400 else str(exc)
+    return api.create_response(request, error_body(detail), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # The same answer for "does not exist" and "not yours" (docs/style.md habit 3).
+    return api.create_response(request, error_body(_("未找到，或您无权查看")), status=404)
 
 
 from tiaojie.calculators_web.api import router as calculators_router  # noqa: E402

@@ -1,6 +1,14 @@
 """API v1 for the calculators: `POST /api/v1/calculators/NAME` takes the same JSON object as
 `tiaojie calc NAME` and returns the same result object.
 
+Each calculator is its own operation, with the request schema of its fields (from `calculators.registry`), so
+the schema says what the calculator accepts: types, bounds, which fields are required, no unknown keys. What
+the registry cannot say field by field is in the schema too where JSON Schema can (annual leave takes either
+the unused days or the four inputs they are computed from; `on_date` needs `city_code`) and in the description
+where it cannot (an end date not before the start date): those are 422s from the calculator, with its message.
+The API is stricter than the command in one way only: numbers are a decimal string matching the schema's
+pattern or a JSON number ("1e3" and " 8000 " are for the command line).
+
 Authentication: like the rest of API v1, a token (`Authorization: Bearer …`); no case is needed. The public
 web pages do not call this API: they post their form to a Django view (`views.calculator`), which runs the
 same `lookup.calculate_with_tables`, so calculating needs no token and the API has no unauthenticated hole.
@@ -8,45 +16,201 @@ same `lookup.calculate_with_tables`, so calculating needs no token and the API h
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Body, Router, Schema
+from ninja import Router, Schema
 from ninja.responses import Status as Reply
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import Field as PydanticField
 
-from tiaojie.calculators.core import CalculatorInputError
-from tiaojie.calculators.registry import CALCULATORS, metadata
-from tiaojie.calculators_web.lookup import calculate_with_tables
+from tiaojie.calculators.compensation import TerminationReason
+from tiaojie.calculators.core import LABOUR_CONTRACT_LAW_EFFECTIVE, CalculatorInputError
+from tiaojie.calculators.registry import CALCULATORS, MAX_MONEY, Calculator, metadata
+from tiaojie.calculators.registry import Field as CalculatorField
+from tiaojie.calculators_web.lookup import TABLE_FIELDS, calculate_with_tables
+from tiaojie.lib.api import DAY_1900_2100, ErrorOut, IsoDate, decimal_type, error_body, iso_date, refusals
 
 router = Router(tags=["calculators"])
 
 
-class FieldErrorOut(Schema):
-    field: str
-    message: str
+# --- what the list says -----------------------------------------------------------------------------------------
 
 
-class CalculatorErrorOut(Schema):
-    detail: str
-    fields: list[FieldErrorOut] = []
+class ChoiceOut(Schema):
+    value: str
+    label: str
 
 
-@router.get("", response=list[dict[str, Any]], summary="计算器列表及各自的输入字段")
+class FieldOut(Schema):
+    name: str
+    type: Literal["money", "date", "number", "choice"]
+    label: str
+    required: bool
+    nullable: bool
+    choices: list[ChoiceOut] | None = None
+    maximum: str | None = None
+    default: str | None = None
+
+
+class CalculatorOut(Schema):
+    name: str
+    title: str
+    fields: list[FieldOut]
+
+
+class StepOut(Schema):
+    text: str
+    value: str
+    basis: str
+
+
+class CalculationOut(BaseModel):
+    """The amount, rounded to the fen, and every step with its legal basis; some calculators add a few
+    named figures (months counted, whether the cap applied…). A pydantic model, not a ninja Schema: ninja's
+    reads only the declared fields of a dict, and would drop those."""
+
+    model_config = ConfigDict(extra="allow")
+
+    amount: str
+    steps: list[StepOut]
+    rounding: str
+
+
+@router.get(
+    "",
+    response={200: list[CalculatorOut], **refusals(401)},
+    exclude_none=True,
+    summary="计算器列表及各自的输入字段",
+)
 def list_calculators(request: HttpRequest) -> Any:
     return metadata()
 
 
-@router.post(
-    "/{name}",
-    response={200: dict[str, Any], 404: CalculatorErrorOut, 422: CalculatorErrorOut},
-    summary="运行计算器：输入与 tiaojie calc NAME 相同的 JSON 对象，返回金额与逐步计算过程",
-)
-def run_calculator(request: HttpRequest, name: str, payload: Body[dict[str, Any]]) -> Any:
-    if name not in CALCULATORS:
-        detail = _("未知的计算器“%(name)s”，可选：%(names)s") % {"name": name, "names": "、".join(CALCULATORS)}
-        return Reply(404, {"detail": detail, "fields": [{"field": "name", "message": detail}]})
-    try:
-        return calculate_with_tables(name, payload)
-    except CalculatorInputError as exc:
-        return Reply(422, {"detail": exc.message, "fields": exc.fields})
+# --- one operation per calculator -------------------------------------------------------------------------------
+
+LOOKUP = {"city_code", "on_date"}
+_CITY_CODE = "^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3})?)?)?$"  # lookup._CODE_FORM
+# 《劳动合同法》 took effect on 2008-01-01: 2N is for a dismissal on or after that day (compensation.py).
+_FROM_2008 = "(200[89]|20[1-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+assert LABOUR_CONTRACT_LAW_EFFECTIVE.isoformat() == "2008-01-01"
+_DATES_IN_ORDER = "结束日期不能早于开始日期（end_date ≥ start_date，period_end ≥ period_start 且同一年），否则为 422。"
+
+
+def _value_type(field: CalculatorField) -> Any:
+    if field.type == "date":
+        return IsoDate
+    if field.type == "choice":
+        return Literal[tuple(value for value, _label in field.choices)]
+    maximum = MAX_MONEY if field.type == "money" else (field.maximum or Decimal(0))
+    return decimal_type(maximum, positive=field.name == "local_average_monthly_wage")
+
+
+def _field(field: CalculatorField, extra: dict[str, Any] | None = None) -> tuple[Any, Any]:
+    value = _value_type(field)
+    options: dict[str, Any] = {"description": field.label, "json_schema_extra": extra}
+    if field.required and not field.nullable:
+        return value, PydanticField(..., **options)
+    if field.required:  # the key must be there, and may be null
+        return value | None, PydanticField(..., **options)
+    return value | None, PydanticField(None, **options)
+
+
+def _schema_rules(calculator: Calculator) -> dict[str, Any]:
+    """What JSON Schema can say across fields, for this calculator."""
+    names = {f.name for f in calculator.fields}
+    rules: dict[str, Any] = {}
+    if calculator.name == "annual-leave":
+        computed = ["cumulative_years", "period_start", "period_end", "days_taken"]
+        null = {"type": "null"}
+        rules["anyOf"] = [
+            {
+                "required": ["unused_days"],
+                "properties": {"unused_days": {"not": null}, **dict.fromkeys(computed, null)},
+            },
+            {
+                "required": computed,
+                "properties": {"unused_days": null, **{name: {"not": null} for name in computed}},
+            },
+        ]
+    if names & set(TABLE_FIELDS):
+        rules["if"] = {"required": ["on_date"], "properties": {"on_date": {"type": "string"}}}
+        rules["then"] = {"required": ["city_code"], "properties": {"city_code": {"type": "string"}}}
+    return rules
+
+
+def _input_model(calculator: Calculator) -> type[Schema]:
+    fields: dict[str, Any] = {}
+    for field in calculator.fields:
+        extra: dict[str, Any] | None = None
+        if calculator.name == "unlawful-termination" and field.name == "termination_reason":
+            # Who resigns under art 38 is owed N, not 2N: the calculator refuses it with that reason.
+            allowed = [v for v, _label in field.choices if v != TerminationReason.EMPLOYEE_RESIGNED_ART38.value]
+            extra = {"enum": [*allowed, None]}
+        if calculator.name == "unlawful-termination" and field.name == "end_date":
+            extra = {"pattern": f"^{_FROM_2008}$"}
+        fields[field.name] = _field(field, extra)
+    if {f.name for f in calculator.fields} & set(TABLE_FIELDS):
+        city = (str | None, PydanticField(None, pattern=_CITY_CODE, json_schema_extra={"format": "wage-city-code"}))
+        fields["city_code"] = city
+        fields["on_date"] = (
+            iso_date(DAY_1900_2100) | None,
+            PydanticField(None, description="查表日期，默认为 end_date；须与 city_code 一起填写"),
+        )
+    model = create_model(
+        "".join(part.title() for part in calculator.name.split("-")) + "Input",
+        __base__=Schema,
+        **fields,
+    )
+    model.model_config["extra"] = "forbid"  # the calculator refuses an unknown key: additionalProperties false
+    model.model_config["json_schema_extra"] = _schema_rules(calculator) or None
+    model.model_rebuild(force=True)
+    return model
+
+
+def _field_errors(exc: CalculatorInputError) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in exc.fields:
+        key, message = str(item["field"]), str(item["message"])
+        out[key] = f"{out[key]}；{message}" if key in out else message
+    return out
+
+
+def _operation(calculator: Calculator) -> Callable[..., Any]:
+    name = calculator.name
+    model = _input_model(calculator)
+
+    def run(request: HttpRequest, payload: Any) -> Any:
+        try:
+            return calculate_with_tables(name, payload.model_dump(mode="json", exclude_unset=True))
+        except CalculatorInputError as exc:
+            return Reply(422, error_body(exc.message, _field_errors(exc)))
+
+    # ninja reads the body's schema from the annotation; `from __future__ import annotations` made it a string.
+    run.__annotations__ = {"request": HttpRequest, "payload": model, "return": Any}
+    run.__name__ = f"run_{name.replace('-', '_')}"
+    return run
+
+
+for _calculator in CALCULATORS.values():
+    router.add_api_operation(
+        f"/{_calculator.name}",
+        ["POST"],
+        _operation(_calculator),
+        response={200: CalculationOut, **refusals(400, 401, 422)},
+        operation_id=f"calculate_{_calculator.name.replace('-', '_')}",
+        summary=_calculator.title,
+        description=(
+            f"输入与 tiaojie calc {_calculator.name} 相同的 JSON 对象，返回金额与逐步计算过程。"
+            + (_DATES_IN_ORDER if any(f.type == "date" for f in _calculator.fields) else "")
+        ),
+    )
+
+
+@router.post("/{name}", response={404: ErrorOut}, include_in_schema=False)
+def unknown_calculator(request: HttpRequest, name: str) -> Any:
+    detail = _("未知的计算器“%(name)s”，可选：%(names)s") % {"name": name, "names": "、".join(CALCULATORS)}
+    return Reply(404, error_body(detail, {"name": detail}))

@@ -42,6 +42,12 @@ def can_act_on(user: User, case: Case) -> bool:
     return membership_in(user, case.organisation_id, lambda m: m.can_decide_cases) is not None
 
 
+def reads_as_supervisor(user: User, case: Case) -> bool:
+    """The user sees this case through a supervisor scope only, not as staff of its organisation. Such a reader
+    gets masked ID and phone numbers everywhere and states a purpose for each full one (docs/security.md §5)."""
+    return membership_in(user, case.organisation_id) is None
+
+
 def access_case(user: User, case_id: int | str, *, need: Need = Need.READ) -> Case:
     pk = pk_or_404(case_id)
     case = first_or_404(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
+from tiaojie.cases.access import reads_as_supervisor
 from tiaojie.cases.models import Case, CaseEvent, CaseWorker, Channel, ClaimItem, ClaimType, Status, Worker
 from tiaojie.cases.transitions import (
     ACCEPTANCE_WORKING_DAYS,
@@ -34,6 +35,11 @@ from tiaojie.reference.calendar import calendar_deadline, workday_deadline
 # Sent after commit with case_id and kind ("created", "transition", ...): by record_case_event, once for every
 # CaseEvent recorded, so a receiver hears of every kind and filters those it cares about.
 case_changed = django.dispatch.Signal()
+
+# A supervisor's stated purpose for seeing a full number: long enough to say something ("复核"), short enough to
+# fit the access log's purpose column with its prefix.
+PURPOSE_MIN_LENGTH = 2
+PURPOSE_MAX_LENGTH = 80
 
 
 class CaseActionError(Exception):
@@ -313,12 +319,38 @@ def do_transition_case(
     return case
 
 
-def do_reveal_worker_field(*, user: User, case: Case, worker: Worker, field: str, request: HttpRequest | None) -> str:
-    """Return a worker's full ID or phone number and record who saw it (the caller checked access)."""
+def stated_purpose(purpose: str) -> str:
+    """A purpose as typed, whitespace collapsed; empty when it is too short to say anything."""
+    text = " ".join(purpose.split())
+    return text if len(text) >= PURPOSE_MIN_LENGTH else ""
+
+
+def pii_purpose(base: str, purpose: str) -> str:
+    """The access log's purpose: what the system knows (`base`), then what the reader stated."""
+    return f"{base}: {purpose}"[:100] if purpose else base
+
+
+def require_stated_purpose(*, user: User, case: Case, purpose: str) -> str:
+    """The purpose to log with a display of full numbers of `case`'s parties. A reader who is not staff of the
+    case's organisation (a supervisor) must state one (个人信息保护法 art 6, 最小必要; docs/security.md §5): without
+    it the display is refused. Staff may leave it empty (their purpose is handling the case)."""
+    stated = stated_purpose(purpose)
+    if not stated and reads_as_supervisor(user, case):
+        message = _("请说明查看完整号码的目的（至少%(n)d个字）") % {"n": PURPOSE_MIN_LENGTH}
+        raise CaseActionError(message, {"purpose": message})
+    return stated
+
+
+def do_reveal_worker_field(
+    *, user: User, case: Case, worker: Worker, field: str, request: HttpRequest | None, purpose: str = ""
+) -> str:
+    """Return a worker's full ID or phone number and record who saw it (the caller checked access). A reader who
+    is not staff of the case's organisation (a supervisor) must state why (个人信息保护法 art 6: 最小必要)."""
     if field not in ("id_number", "phone"):
         raise CaseActionError(_("未知字段"))
     if not case.case_workers.filter(worker=worker).exists():
         raise CaseActionError(_("该劳动者不是本案当事人"))
+    stated = require_stated_purpose(user=user, case=case, purpose=purpose)
     value = worker.reveal(field)
     do_log_pii_access(
         user=user,
@@ -326,7 +358,7 @@ def do_reveal_worker_field(*, user: User, case: Case, worker: Worker, field: str
         record_id=worker.pk,
         field=field,
         request=request,
-        purpose=f"case {case.pk}",
+        purpose=pii_purpose(f"case {case.pk}", stated),
     )
     return value
 

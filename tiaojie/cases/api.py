@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status as Reply
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case, cases_visible_to
@@ -27,41 +27,62 @@ from tiaojie.cases.actions import (
 )
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
 from tiaojie.cases.queries import CaseFilters, case_page, filter_cases, scope_divisions
-from tiaojie.cases.transitions import ActorKind
-from tiaojie.lib.paging import BadCursor
+from tiaojie.cases.transitions import TRANSITIONS, ActorKind
+from tiaojie.lib.api import MAX_ID, SAYS_SOMETHING, Amount, AwareMoment, IsoDate, error_body, plain, refusals, text
+from tiaojie.lib.paging import MAX_CURSOR_LENGTH, BadCursor
 from tiaojie.organisations.access import access_organisation_for_intake
 
 router = Router(tags=["cases"])
 
 
+# The identifiers' patterns are their shape; the check digits (and, for an ID number, a birth date that can be)
+# are checked by cases.actions, and the custom `format` names them for clients and for the fuzzer's generators
+# (tiaojie/api/tests/fuzzing.py).
+ID_NUMBER = "^([0-9]{17}[0-9Xx])?$"
+MOBILE = r"^((\+86)?1[3-9][0-9]{9})?$"
+CREDIT_CODE = "^([0-9]{8}[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{10})?$"
+
+
 class WorkerIn(Schema):
-    name: str = Field(..., max_length=50)
-    id_number: str = Field("", max_length=30)
-    phone: str = Field("", max_length=20)
-    address: str = Field("", max_length=200)
+    name: str = text(max_length=50)
+    id_number: str = Field(
+        "",
+        pattern=ID_NUMBER,
+        description="18 位公民身份号码（校验位须正确）；不知道的留空",
+        json_schema_extra={"format": "cn-resident-id"},
+    )
+    phone: str = Field("", pattern=MOBILE, description="11 位手机号码；没有的留空")
+    address: str = plain(max_length=200)
 
 
 class ClaimIn(Schema):
     type: ClaimType
-    amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    description: str = Field("", max_length=300)
+    amount: Amount | None = None
+    description: str = plain(max_length=300)
 
 
 class EmployerIn(Schema):
-    name: str = Field("", max_length=200)
-    credit_code: str = Field("", max_length=30)
-    address: str = Field("", max_length=200)
-    legal_representative: str = Field("", max_length=50)
+    name: str = text(max_length=200)
+    credit_code: str = Field(
+        "",
+        pattern=CREDIT_CODE,
+        description="18 位统一社会信用代码（校验位须正确）；不知道的留空",
+        json_schema_extra={"format": "cn-credit-code"},
+    )
+    address: str = plain(max_length=200)
+    legal_representative: str = plain(max_length=50)
 
 
 class CaseIn(Schema):
-    organisation_id: int
+    organisation_id: int = Field(..., ge=1, le=MAX_ID)
     channel: Channel
     employer: EmployerIn
-    workers: list[WorkerIn] = Field(..., min_length=1, max_length=500)
+    workers: list[WorkerIn] = Field(
+        ..., min_length=1, max_length=500, description="同一身份号码不能出现两次（同一劳动者重复填写）"
+    )
     claims: list[ClaimIn] = Field(..., min_length=1, max_length=50)
-    facts: str = Field(..., min_length=1, max_length=20000)
-    received_at: dt.datetime | None = None
+    facts: str = text(max_length=20000)
+    received_at: AwareMoment | None = Field(None, description="收到申请的时间，须带时区；留空为现在")
 
 
 class ClaimOut(Schema):
@@ -110,15 +131,36 @@ class CaseListOut(Schema):
     next_cursor: str | None
 
 
+# What staff may ask for through the API, and which of those moves need a reason, read from the state machine
+# (a target's need for a reason is the same from every source). "agreed" is not among them: only the
+# agreement's last signature moves a case there.
+STAFF_TARGETS = tuple(dict.fromkeys(t.target.value for t in TRANSITIONS if ActorKind.STAFF in t.by))
+REASON_TARGETS = tuple(dict.fromkeys(t.target.value for t in TRANSITIONS if ActorKind.STAFF in t.by and t.needs_reason))
+
+
+def _staff_target(value: Status) -> Status:
+    if value.value not in STAFF_TARGETS:
+        raise ValueError(_("须为以下之一：%(values)s") % {"values": "、".join(STAFF_TARGETS)})
+    return value
+
+
 class TransitionIn(Schema):
-    to: Status
-    reason: str = Field("", max_length=2000)
-    expected_status: Status | None = None
+    # The schema says what do_transition_case refuses whatever the case's state: a move to one of these
+    # targets without a reason is a 422 there (errors.reason), as here.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"to": {"enum": list(REASON_TARGETS)}}, "required": ["to"]},
+            "then": {"properties": {"reason": {"pattern": SAYS_SOMETHING}}, "required": ["reason"]},
+        }
+    )
 
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] = {}
+    to: Annotated[
+        Status,
+        AfterValidator(_staff_target),
+        WithJsonSchema({"type": "string", "enum": list(STAFF_TARGETS)}),
+    ] = Field(..., description="目标状态；不能由当前状态变更为它时为 409")
+    reason: str = plain(max_length=2000, description="原因；变更为 " + "、".join(REASON_TARGETS) + " 时必填")
+    expected_status: Status | None = Field(None, description="您看到的当前状态；案件已被他人变更时为 409")
 
 
 def _deadline(d: Any) -> dict[str, Any] | None:
@@ -169,18 +211,38 @@ def _reload(case_id: int, request: AuthedRequest) -> dict[str, Any]:
     return case_out(page.items[0])
 
 
+# A cursor is opaque: a value of next_cursor. Its shape is documented; anything else (tampered with, cut short,
+# from another list) is a 400, checked by lib.paging rather than here, so that every bad cursor gets the same answer.
+Cursor = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": MAX_CURSOR_LENGTH,
+            "pattern": "^[A-Za-z0-9_-]*$",
+            "format": "keyset-cursor",
+            "description": "上一页的 next_cursor；第一页留空。其他值（被改动、截断）为 400",
+        }
+    ),
+]
+
+
 class ListFilters(Schema):
     status: Status | None = None
     overdue: bool = False
     claim_type: ClaimType | None = None
     channel: Channel | None = None
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
-    cursor: str = ""
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
+    cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 
-@router.get("", response={200: CaseListOut, 422: ErrorOut}, summary="案件列表（按收到时间倒序，游标分页）")
+@router.get(
+    "",
+    response={200: CaseListOut, **refusals(400, 401, 422)},
+    summary="案件列表（按收到时间倒序，游标分页）",
+)
 def list_cases(request: AuthedRequest, filters: Query[ListFilters]) -> Any:
     qs = filter_cases(
         cases_visible_to(request.user),
@@ -196,11 +258,12 @@ def list_cases(request: AuthedRequest, filters: Query[ListFilters]) -> Any:
     try:
         page = case_page(qs, cursor=filters.cursor, limit=filters.limit, divisions=scope_divisions(request.user))
     except BadCursor:
-        return Reply(422, {"detail": _("cursor 无效"), "errors": {"cursor": _("cursor 无效")}})
+        message = _("翻页游标无效：请使用上一页返回的 next_cursor，第一页不带 cursor")
+        return Reply(400, error_body(message, {"cursor": message}))
     return {"items": [case_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("", response={201: CaseOut, 422: ErrorOut}, summary="登记案件（状态为已收到申请）")
+@router.post("", response={201: CaseOut, **refusals(400, 401, 404, 422)}, summary="登记案件（状态为已收到申请）")
 def create_case(request: AuthedRequest, payload: CaseIn) -> Any:
     organisation = access_organisation_for_intake(request.user, payload.organisation_id)
     data = CaseInput(
@@ -211,29 +274,31 @@ def create_case(request: AuthedRequest, payload: CaseIn) -> Any:
         facts=payload.facts,
         received_at=payload.received_at,
     )
-    if data.received_at is not None and data.received_at.tzinfo is None:
-        return Reply(
-            422,
-            {
-                "detail": _("received_at 须带时区"),
-                "errors": {"received_at": _("请使用带时区的时间，例如 2026-03-10T09:00:00+08:00")},
-            },
-        )
     try:
         case = do_create_case(organisation=organisation, data=data, actor=Actor(ActorKind.STAFF, request.user, "api"))
     except CaseActionError as exc:
-        return Reply(422, {"detail": exc.message, "errors": exc.fields})
+        return Reply(422, error_body(exc.message, exc.fields))
     return Reply(201, _reload(case.pk, request))
 
 
-@router.get("/{case_id}", response=CaseOut, summary="案件详情")
-def get_case(request: AuthedRequest, case_id: int) -> Any:
+CaseId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
+
+
+@router.get("/{case_id}", response={200: CaseOut, **refusals(401, 404, 422)}, summary="案件详情")
+def get_case(request: AuthedRequest, case_id: CaseId) -> Any:
     access_case(request.user, case_id)
     return _reload(case_id, request)
 
 
-@router.post("/{case_id}/transitions", response={200: CaseOut, 409: ErrorOut, 422: ErrorOut}, summary="变更案件状态")
-def transition_case(request: AuthedRequest, case_id: int, payload: TransitionIn) -> Any:
+@router.post(
+    "/{case_id}/transitions",
+    response={200: CaseOut, **refusals(400, 401, 404, 409, 422)},
+    summary="变更案件状态",
+    description=(
+        "409：当前状态不能变更为目标状态，或案件已被他人变更（expected_status 不符）；422：请求内容有误（如缺少原因）。"
+    ),
+)
+def transition_case(request: AuthedRequest, case_id: CaseId, payload: TransitionIn) -> Any:
     case = access_case(request.user, case_id, need=Need.ACT)
     try:
         do_transition_case(
@@ -244,7 +309,9 @@ def transition_case(request: AuthedRequest, case_id: int, payload: TransitionIn)
             actor=Actor(ActorKind.STAFF, request.user, "api"),
         )
     except StaleCaseError as exc:
-        return Reply(409, {"detail": exc.message})
+        return Reply(409, error_body(exc.message))
     except CaseActionError as exc:
-        raise HttpError(422, exc.message) from exc
+        # With fields it is the request (a reason missing or too long); without, the move itself is refused in
+        # the case's current state (docs/case-states.md).
+        return Reply(422 if exc.fields else 409, error_body(exc.message, exc.fields))
     return _reload(case_id, request)

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
-from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to
+from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to, reads_as_supervisor
 from tiaojie.cases.actions import (
+    PURPOSE_MAX_LENGTH,
     Actor,
+    CaseActionError,
     do_extend_clock_b,
     do_reveal_worker_field,
     do_transition_case,
@@ -45,11 +47,14 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     qs = filter_cases(cases_visible_to(request.user), form.filters())
     divisions = scope_divisions(request.user)
+    status = 200
     try:
         page = case_page(qs, cursor=request.GET.get("cursor", ""), divisions=divisions)
     except BadCursor:
-        messages.error(request, _("翻页参数无效，已回到第一页。"))
+        # A link no page wrote (edited by hand, cut short): say so with a 400, and show the first page.
+        messages.error(request, _("翻页参数无效（链接可能被改动或不完整），下面显示的是第一页。"))
         page = case_page(qs, divisions=divisions)
+        status = 400
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
@@ -58,8 +63,8 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_register": bool(intake_organisations(request.user)),
     }
-    template = "cases/_rows.html" if request.htmx and request.GET.get("cursor") else "cases/list.html"
-    return render(request, template, context)
+    template = "cases/_rows.html" if request.htmx and request.GET.get("cursor") and status == 200 else "cases/list.html"
+    return render(request, template, context, status=status)
 
 
 def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
@@ -78,6 +83,7 @@ def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
         and case.clock_b_extension_days < CLOCK_B_MAX_EXTENSION_DAYS,
         "extend_form": ExtendClockBForm(),
         "panels": case_panels(request, case, actor_can_act),
+        "purpose_required": reads_as_supervisor(request.user, case),
     }
 
 
@@ -127,10 +133,28 @@ def case_extend(request: AuthedRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def worker_reveal(request: AuthedRequest, case_id: int, worker_id: int, field: str) -> HttpResponse:
-    """Show one full ID or phone number (htmx swaps it in) and log the display."""
+    """Show one full ID or phone number (htmx swaps it in) and log the display. A supervisor states a purpose
+    (the form in cases/_pii_field.html); without one the field comes back masked, with the reason, as a 400."""
     case = access_case(request.user, case_id)
     party = next((p for p in case_parties(case) if p.worker_id == worker_id), None)
     if party is None or field not in ("id_number", "phone"):
         raise Http404
-    value = do_reveal_worker_field(user=request.user, case=case, worker=party.worker, field=field, request=request)
+    try:
+        value = do_reveal_worker_field(
+            user=request.user,
+            case=case,
+            worker=party.worker,
+            field=field,
+            request=request,
+            purpose=request.POST.get("purpose", "")[:PURPOSE_MAX_LENGTH],
+        )
+    except CaseActionError as exc:
+        context = {
+            "case": case,
+            "worker": party.worker,
+            "field": field,
+            "purpose_required": True,
+            "purpose_error": exc.message,
+        }
+        return render(request, "cases/_pii_field.html", context, status=400)
     return render(request, "cases/_revealed.html", {"value": value})

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import can_act_on
-from tiaojie.cases.actions import record_case_event
+from tiaojie.cases.actions import pii_purpose, record_case_event
 from tiaojie.cases.models import Case, CaseEvent
 from tiaojie.documents import kinds
 from tiaojie.documents.content import Content
@@ -294,9 +294,11 @@ def do_regenerate_document(
     return row
 
 
-def log_download(*, version: DocumentVersion, user: User, request: HttpRequest | None) -> None:
-    """A download of a file that prints full personal numbers is a view of them: log each one."""
-    log_pii(user, version.pii_fields, f"download {version.document.number} v{version.version}", request)
+def log_download(*, version: DocumentVersion, user: User, request: HttpRequest | None, purpose: str = "") -> None:
+    """A download of a file that prints full personal numbers is a view of them: log each one, with the purpose
+    a supervisor stated (cases.actions.require_stated_purpose)."""
+    base = f"download {version.document.number} v{version.version}"
+    log_pii(user, version.pii_fields, pii_purpose(base, purpose), request)
 
 
 @dataclass

@@ -43,7 +43,7 @@ from pypdf import PdfReader, PdfWriter
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import can_act_on
-from tiaojie.cases.actions import record_case_event
+from tiaojie.cases.actions import pii_purpose, record_case_event
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from tiaojie.cases.queries import case_parties
 from tiaojie.documents import kinds
@@ -463,7 +463,8 @@ def _union(groups: Any) -> list[list[object]]:
     return [list(item) for item in seen]
 
 
-def do_log_case_file_download(*, job: CaseFileJob, user: User, request: HttpRequest | None) -> None:
-    """Downloading the case file shows every full personal number it prints: log each one."""
+def do_log_case_file_download(*, job: CaseFileJob, user: User, request: HttpRequest | None, purpose: str = "") -> None:
+    """Downloading the case file shows every full personal number it prints: log each one, with the purpose a
+    supervisor stated (cases.actions.require_stated_purpose)."""
     with transaction.atomic():
-        log_pii(user, job.pii_fields, f"download case file {job.pk} case {job.case_id}", request)
+        log_pii(user, job.pii_fields, pii_purpose(f"download case file {job.pk} case {job.case_id}", purpose), request)

@@ -16,7 +16,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case, can_act_on
 from tiaojie.cases.models import Case
+from tiaojie.cases.purpose import purpose_or_refusal
 from tiaojie.documents.access import access_case_file_job
 from tiaojie.documents.actions import DocumentError, do_request_case_file, verify_url
 from tiaojie.documents.casefile import do_log_case_file_download
@@ -78,14 +80,19 @@ def case_file_status(request: AuthedRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_file_download(request: AuthedRequest, job_id: int) -> FileResponse:
+def case_file_download(request: AuthedRequest, job_id: int) -> HttpResponseBase:
     job = access_case_file_job(request.user, job_id)
     if job.state != CaseFileJob.State.DONE or not job.pdf_path:
         raise Http404
     path = existing_file(job.pdf_path)
     if path is None:
         raise Http404
-    do_log_case_file_download(job=job, user=request.user, request=request)
+    purpose, refusal = purpose_or_refusal(
+        request, request.user, job.case, what=_("卷宗"), back=reverse("cases:detail", args=[job.case_id]) + "#casefile"
+    )
+    if refusal is not None:
+        return refusal
+    do_log_case_file_download(job=job, user=request.user, request=request, purpose=purpose)
     name = _("卷宗-%(case)s.pdf") % {"case": job.case_id}
     return private_attachment(path, "application/pdf", name, f"casefile-{job.case_id}.pdf", no_store=True)
 

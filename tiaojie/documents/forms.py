@@ -122,7 +122,7 @@ class LetterheadForm(forms.Form):
     remove_seal = forms.BooleanField(
         label=_("删除现有印章图片"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"style": "display:inline-block;width:auto;margin:0;transform:scale(1.3)"}),
+        widget=forms.CheckboxInput(attrs={"class": "u-inline-check"}),  # site.css (no style attribute: the CSP)
     )
 
 

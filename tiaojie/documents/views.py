@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case, can_act_on
 from tiaojie.cases.models import Case
+from tiaojie.cases.purpose import purpose_or_refusal
 from tiaojie.documents import actions
 from tiaojie.documents.access import access_document, access_service, access_version
 from tiaojie.documents.actions import (
@@ -201,14 +203,25 @@ def regenerate(request: AuthedRequest, document_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download(request: AuthedRequest, document_id: int, version: int, ext: str) -> FileResponse:
+def download(request: AuthedRequest, document_id: int, version: int, ext: str) -> HttpResponseBase:
     if ext not in CONTENT_TYPES:
         raise Http404
     row = access_version(request.user, document_id, version)
     document = row.document
     path = _private_file(row.pdf_path if ext == "pdf" else row.docx_path)
-    # The file prints full personal numbers: downloading it is a view of each one.
-    log_download(version=row, user=request.user, request=request)
+    # The file prints full personal numbers: downloading it is a view of each one, which a supervisor must
+    # justify first (cases.purpose).
+    what = _("%(kind)s %(number)s 第%(version)d版") % {
+        "kind": document.get_kind_display(),
+        "number": document.number,
+        "version": row.version,
+    }
+    purpose, refusal = purpose_or_refusal(
+        request, request.user, document.case, what=what, back=reverse("documents:detail", args=[document.pk])
+    )
+    if refusal is not None:
+        return refusal
+    log_download(version=row, user=request.user, request=request, purpose=purpose)
     name = _("%(kind)s_%(number)s_第%(version)d版.%(ext)s") % {
         "kind": document.get_kind_display(),
         "number": document.number,

@@ -55,12 +55,15 @@ def console(request: AuthedRequest) -> HttpResponse:
     form = CallFilterForm(request.GET or None)
     qs = filter_calls(calls_visible_to(request.user), CallFilters(**form.values()))
     cursor = request.GET.get("cursor", "")
+    status = 200
     try:
         page = call_page(qs, cursor=cursor)
     except BadCursor:
-        messages.error(request, _("翻页参数无效，已回到第一页。"))
+        # A link no page wrote (edited by hand, cut short): say so with a 400, and show the first page.
+        messages.error(request, _("翻页参数无效（链接可能被改动或不完整），下面显示的是第一页。"))
         page = call_page(qs)
         cursor = ""
+        status = 400
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
@@ -71,7 +74,7 @@ def console(request: AuthedRequest) -> HttpResponse:
         "today": legal_date(timezone.now()),
     }
     template = "hotline/_rows.html" if request.htmx and cursor else "hotline/console.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -182,11 +185,14 @@ def call_convert(request: AuthedRequest, call_id: int) -> HttpResponse:
                 form.attach_action_errors(exc.fields)
                 messages.error(request, exc.message)
             else:
-                if result.duplicate:
-                    text = _("该劳动者对该用人单位已有在办案件 #%(id)s（%(org)s），本次申请已并入该案件。")
-                else:
-                    text = _("已转为调解案件 #%(id)s，由%(org)s受理。")
+                text = _("已转为调解案件 #%(id)s，由%(org)s受理。")
                 messages.success(request, text % {"id": result.case.pk, "org": result.organisation.name})
+                if result.duplicate_of is not None:
+                    messages.warning(
+                        request,
+                        _("该劳动者对该用人单位已有在办案件 #%(id)s，新案件已标记为疑似重复，由调解组织核实后合并。")
+                        % {"id": result.duplicate_of.pk},
+                    )
                 if result.tracking_code_sent:
                     messages.info(request, _("案件查询码已通过短信发送到劳动者手机。"))
                 return redirect("hotline:detail", call_id=call.pk)

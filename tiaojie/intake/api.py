@@ -8,14 +8,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
+from pydantic import ConfigDict
 
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.actions import Actor, CaseActionError, CaseInput, ClaimInput, EmployerInput, WorkerInput
-from tiaojie.cases.api import ClaimIn, EmployerIn, ErrorOut, WorkerIn
+from tiaojie.cases.api import ClaimIn, EmployerIn, WorkerIn
 from tiaojie.cases.models import Status
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.actions import do_receive_referral
 from tiaojie.intake.models import Referral
+from tiaojie.lib.api import MAX_ID, refusals, text
 from tiaojie.organisations.access import access_organisation_for_intake
 from tiaojie.reference.models import Division
 
@@ -23,15 +25,38 @@ router = Router(tags=["referrals"])
 
 
 class ReferralIn(Schema):
+    # Where the case goes: the organisation named, or the one the routing rules find for the employer's division;
+    # with neither the action asks for the division (422, errors["employer.division"]).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["organisation_id"], "properties": {"organisation_id": {"type": "integer"}}},
+                {
+                    "required": ["employer_division_code"],
+                    "properties": {"employer_division_code": {"type": "string", "minLength": 2}},
+                },
+            ]
+        }
+    )
+
     sender_type: Referral.Sender
-    sender_name: str = Field(..., min_length=1, max_length=200)
-    reference_number: str = Field(..., min_length=1, max_length=100, description="委派方案号；重复提交返回同一案件")
-    organisation_id: int | None = Field(None, description="指定受理的调解组织；留空则按分派规则确定")
+    sender_name: str = text(max_length=200)
+    reference_number: str = text(max_length=100, description="委派方案号；同一委派方重复提交返回同一案件")
+    organisation_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="指定受理的调解组织；留空则按分派规则确定（须填写 employer_division_code）"
+    )
     employer: EmployerIn
-    employer_division_code: str | None = Field(None, max_length=12, description="用人单位所在区划代码")
-    workers: list[WorkerIn] = Field(..., min_length=1, max_length=500)
+    employer_division_code: str | None = Field(
+        None,
+        pattern="^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9})?$",
+        description="用人单位所在区划代码（国家统计局代码，2、4、6 或 9 位）；不存在的代码为 422",
+        json_schema_extra={"format": "division-code"},
+    )
+    workers: list[WorkerIn] = Field(
+        ..., min_length=1, max_length=500, description="同一身份号码不能出现两次（同一劳动者重复填写）"
+    )
     claims: list[ClaimIn] = Field(..., min_length=1, max_length=50)
-    facts: str = Field(..., min_length=1, max_length=20000)
+    facts: str = text(max_length=20000)
 
 
 class ReferralOut(Schema):
@@ -48,7 +73,12 @@ class ReferralOut(Schema):
     clock_a_last_day: dt.date
 
 
-@router.post("", response={200: ReferralOut, 201: ReferralOut, 422: ErrorOut}, summary="委派调解（幂等）")
+@router.post(
+    "",
+    response={200: ReferralOut, 201: ReferralOut, **refusals(400, 401, 404, 422)},
+    summary="委派调解（幂等）",
+    description="201：新登记的案件；200：同一委派方此前已提交过该案号，返回当时的案件；404：指定的组织不存在或您不属于它。",
+)
 def create_referral(request: AuthedRequest, payload: ReferralIn) -> Any:
     organisation = (
         access_organisation_for_intake(request.user, payload.organisation_id) if payload.organisation_id else None

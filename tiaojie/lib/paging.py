@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -32,8 +33,14 @@ M = TypeVar("M", bound=models.Model)
 IdsReader = Callable[[QuerySet[Any], int], list[Any]]
 
 
+# Longer than any cursor a keyset writes (an ISO moment, an id and a separator are under 80 characters).
+MAX_CURSOR_LENGTH = 200
+_OPAQUE = re.compile(r"[A-Za-z0-9_-]*")
+
+
 class BadCursor(ValueError):
-    """A cursor this keyset did not write (tampered with, cut short, or from another list)."""
+    """A cursor this keyset did not write (tampered with, cut short, or from another list). A list answers it
+    with 400 and a message, never with a 500 and never silently with another page (docs/api.md)."""
 
 
 @dataclass
@@ -71,17 +78,31 @@ class Keyset:
     def decode(self, cursor: str, model: type[models.Model]) -> tuple[Any, ...]:
         """The values a cursor carries, checked against the fields' types and ranges (a value the database would
         refuse, such as an id beyond 64 bits, would be a 500 there). Raises BadCursor."""
-        try:
-            text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode() if self.opaque else cursor
-        except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-            raise BadCursor(cursor) from exc
+        if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH:
+            raise BadCursor(repr(cursor)[:MAX_CURSOR_LENGTH])
+        if self.opaque:
+            # Strictly base64url: the decoder would otherwise skip stray characters and read what is left.
+            if not _OPAQUE.fullmatch(cursor) or len(cursor) % 4 == 1:
+                raise BadCursor(cursor)
+            try:
+                text = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
+            except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+                raise BadCursor(cursor) from exc
+        else:
+            text = cursor
         parts = text.split("|", len(self.names) - 1)
         if len(parts) != len(self.names):
             raise BadCursor(cursor)
         try:
-            return tuple(_value(_field(model, name), part) for name, part in zip(self.names, parts, strict=True))
+            values = tuple(_value(_field(model, name), part) for name, part in zip(self.names, parts, strict=True))
         except (ValueError, TypeError, OverflowError, ValidationError) as exc:
             raise BadCursor(cursor) from exc
+        # Only what `cursor()` writes: " 12", "０１２" or a moment ending in "Z" parse, but no keyset wrote them.
+        if "|".join(_text(value) for value in values) != text:
+            raise BadCursor(cursor)
+        # The same instant in UTC: PostgreSQL refuses an offset beyond ±15:59 ("time zone displacement out of
+        # range"), which Python and the check above allow.
+        return tuple(v.astimezone(dt.UTC) if isinstance(v, dt.datetime) else v for v in values)
 
     # --- queries ---
 
@@ -153,4 +174,6 @@ def _value(field: models.Field[Any, Any], text: str) -> Any:
         field = field.target_field
     value = field.to_python(text)
     field.run_validators(value)  # an integer's range for this database, a string's length
+    if isinstance(field, models.AutoField | models.BigAutoField | models.SmallAutoField) and value < 1:
+        raise ValueError("an automatic id starts at 1")
     return value

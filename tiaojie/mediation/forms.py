@@ -19,7 +19,7 @@ MONEY = {
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 # The site stylesheet makes every input a full-width block; choices sit inline (and stay 44px tall to tap).
-INLINE = {"style": "display:inline-block;width:auto;margin:0 .5rem 0 0;vertical-align:middle;transform:scale(1.3)"}
+INLINE = {"class": "u-inline-choice"}  # site.css: a style attribute would be blocked by the CSP
 
 
 def _radio() -> forms.RadioSelect:

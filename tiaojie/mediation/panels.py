@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +60,7 @@ def negotiation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel 
     contact = EmployerContact.objects.filter(case=case).first()
     link = ""
     if can_act and n is not None and n.is_open and n.token_encrypted:
-        link = negotiation_link(request.build_absolute_uri("/"), n.token)
+        link = negotiation_link(settings.PUBLIC_BASE_URL, n.token)  # never the Host header (docs/security.md)
     answer_deadline = None
     if n is not None:
         answer_deadline = _deadline(
@@ -268,6 +269,6 @@ def ratings_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | No
     st = _state(request, case)
     if case.status != Status.CLOSED and not st.ratings:
         return None
-    base = request.build_absolute_uri("/")
+    base = settings.PUBLIC_BASE_URL  # the links staff hand over: never the Host header (docs/security.md)
     rows = [{"r": r, "link": rating_link(base, r.token) if can_act and r.score is None else ""} for r in st.ratings]
     return Panel("mediation/_ratings_panel.html", {"rows": rows, "can_act": can_act}, 90)

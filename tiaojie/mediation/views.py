@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -76,8 +77,10 @@ def _staff(request: AuthedRequest) -> Actor:
     return Actor(ActorKind.STAFF, request.user)
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
+def _base_url() -> str:
+    """Links sent by SMS go to the configured public address, never to the request's Host header: the client
+    chooses that header, and a forged one would put a phishing host into the party's SMS (docs/security.md)."""
+    return settings.PUBLIC_BASE_URL
 
 
 def _back(case: Case | int, anchor: str = "mediation") -> HttpResponse:
@@ -162,7 +165,7 @@ def negotiation_open(request: AuthedRequest, case: Case, d: Data) -> str:
         case=case,
         requested_by=d["requested_by"],
         actor=_staff(request),
-        base_url=_base_url(request),
+        base_url=_base_url(),
         contact_name=d["contact_name"],
         contact_phone=d["contact_phone"],
     )
@@ -555,7 +558,7 @@ def payment_paid(request: AuthedRequest, case_id: int, payment_id: int) -> HttpR
     if case.status == "closed":
         messages.success(request, _("全部款项已支付，案件已结案。"))
         actions.do_issue_rating_links(case=case)  # idempotent; usually already issued on commit
-        actions.do_send_rating_sms(case=case, base_url=_base_url(request))
+        actions.do_send_rating_sms(case=case, base_url=_base_url())
     return _back(case, "mediation-performance")
 
 
@@ -564,7 +567,7 @@ def payment_paid(request: AuthedRequest, case_id: int, payment_id: int) -> HttpR
 def ratings_send(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id, need=Need.ACT)
     actions.do_issue_rating_links(case=case)
-    sent = actions.do_send_rating_sms(case=case, base_url=_base_url(request))
+    sent = actions.do_send_rating_sms(case=case, base_url=_base_url())
     messages.success(request, _("已发送%(n)d条评价短信。") % {"n": sent})
     return _back(case, "mediation-ratings")
 

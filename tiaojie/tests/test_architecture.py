@@ -703,6 +703,13 @@ PII_ALLOWED: dict[tuple[str, str], str] = {
     ("tiaojie/notifications/channels.py", "SmsChannel.send"): "sent to that very number by SMS, never shown",
     ("tiaojie/mediation/actions/common.py", "applicant_phones"): "for sending an SMS inside an action only",
     ("tiaojie/mediation/actions/common.py", "employer_phone"): "for sending an SMS inside an action only",
+    ("tiaojie/intake/actions.py", "phones_on_file"): "the numbers on file, for warning SMS only, never shown",
+    ("tiaojie/intake/actions.py", "submission_receipt"): (
+        "the applicant's own confirmation (their tracking code), shown back to the session that submitted it"
+    ),
+    ("tiaojie/intake/public_views.py", "_tracking_phone"): (
+        "the number the worker typed at the look-up, kept encrypted in their session to text a withdrawal code"
+    ),
 }
 
 
@@ -821,6 +828,75 @@ def test_rule_d_accepts_a_logged_reveal() -> None:
         "    return w.reveal('phone')\n"
     )
     assert check_pii_reveals(snippet(recorded)) == []
+
+
+# --- rule E: an SMS leaves only through the stored-notification outbox -------------------------------------
+
+# The gateway call (tiaojie.lib.sms.send_sms) and the backend setting behind it. Everything else queues a
+# Notification with notifications.actions.do_queue_sms, so a gateway failure is retried by the task worker
+# instead of failing the request after its write was saved (docs/notifications.md, "SMS outbox").
+SMS_SENDING = {"send_sms", "SMS_BACKEND"}
+
+SMS_ALLOWED: dict[tuple[str, str], str] = {
+    ("tiaojie/notifications/channels.py", "SmsChannel.send"): "the SMS channel: delivers one claimed notification",
+    ("tiaojie/lib/sms.py", "send_sms"): "the primitive itself: loads SMS_BACKEND",
+}
+
+
+def check_sms_sends(modules: list[Module]) -> list[Finding]:
+    """Rule E. A finding is any use of `send_sms` or `SMS_BACKEND` outside the sanctioned places: a call
+    (`send_sms(...)`, `sms.send_sms(...)`), a reference handed on (`on_commit(lambda: send_sms(...))`,
+    `partial(send_sms, ...)`), a name imported under an alias (`from tiaojie.lib.sms import send_sms as s`),
+    the string in `getattr(sms, "send_sms")`, and `settings.SMS_BACKEND` (building the backend by hand).
+    Imports alone are not findings (ruff removes unused ones); settings.py, which defines the setting, is not
+    read for SMS_BACKEND."""
+    findings = []
+    for module in modules:
+        aliases = {local for local, name in import_aliases(module.tree).items() if name in SMS_SENDING}
+        for node, unit in scoped(module.tree):
+            used = ""
+            if isinstance(node, ast.Name) and (node.id in SMS_SENDING or node.id in aliases):
+                used = node.id
+            elif isinstance(node, ast.Attribute) and node.attr in SMS_SENDING:
+                used = node.attr
+            elif isinstance(node, ast.Constant) and node.value in SMS_SENDING:
+                used = str(node.value)
+            if not used or (used == "SMS_BACKEND" and module.path == "tiaojie/settings.py"):
+                continue
+            message = f"{used} outside the SMS channel: queue the message with notifications.actions.do_queue_sms"
+            findings.append(Finding(module.path, node.lineno, unit, message))  # type: ignore[attr-defined]
+    return findings
+
+
+def test_sms_is_sent_only_by_the_notification_channel(modules: list[Module]) -> None:
+    assert_no_findings(check_sms_sends(modules), SMS_ALLOWED, "rule E (SMS outbox)")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def a(phone, text):\n    send_sms(phone, text)\n",
+        "def a(phone, text):\n    transaction.on_commit(lambda: send_sms(phone, text))\n",
+        "def a(phone, text):\n    sms.send_sms(phone, text)\n",
+        "def a(phone, text):\n    transaction.on_commit(partial(send_sms, phone, text))\n",
+        "from tiaojie.lib.sms import send_sms as text_message\n\ndef a(p, t):\n    text_message(p, t)\n",
+        "def a(p, t):\n    getattr(sms, 'send_sms')(p, t)\n",
+        "def a(p, t):\n    import_string(settings.SMS_BACKEND)().send(p, t)\n",
+        "class V:\n    def post(self, request):\n        send_sms(request.POST['p'], 'hi')\n",
+    ],
+)
+def test_rule_e_catches(source: str) -> None:
+    assert check_sms_sends(snippet(source, "tiaojie/example/actions.py")), source
+
+
+def test_rule_e_leaves_alone() -> None:
+    source = (
+        "def a(case, phone, text):\n"
+        "    do_queue_sms(phone=phone, text=text, template_key='notice', case=case)\n"
+        "    return sms_sent_at, case.sms_to\n"
+    )
+    assert check_sms_sends(snippet(source, "tiaojie/example/actions.py")) == []
+    assert check_sms_sends(snippet("SMS_BACKEND = env_str('SMS_BACKEND', 'x')\n", "tiaojie/settings.py")) == []
 
 
 # --- the walk itself --------------------------------------------------------------------------------------

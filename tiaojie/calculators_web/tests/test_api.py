@@ -41,15 +41,44 @@ def test_numbers_may_be_json_numbers(client, headers):
 def test_bad_input_is_422_with_the_fields(client, headers):
     response = post(client, "unlawful-termination", {**TWO_N, "end_date": "2010-02-30", "bonus": 1}, headers)
     assert response.status_code == 422
-    body = response.json()
-    assert body["detail"].startswith("输入有误")
-    fields = {f["field"]: f["message"] for f in body["fields"]}
-    assert "不是有效日期" in fields["end_date"] and "未知字段" in fields["bonus"]
+    errors = response.json()["errors"]
+    assert errors == {"end_date": "不是有效的日期或时间", "bonus": "未知字段"}
+
+
+def test_what_only_the_calculator_can_judge_is_its_422(client, headers):
+    backwards = post(client, "unlawful-termination", {**TWO_N, "start_date": "2011-01-01"}, headers)
+    assert backwards.status_code == 422
+    assert backwards.json()["errors"] == {"end_date": "离职日期（end_date）不能早于入职日期（start_date）"}
+    resigned = post(client, "unlawful-termination", {**TWO_N, "termination_reason": "employee_resigned_art38"}, headers)
+    assert resigned.status_code == 422 and "第三十八条" in resigned.json()["errors"]["termination_reason"]
+    # ...and the schema says so: art 38 is not among 2N's reasons, and its end date is from 2008 on.
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["UnlawfulTerminationInput"]
+    assert "employee_resigned_art38" not in schema["properties"]["termination_reason"]["enum"]
+    assert schema["properties"]["end_date"]["pattern"].startswith("^(200[89]")
+
+
+def test_numbers_are_a_decimal_text_or_a_json_number(client, headers):
+    for wage in ("8000", "8000.5", 8000, 8000.25):
+        assert post(client, "notice-pay", {"last_month_wage": wage}, headers).status_code == 200, wage
+    for wage in ("1e3", " 8000", "8000.123", -1, 8000.001, "1000000000", True, None):
+        response = post(client, "notice-pay", {"last_month_wage": wage}, headers)
+        assert response.status_code == 422 and "last_month_wage" in response.json()["errors"], wage
+
+
+def test_annual_leave_takes_the_unused_days_or_the_four_inputs(client, headers):
+    assert post(client, "annual-leave", {"monthly_wage": "5000", "unused_days": 3}, headers).status_code == 200
+    both = post(client, "annual-leave", {"monthly_wage": "5000", "unused_days": 3, "days_taken": 1}, headers)
+    assert both.status_code == 422 and "days_taken" in both.json()["errors"]
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["AnnualLeaveInput"]
+    assert [branch["required"] for branch in schema["anyOf"]] == [
+        ["unused_days"],
+        ["cumulative_years", "period_start", "period_end", "days_taken"],
+    ]
 
 
 def test_a_body_that_is_not_an_object_is_422(client, headers):
     assert post(client, "notice-pay", "[1, 2]", headers).status_code == 422
-    assert post(client, "notice-pay", "{oops", headers).status_code in (400, 422)
+    assert post(client, "notice-pay", "{oops", headers).status_code == 400
 
 
 def test_unknown_calculator_is_404(client, headers):
@@ -80,4 +109,6 @@ def test_city_code_lookup(client, headers):
     response = post(client, "economic-compensation", payload, headers)
     assert response.status_code == 200 and response.json()["amount"] == "4980.00"
     missing = post(client, "economic-compensation", {**payload, "on_date": "2023-12-31"}, headers)
-    assert missing.status_code == 422 and missing.json()["fields"][0]["field"] == "city_code"
+    assert missing.status_code == 422 and list(missing.json()["errors"]) == ["city_code"]
+    alone = post(client, "economic-compensation", {**payload, "city_code": None, "on_date": "2023-12-31"}, headers)
+    assert alone.status_code == 422 and "on_date" in alone.json()["errors"]  # on_date needs city_code

@@ -71,7 +71,8 @@ def call(client, name, kwargs, method, data=None):
     if data is None:
         # A service is recorded after its document was issued (moments ago, in these tests).
         data = VALID | {"served_at": timezone.now().astimezone(LEGAL_TZ).strftime("%Y-%m-%dT%H:%M")}
-    return client.get(url) if method == "get" else client.post(url, data)
+    # A supervisor's download states a purpose (test_supervisor_purpose.py refuses it without one).
+    return client.get(url, {"purpose": "核查投诉"}) if method == "get" else client.post(url, data)
 
 
 def test_other_organisation_mediator_gets_404_everywhere(client, world, mediator_b, supervisor_other_county):

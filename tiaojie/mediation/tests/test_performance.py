@@ -6,8 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from tiaojie.accounts.models import PiiAccessLog
