@@ -5,7 +5,6 @@ reposted by another organisation, and a guesser locking the real owner out of th
 from __future__ import annotations
 
 import re
-import threading
 from functools import partial
 
 import pytest
@@ -36,6 +35,7 @@ from tiaojie.intake.tests.test_public import (
     step,
 )
 from tiaojie.lib import sms
+from tiaojie.mediation.tests.test_concurrency import race  # one barrier-and-threads helper
 from tiaojie.organisations.tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
@@ -348,27 +348,6 @@ class TestReferralScope:
 # --- real parallel writers (PostgreSQL) ---------------------------------------------------------------------
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @on_postgresql
