@@ -358,7 +358,7 @@ def test_request_queues_a_task_the_db_worker_runs(transactional_db, tasks_in_dat
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")
-def test_two_workers_at_once_build_once(transactional_db, org_a, mediator_a, settings):
+def test_two_workers_at_once_build_once(transactional_db, tasks_in_database, org_a, mediator_a, settings):
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
     issue(case, mediator_a)
     job = do_request_case_file(case=case, user=mediator_a, issue_missing=False)
