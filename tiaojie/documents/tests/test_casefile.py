@@ -44,7 +44,10 @@ def case_with_minutes(org, user, sessions: int, **overrides):
         session = do_schedule_session(
             case=case,
             data=SessionInput(
-                mode="phone", starts_at=first + dt.timedelta(hours=i), participants="申请人张三；被申请人代理人王五"
+                mode="phone",
+                starts_at=first + dt.timedelta(hours=i),
+                participants="申请人张三；被申请人代理人王五",
+                already_held=True,
             ),
             actor=staff(user),
         )
