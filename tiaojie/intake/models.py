@@ -157,8 +157,9 @@ class ThrottleHit(models.Model):
 class PhoneChallenge(models.Model):
     """An SMS code sent to prove the person at the keyboard holds a phone: before an online application is
     submitted (the number that will receive the tracking code), before a withdrawal (the number the tracking
-    look-up used), and to lift a tracking lockout (the number the tracking code was issued to). Only a keyed hash of the code is stored. Each guess is counted with a conditional UPDATE, so
-    concurrent guesses cannot exceed PHONE_CODE_MAX_ATTEMPTS."""
+    look-up used), and to lift a tracking lockout (the number the tracking code was issued to). Only a keyed
+    hash of the code is stored. Each guess is counted with a conditional UPDATE, so concurrent guesses cannot
+    exceed PHONE_CODE_MAX_ATTEMPTS."""
 
     class Purpose(models.TextChoices):
         APPLY = "apply", _("提交申请")

@@ -146,7 +146,7 @@ def test_a_document_served_on_the_worker_downloads_from_their_tracking_session(c
 
 
 def test_another_tracking_session_and_a_visitor_get_404(client, served, org_a, mediator_a):
-    case, notice, _other = served
+    _case, notice, _other = served
     url = reverse("documents:track_download", args=[notice.pk])
     assert client.get(url).status_code == 404  # no tracking session at all
     someone_else = mediating_case(org_a, mediator_a)
