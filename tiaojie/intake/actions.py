@@ -264,10 +264,11 @@ def do_send_phone_code(*, purpose: str, phone: str, client_ip: str | None, case:
             created_at=now,
             expires_at=now + dt.timedelta(minutes=settings.PHONE_CODE_MINUTES),
         )
-        action = {
+        actions: dict[str, str] = {
             PhoneChallenge.Purpose.APPLY: _("提交调解申请"),
             PhoneChallenge.Purpose.UNLOCK: _("解除查询锁定"),
-        }.get(purpose, _("撤回调解申请"))
+        }
+        action = actions.get(purpose, _("撤回调解申请"))
         text = _("【劳动争议调解】验证码 %(code)s，用于%(action)s，%(minutes)d分钟内有效。请勿告诉他人。") % {
             "code": code,
             "action": action,

@@ -574,6 +574,15 @@ def track_unlock_code(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('public:track')}?unlock=1")
 
 
+def _held_unlock(held: dict[str, Any]) -> tuple[str, str] | None:
+    """The tracking code and phone the worker typed to ask for the unlock code (kept encrypted in their own
+    session until they type the SMS code), or None if the session's copy cannot be read."""
+    try:
+        return crypto.decrypt(held["code"]), crypto.decrypt(held["phone"])
+    except (ImproperlyConfigured, ValueError, KeyError, TypeError):
+        return None
+
+
 @require_POST
 def track_unlock(request: HttpRequest) -> HttpResponse:
     held = request.session.get(UNLOCK_KEY)
@@ -583,12 +592,12 @@ def track_unlock(request: HttpRequest) -> HttpResponse:
         return _locked_page(request, status=400)
     if not form.is_valid():
         return _locked_page(request, status=400, unlock_form=form)
-    try:
-        code, phone = crypto.decrypt(held["code"]), crypto.decrypt(held["phone"])
-    except (ImproperlyConfigured, ValueError, KeyError, TypeError):
+    typed = _held_unlock(held)
+    if typed is None:
         request.session.pop(UNLOCK_KEY, None)
         messages.error(request, _("请重新获取解锁验证码。"))
         return _locked_page(request, status=400)
+    code, phone = typed
     _ip_key, ipcode_key = tracking_keys(code=code, client_ip=client_ip(request))
     try:
         case = do_unlock_tracking(
