@@ -309,6 +309,15 @@ def _changeable(session: Session) -> None:
         raise CaseActionError(_("案件已不在调解中，不能再改期或取消调解。"))
 
 
+def _lock_changeable(session: Session) -> None:
+    """Inside the transaction: lock the session row and check again, so a colleague's cancel, reschedule or
+    minutes committed since the page was loaded wins and this one is told (do_record_minutes takes the same
+    lock, so minutes and a cancel never both land)."""
+    locked = Session.objects.select_for_update().filter(pk=session.pk).first()
+    if locked is None or locked.cancelled_at is not None or Minutes.objects.filter(session_id=session.pk).exists():
+        raise StaleCaseError(_("这次调解刚刚已被取消或记录了笔录。请刷新页面。"))
+
+
 @dataclass
 class RescheduleInput:
     starts_at: dt.datetime
@@ -330,11 +339,10 @@ def do_reschedule_session(*, session: Session, data: RescheduleInput, actor: Act
     before = _when(session.starts_at)
     now = timezone.now()
     with transaction.atomic():
-        won = Session.objects.filter(pk=session.pk, cancelled_at__isnull=True, minutes__isnull=True).update(
+        _lock_changeable(session)
+        Session.objects.filter(pk=session.pk).update(
             starts_at=data.starts_at, mode=data.mode, place=place, link=link, rescheduled_at=now
         )
-        if not won:
-            raise StaleCaseError(_("这次调解刚刚已被取消或记录了笔录。请刷新页面。"))
         session.refresh_from_db()
         when = _when(session.starts_at)
         note_event(
@@ -363,11 +371,10 @@ def do_cancel_session(*, session: Session, reason: str, actor: Actor) -> Session
     reason = clean_text(reason, field="reason", label=_("取消原因"), max_len=300)
     now = timezone.now()
     with transaction.atomic():
-        won = Session.objects.filter(pk=session.pk, cancelled_at__isnull=True, minutes__isnull=True).update(
+        _lock_changeable(session)
+        Session.objects.filter(pk=session.pk).update(
             cancelled_at=now, cancelled_by=staff_user(actor), cancel_reason=reason
         )
-        if not won:
-            raise StaleCaseError(_("这次调解刚刚已被取消或记录了笔录。请刷新页面。"))
         session.refresh_from_db()
         when = _when(session.starts_at)
         note_event(
@@ -415,6 +422,10 @@ def do_record_minutes(*, session: Session, data: MinutesInput, actor: Actor) -> 
         raise CaseActionError(_("笔录时间不能晚于现在"), {"held_at": _("时间不对")})
     try:
         with transaction.atomic():
+            # The session's row lock orders this against a cancel (_lock_changeable): never minutes of a
+            # session cancelled a moment ago.
+            if not Session.objects.select_for_update().filter(pk=session.pk, cancelled_at__isnull=True).exists():
+                raise StaleCaseError(_("这次调解刚刚已被取消。请刷新页面。"))
             minutes = Minutes.objects.create(
                 session=session,
                 case=case,

@@ -6,13 +6,15 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from tiaojie.cases.actions import CaseActionError, StaleCaseError
 from tiaojie.cases.models import CaseEvent
 from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.mediation import actions
-from tiaojie.mediation.models import Session
+from tiaojie.mediation.models import Minutes, Session
 from tiaojie.mediation.tests.factories import mediating_case, staff
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +208,28 @@ def test_reschedule_and_cancel_pages(client, case, mediator_a, _sms_outbox, djan
     session.refresh_from_db()
     assert session.mode == "phone" and session.cancel_reason == "双方已自行和解"
     assert len(_sms_outbox) == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")
+def test_minutes_and_a_cancel_at_the_same_instant_never_both_land(transactional_db, org_a, mediator_a, admin_a):
+    from tiaojie.mediation.tests.test_concurrency import race
+
+    case = mediating_case(org_a, mediator_a)
+    for _round in range(5):
+        session = actions.do_schedule_session(
+            case=case, data=_input(starts_at=timezone.now(), already_held=True), actor=staff(mediator_a)
+        )
+
+        def minutes(pk=session.pk):
+            fresh = Session.objects.select_related("case").get(pk=pk)
+            data = actions.MinutesInput(statements="陈述", signatures="已签名")
+            return actions.do_record_minutes(session=fresh, data=data, actor=staff(mediator_a))
+
+        def cancel(pk=session.pk):
+            fresh = Session.objects.select_related("case").get(pk=pk)
+            return actions.do_cancel_session(session=fresh, reason="改日", actor=staff(admin_a))
+
+        results = race(minutes, cancel)
+        assert sum(isinstance(r, CaseActionError) for r in results) == 1, results
+        session.refresh_from_db()
+        assert (session.cancelled_at is None) == Minutes.objects.filter(session=session).exists()
