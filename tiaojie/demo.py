@@ -437,6 +437,7 @@ def _demo_mediation(org_a: Organisation, mediator: User, admin: User, now: dt.da
             starts_at=now - dt.timedelta(hours=3),
             participants="申请人；被申请人人事经理；调解员",
             place=org_a.address,
+            already_held=True,
         ),
         actor=staff,
     )
@@ -554,6 +555,7 @@ def _demo_documents(
             starts_at=now - back - dt.timedelta(hours=3),
             participants="申请人；被申请人人事经理周婷；调解员",
             place="仓前街道劳动人事争议调解中心第一调解室",
+            already_held=True,
         ),
         actor=staff,
     )

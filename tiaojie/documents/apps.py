@@ -8,6 +8,10 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from tiaojie.cases.retention import register_anonymiser
-        from tiaojie.documents import panels, retention  # noqa: F401 - panels registers the case-page panel
+        from tiaojie.documents import (  # noqa: F401 - panels registers the case-page panel
+            panels,
+            retention,
+            tracking,
+        )
 
         register_anonymiser("documents", retention.anonymise, names=retention.names)  # docs/privacy.md

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from tiaojie.documents import casefile_views, views
+from tiaojie.documents import casefile_views, tracking, views
 
 app_name = "documents"
 
 urlpatterns = [
     # Public: what a QR code on a printed document opens.
     path("v/<str:code>/", views.verify, name="verify"),
+    # Public: the worker's tracking session downloads a document served on them (documents/tracking.py).
+    path("track/documents/<int:document_id>.pdf", tracking.track_download, name="track_download"),
     # Staff (views.py)
     path("documents/case/<int:case_id>/", views.case_documents, name="case_documents"),
     path("documents/case/<int:case_id>/preview/<str:kind>/", views.preview, name="preview"),

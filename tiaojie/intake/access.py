@@ -13,15 +13,28 @@ from tiaojie.accounts.models import User
 from tiaojie.cases.access import Need, access_case
 from tiaojie.cases.models import Case
 from tiaojie.intake import limits
-from tiaojie.intake.actions import tracking_index
-from tiaojie.intake.models import CollectiveAlert, Evidence, TrackingCode
-from tiaojie.lib import crypto
-from tiaojie.lib.idnumbers import InvalidIdentifier, validate_mobile
+from tiaojie.intake.actions import tracking_index, tracking_row
+from tiaojie.intake.models import CollectiveAlert, Evidence
 from tiaojie.organisations.access import active_memberships, subtree_q_for_scopes, supervisor_scopes
 
 
 class Throttled(Exception):
     pass
+
+
+class TrackingNotFound(Http404):
+    """A wrong code or phone, with how many more failures this address may have (the lower of the two
+    limits) before it is locked out: the worker is told, so a typo does not come as a surprise lockout."""
+
+    def __init__(self, tries_left: int) -> None:
+        super().__init__("tracking look-up failed")
+        self.tries_left = tries_left
+
+
+def tracking_keys(*, code: str, client_ip: str | None) -> tuple[str, str]:
+    """The throttle keys of a look-up: the address (track_ip) and the address with the code (track_ipcode)."""
+    ip_key = limits.ip_key(client_ip)
+    return ip_key, limits.key_for("ipcode", f"{client_ip or '?'}|{tracking_index(code)}")
 
 
 def access_case_by_tracking(*, code: str, phone: str, client_ip: str | None) -> Case:
@@ -31,28 +44,24 @@ def access_case_by_tracking(*, code: str, phone: str, client_ip: str | None) -> 
     codes exist. Failures are counted per client address (track_ip) and per address and code (track_ipcode);
     past either limit that address is refused with Throttled, even a correct look-up, until the window has
     passed. Nothing is counted per code alone: a guesser trying phones against a known code from one address
-    would otherwise lock the real owner out from everywhere."""
-    ip_key = limits.ip_key(client_ip)
-    code_key = tracking_index(code)
-    ipcode_key = limits.key_for("ipcode", f"{client_ip or '?'}|{code_key}")
+    would otherwise lock the real owner out from everywhere. A failure raises TrackingNotFound (an Http404)
+    with the tries left; the owner of a code locked out can still get in with an SMS code
+    (intake.actions.do_unlock_tracking)."""
+    ip_key, ipcode_key = tracking_keys(code=code, client_ip=client_ip)
     try:
         limits.check("track_ip", ip_key)
         limits.check("track_ipcode", ipcode_key)
     except limits.RateLimited as exc:
         raise Throttled from exc
-    try:
-        phone = validate_mobile(phone)
-    except InvalidIdentifier:
-        phone = ""
-    row = (
-        TrackingCode.objects.select_related("case", "case__organisation", "case__employer")
-        .filter(code_index=code_key, phone_index=crypto.blind_index("phone", phone))
-        .first()
-    )
+    row = tracking_row(code=code, phone=phone)
     if row is None:
         limits.record("track_ip", ip_key)
         limits.record("track_ipcode", ipcode_key)
-        raise Http404
+        left = min(
+            limits.window("track_ip")[0] - limits.recent("track_ip", ip_key),
+            limits.window("track_ipcode")[0] - limits.recent("track_ipcode", ipcode_key),
+        )
+        raise TrackingNotFound(max(left, 0))
     return row.case
 
 

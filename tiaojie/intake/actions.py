@@ -39,10 +39,12 @@ from tiaojie.intake.models import (
     PhoneChallenge,
     Referral,
     Submission,
+    ThrottleHit,
     TrackingCode,
 )
 from tiaojie.intake.routing import NoRoute, RouteSuggestion, suggest_route
 from tiaojie.lib import crypto
+from tiaojie.lib.idnumbers import InvalidIdentifier, validate_mobile
 from tiaojie.lib.uploads import BadUpload, UploadRules, remove_stored, save_upload
 from tiaojie.notifications.actions import do_queue_sms
 from tiaojie.organisations.access import active_memberships, membership_in
@@ -262,7 +264,11 @@ def do_send_phone_code(*, purpose: str, phone: str, client_ip: str | None, case:
             created_at=now,
             expires_at=now + dt.timedelta(minutes=settings.PHONE_CODE_MINUTES),
         )
-        action = _("提交调解申请") if purpose == PhoneChallenge.Purpose.APPLY else _("撤回调解申请")
+        actions: dict[str, str] = {
+            PhoneChallenge.Purpose.APPLY: _("提交调解申请"),
+            PhoneChallenge.Purpose.UNLOCK: _("解除查询锁定"),
+        }
+        action = actions.get(purpose, _("撤回调解申请"))
         text = _("【劳动争议调解】验证码 %(code)s，用于%(action)s，%(minutes)d分钟内有效。请勿告诉他人。") % {
             "code": code,
             "action": action,
@@ -312,6 +318,63 @@ def consume_phone_code(*, challenge_id: object, purpose: str, phone: str, code: 
     """Take a try and check the code: for callers that are not inside a transaction."""
     checked = take_phone_code_try(challenge_id=challenge_id, purpose=purpose, phone=phone, case=case)
     use_phone_code(challenge_id=checked, code=code)
+
+
+def tracking_row(*, code: str, phone: str) -> TrackingCode | None:
+    """The tracking code issued for this code and phone, unthrottled: for access_case_by_tracking (which
+    throttles) and for the SMS unlock (which proves the phone), never to answer a look-up by itself."""
+    try:
+        phone = validate_mobile(phone)
+    except InvalidIdentifier:
+        return None
+    return (
+        TrackingCode.objects.select_related("case", "case__organisation", "case__employer")
+        .filter(code_index=tracking_index(code), phone_index=crypto.blind_index("phone", phone))
+        .first()
+    )
+
+
+def do_send_tracking_unlock_code(*, code: str, phone: str, client_ip: str | None) -> PhoneChallenge | None:
+    """A worker locked out of the tracking page (too many failed look-ups from their address) asks for an SMS
+    code. It goes only to the phone the tracking code was issued to, and only when the typed phone is that
+    one; otherwise nothing is sent but the attempt is counted all the same (sms_ip), and the caller shows the
+    same answer either way, so the form tells a guesser nothing. Rate limited like every SMS code."""
+    row = tracking_row(code=code, phone=phone)
+    if row is None:
+        limits.take("sms_ip", limits.ip_key(client_ip))
+        return None
+    return do_send_phone_code(
+        purpose=PhoneChallenge.Purpose.UNLOCK, phone=validate_mobile(phone), client_ip=client_ip, case=row.case
+    )
+
+
+def do_unlock_tracking(
+    *, code: str, phone: str, challenge_id: object, sms_code: str, client_ip: str | None, ipcode_key: str
+) -> Case:
+    """The SMS code answered: the case opens for this worker, and the failures counted against this code from
+    this address are forgotten. The address-wide count (track_ip) stays: lifting it would let someone with a
+    case of their own reset it with their own phone and go on guessing other people's codes."""
+    row = tracking_row(code=code, phone=phone)
+    if row is None or not isinstance(challenge_id, int):
+        wrong = _("验证码不对，请核对短信后重新输入")
+        raise CaseActionError(wrong, {"sms_code": str(wrong)})
+    consume_phone_code(
+        challenge_id=challenge_id,
+        purpose=PhoneChallenge.Purpose.UNLOCK,
+        phone=validate_mobile(phone),
+        code=sms_code,
+        case=row.case,
+    )
+    with transaction.atomic():
+        ThrottleHit.objects.filter(scope="track_ipcode", key=ipcode_key).delete()
+        record_case_event(
+            case=row.case,
+            kind=CaseEvent.Kind.NOTE,
+            actor=Actor(ActorKind.APPLICANT, None, "applicant"),
+            reason=_("申请人用短信验证码解除了查询锁定"),
+            data={"app": "intake", "step": "tracking_unlock"},
+        )
+    return row.case
 
 
 @dataclass

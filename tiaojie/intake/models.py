@@ -156,13 +156,15 @@ class ThrottleHit(models.Model):
 
 class PhoneChallenge(models.Model):
     """An SMS code sent to prove the person at the keyboard holds a phone: before an online application is
-    submitted (the number that will receive the tracking code) and before a withdrawal (the number the tracking
-    look-up used). Only a keyed hash of the code is stored. Each guess is counted with a conditional UPDATE, so
-    concurrent guesses cannot exceed PHONE_CODE_MAX_ATTEMPTS."""
+    submitted (the number that will receive the tracking code), before a withdrawal (the number the tracking
+    look-up used), and to lift a tracking lockout (the number the tracking code was issued to). Only a keyed
+    hash of the code is stored. Each guess is counted with a conditional UPDATE, so concurrent guesses cannot
+    exceed PHONE_CODE_MAX_ATTEMPTS."""
 
     class Purpose(models.TextChoices):
         APPLY = "apply", _("提交申请")
         WITHDRAW = "withdraw", _("撤回申请")
+        UNLOCK = "unlock", _("解除查询锁定")
 
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     phone_index = models.CharField(max_length=64)

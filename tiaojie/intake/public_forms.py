@@ -567,6 +567,14 @@ class TrackForm(forms.Form):
     )
 
 
+class UnlockForm(forms.Form):
+    sms_code = forms.CharField(
+        label=gettext_lazy("短信验证码"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
 class EvidenceUploadForm(forms.Form):
     description = forms.CharField(label=gettext_lazy("说明（可不填）"), max_length=200, required=False)
 

@@ -30,14 +30,23 @@ from tiaojie.cases.actions import Actor, CaseActionError
 from tiaojie.cases.deadlines import case_deadlines
 from tiaojie.cases.models import Case, CaseEvent, ClaimType, Status
 from tiaojie.cases.post import form_action
+from tiaojie.cases.tracking import tracking_sections
 from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.intake import limits
-from tiaojie.intake.access import Throttled, access_case_by_tracking, access_case_for_tracking_session
+from tiaojie.intake.access import (
+    Throttled,
+    TrackingNotFound,
+    access_case_by_tracking,
+    access_case_for_tracking_session,
+    tracking_keys,
+)
 from tiaojie.intake.actions import (
     do_add_evidence,
     do_record_submission_receipt,
     do_send_phone_code,
+    do_send_tracking_unlock_code,
     do_submit_online_application,
+    do_unlock_tracking,
     do_withdraw_by_applicant,
     submission_index,
     submission_receipt,
@@ -53,6 +62,7 @@ from tiaojie.intake.public_forms import (
     EvidenceUploadForm,
     StepForm,
     TrackForm,
+    UnlockForm,
     WithdrawForm,
     case_input_from_draft,
     division_from_picks,
@@ -76,6 +86,7 @@ DONE_KEY = "public_apply_done"
 TRACK_KEY = "public_track"
 CHALLENGE_KEY = "public_apply_challenge"  # the id of the SMS code sent for this application
 WITHDRAW_CHALLENGE_KEY = "public_withdraw_challenge"
+UNLOCK_KEY = "public_track_unlock"  # the unlock SMS asked for: challenge id, code and phone (encrypted)
 TOKEN = "_token"  # the draft's submission key: a double click on 提交申请 registers one case
 TRACK_HOURS = 1  # how long a successful look-up lets the worker add evidence or withdraw without re-entry
 DONE_HOURS = 1  # how long the confirmation page (with the tracking code) can be reloaded
@@ -480,28 +491,130 @@ def track(request: HttpRequest) -> HttpResponse:
                     code=form.cleaned_data["code"], phone=form.cleaned_data["phone"], client_ip=client_ip(request)
                 )
             except Throttled:
-                return render(
-                    request, "intake/public/track_form.html", {"form": TrackForm(), "throttled": True}, status=429
-                )
-            except Http404:
+                return _locked_page(request, status=429)
+            except TrackingNotFound as exc:
                 # One answer for a wrong code and a wrong phone, and nothing typed is echoed: the page must not
-                # tell a guesser which half was right.
-                return render(request, "intake/public/track_form.html", {"form": TrackForm(), "not_found": True})
-            request.session.cycle_key()
-            request.session[TRACK_KEY] = {
-                "case_id": case.pk,
-                "until": _expiry(TRACK_HOURS),
-                # The number that opened the case: a withdrawal is confirmed by a code sent to it.
-                "phone": crypto.encrypt(validate_mobile(form.cleaned_data["phone"])),
-            }
+                # tell a guesser which half was right. How many tries are left is the address's own count.
+                context = {"form": TrackForm(), "not_found": True, "tries_left": exc.tries_left}
+                if exc.tries_left == 0:
+                    return _locked_page(request, status=429, just_locked=True)
+                return render(request, "intake/public/track_form.html", context)
+            _open_tracking(request, case, form.cleaned_data["phone"])
             return redirect("public:track")
         return render(request, "intake/public/track_form.html", {"form": form})
     held = _tracked_case(request)
     if held is None:
+        if request.GET.get("unlock") and isinstance(request.session.get(UNLOCK_KEY), dict):
+            return _locked_page(request)
         return render(request, "intake/public/track_form.html", {"form": TrackForm()})
     context = _case_context(held)
     context["withdraw_open"] = bool(request.GET.get("withdraw"))
     return render(request, "intake/public/track_case.html", context)
+
+
+def _open_tracking(request: HttpRequest, case: Case, phone: str) -> None:
+    request.session.cycle_key()
+    request.session[TRACK_KEY] = {
+        "case_id": case.pk,
+        "until": _expiry(TRACK_HOURS),
+        # The number that opened the case: a withdrawal is confirmed by a code sent to it.
+        "phone": crypto.encrypt(validate_mobile(phone)),
+    }
+
+
+def _locked_page(
+    request: HttpRequest, *, status: int = 200, just_locked: bool = False, unlock_form: forms.Form | None = None
+) -> HttpResponse:
+    """Locked out: the way back in is an SMS code to the phone the tracking code was issued to."""
+    held = request.session.get(UNLOCK_KEY)
+    return render(
+        request,
+        "intake/public/track_form.html",
+        {
+            "form": TrackForm(),
+            "throttled": True,
+            "just_locked": just_locked,
+            "unlock_request_form": TrackForm(auto_id="id_unlock_%s"),
+            "unlock_sent": isinstance(held, dict),
+            "unlock_phone": held.get("masked", "") if isinstance(held, dict) else "",
+            "unlock_form": unlock_form or UnlockForm(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def track_unlock_code(request: HttpRequest) -> HttpResponse:
+    """获取解锁验证码: the code and phone typed again; an SMS only if they match (the answer is the same)."""
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写查询码和申请时的手机号码。"))
+        return _locked_page(request, status=400)
+    code, phone = form.cleaned_data["code"], form.cleaned_data["phone"]
+    try:
+        challenge = do_send_tracking_unlock_code(code=code, phone=phone, client_ip=client_ip(request))
+    except limits.RateLimited as exc:
+        messages.error(request, exc.message)
+        return _locked_page(request, status=429)
+    try:
+        masked = mask_phone(validate_mobile(phone))
+    except InvalidIdentifier:
+        masked = ""
+    request.session[UNLOCK_KEY] = {
+        "challenge": challenge.pk if challenge is not None else None,
+        "code": crypto.encrypt(code),
+        "phone": crypto.encrypt(phone),
+        "masked": masked,
+    }
+    messages.success(
+        request,
+        _("如果查询码和手机号码无误，解锁验证码已发送到 %(phone)s，%(minutes)d分钟内有效。")
+        % {"phone": masked or phone[:20], "minutes": settings.PHONE_CODE_MINUTES},
+    )
+    return redirect(f"{reverse('public:track')}?unlock=1")
+
+
+def _held_unlock(held: dict[str, Any]) -> tuple[str, str] | None:
+    """The tracking code and phone the worker typed to ask for the unlock code (kept encrypted in their own
+    session until they type the SMS code), or None if the session's copy cannot be read."""
+    try:
+        return crypto.decrypt(held["code"]), crypto.decrypt(held["phone"])
+    except (ImproperlyConfigured, ValueError, KeyError, TypeError):
+        return None
+
+
+@require_POST
+def track_unlock(request: HttpRequest) -> HttpResponse:
+    held = request.session.get(UNLOCK_KEY)
+    form = UnlockForm(request.POST)
+    if not isinstance(held, dict):
+        messages.error(request, _("请先获取解锁验证码。"))
+        return _locked_page(request, status=400)
+    if not form.is_valid():
+        return _locked_page(request, status=400, unlock_form=form)
+    typed = _held_unlock(held)
+    if typed is None:
+        request.session.pop(UNLOCK_KEY, None)
+        messages.error(request, _("请重新获取解锁验证码。"))
+        return _locked_page(request, status=400)
+    code, phone = typed
+    _ip_key, ipcode_key = tracking_keys(code=code, client_ip=client_ip(request))
+    try:
+        case = do_unlock_tracking(
+            code=code,
+            phone=phone,
+            challenge_id=held.get("challenge"),
+            sms_code=form.cleaned_data["sms_code"].strip(),
+            client_ip=client_ip(request),
+            ipcode_key=ipcode_key,
+        )
+    except CaseActionError as exc:
+        form.add_error("sms_code", exc.message)
+        return _locked_page(request, status=400, unlock_form=form)
+    request.session.pop(UNLOCK_KEY, None)
+    _open_tracking(request, case, phone)
+    messages.success(request, _("已解除锁定。"))
+    return redirect("public:track")
 
 
 def _case_context(case: Case) -> dict[str, Any]:
@@ -522,7 +635,8 @@ def _case_context(case: Case) -> dict[str, Any]:
         "deadlines": case_deadlines(case, timezone.now()),
         "claims": list(case.claims.order_by("id")),
         "evidence": list(case.evidence.filter(uploaded_by_applicant=True).order_by("uploaded_at", "id")),
-        "documents": [],  # documents issued to the worker come with the documents app (a later issue)
+        # What the apps above intake show the worker: sessions, agreement, windows, limitation, documents.
+        "sections": tracking_sections(case),
         "can_add_evidence": case.is_open,
         "can_withdraw": can_withdraw,
         "withdraw_form": WithdrawForm(initial={"expected_status": case.status}),

@@ -9,7 +9,12 @@ class MediationConfig(AppConfig):
     def ready(self) -> None:
         from tiaojie.cases.deadlines import register_deadline_source
         from tiaojie.cases.retention import register_anonymiser
-        from tiaojie.mediation import panels, retention, signals  # noqa: F401 - registers case-page panels and receivers
+        from tiaojie.mediation import (  # noqa: F401 - registers case-page panels and receivers
+            panels,
+            retention,
+            signals,
+            tracking,
+        )
         from tiaojie.mediation.deadlines import mediation_deadlines
 
         # The agreement's review and judicial windows and the payment dates, for the deadline watcher.

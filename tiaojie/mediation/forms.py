@@ -94,6 +94,21 @@ class SessionForm(forms.Form):
     notify_parties = forms.BooleanField(
         label=_("短信通知双方当事人"), required=False, widget=forms.CheckboxInput(attrs=INLINE)
     )
+    already_held = forms.BooleanField(
+        label=_("补登记已进行的调解（时间已过，不发短信）"), required=False, widget=forms.CheckboxInput(attrs=INLINE)
+    )
+
+
+class RescheduleForm(forms.Form):
+    mode = forms.ChoiceField(label=_("方式"), choices=Session.Mode.choices)
+    starts_at = forms.DateTimeField(label=_("新的时间"), widget=DATETIME)
+    place = forms.CharField(label=_("地点（现场调解必填）"), max_length=200, required=False)
+    link = forms.CharField(label=_("视频链接（视频调解必填）"), max_length=500, required=False)
+    reason = forms.CharField(label=_("改期原因（可不填）"), max_length=300, required=False)
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(label=_("取消原因"), max_length=300)
 
 
 class MinutesForm(forms.Form):

@@ -200,6 +200,12 @@ class Session(models.Model):
     participants = models.TextField(_("参加人员"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # A rescheduled session keeps its row (the minutes and the SMS refer to it); the earlier times are in the
+    # case's events. A cancelled one stays listed, struck through, with why.
+    rescheduled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("调解会议")

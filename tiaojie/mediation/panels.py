@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,6 +18,7 @@ from tiaojie.mediation import rules
 from tiaojie.mediation.actions import eligible_mediators, mediator_conflict, negotiation_link, rating_link
 from tiaojie.mediation.forms import (
     AssignForm,
+    CancelSessionForm,
     ConfirmationForm,
     EmployerContactForm,
     FailMediationForm,
@@ -24,6 +26,7 @@ from tiaojie.mediation.forms import (
     OpenNegotiationForm,
     PaymentPaidForm,
     ReasonForm,
+    RescheduleForm,
     SessionForm,
     SettlementForm,
     SettlementPerformanceForm,
@@ -34,6 +37,19 @@ from tiaojie.mediation.queries import MediationState, mediation_state, payment_o
 from tiaojie.organisations.access import membership_in
 
 SOON_DAYS = 2
+# Where a view that answers a refused POST with the case page leaves its bound form for the panel.
+BOUND_FORMS = "_mediation_bound_forms"
+
+
+def _focus_first_error(form: forms.Form) -> None:
+    """The first field with an error gets autofocus, which also scrolls it into view: the page answering a
+    refused POST opens at its top, and the mediator must see what to fix without hunting for it."""
+    for name in form.fields:
+        if name in form.errors:
+            attrs = form.fields[name].widget.attrs
+            attrs["autofocus"] = True
+            attrs["aria-invalid"] = "true"
+            return
 
 
 def _state(request: HttpRequest, case: Case) -> MediationState:
@@ -117,6 +133,33 @@ def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
             if mediator_conflict(case, m.user):
                 conflicts.append(m.user)
             choices.append((m.user_id, str(m.user)))
+    # A refused POST of one of these forms is answered with this page (mediation.views._session_form_view):
+    # that form comes back bound, with its errors, open, its first wrong field focused.
+    bound: dict[str, forms.Form] = getattr(request, BOUND_FORMS, {})
+    for form in bound.values():
+        _focus_first_error(form)
+    rows = []
+    for s in st.sessions:
+        changeable = can_act and active and s.cancelled_at is None and not hasattr(s, "minutes")
+        rows.append(
+            {
+                "s": s,
+                "changeable": changeable,
+                "minutes_form": bound.get(f"minutes:{s.pk}") or MinutesForm(auto_id=f"id_minutes{s.pk}_%s"),
+                "reschedule_form": bound.get(f"reschedule:{s.pk}")
+                or RescheduleForm(
+                    auto_id=f"id_reschedule{s.pk}_%s",
+                    initial={
+                        "mode": s.mode,
+                        "starts_at": timezone.localtime(s.starts_at).strftime("%Y-%m-%dT%H:%M"),
+                        "place": s.place,
+                        "link": s.link,
+                    },
+                ),
+                "cancel_form": bound.get(f"cancel:{s.pk}") or CancelSessionForm(auto_id=f"id_cancel{s.pk}_%s"),
+                "open": next((k.split(":")[0] for k in bound if k.endswith(f":{s.pk}")), ""),
+            }
+        )
     return Panel(
         "mediation/_mediators_panel.html",
         {
@@ -124,10 +167,11 @@ def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
             "active": active,
             "assignments": st.assignments,
             "sessions": st.sessions,
+            "session_rows": rows,
             "assign_form": AssignForm(choices=choices) if choices else None,
             "conflicts": conflicts,
-            "session_form": SessionForm(),
-            "minutes_form": MinutesForm(),
+            "session_form": bound.get("session") or SessionForm(),
+            "session_open": "session" in bound,
             "fail_form": FailMediationForm(),
             "can_extend": can_act
             and active

@@ -24,6 +24,12 @@ urlpatterns = [
     path("cases/<int:case_id>/mediators/<int:assignment_id>/remove/", views.unassign, name="unassign"),
     path("cases/<int:case_id>/sessions/", views.session_new, name="session_new"),
     path("cases/<int:case_id>/sessions/<int:session_id>/minutes/", views.minutes, name="minutes"),
+    path(
+        "cases/<int:case_id>/sessions/<int:session_id>/reschedule/",
+        views.session_reschedule,
+        name="session_reschedule",
+    ),
+    path("cases/<int:case_id>/sessions/<int:session_id>/cancel/", views.session_cancel, name="session_cancel"),
     path("cases/<int:case_id>/fail/", views.fail, name="fail"),
     path("cases/<int:case_id>/agreement/new/", views.agreement_create, name="agreement_create"),
     path("cases/<int:case_id>/agreement/", views.agreement_edit, name="agreement_edit"),

@@ -46,6 +46,7 @@ from tiaojie.mediation.files import FILE_TYPES
 from tiaojie.mediation.forms import (
     AgreementForm,
     AssignForm,
+    CancelSessionForm,
     ConfirmationForm,
     EmployerAnswerForm,
     EmployerContactForm,
@@ -57,6 +58,7 @@ from tiaojie.mediation.forms import (
     PaymentPaidForm,
     RatingForm,
     ReasonForm,
+    RescheduleForm,
     SessionForm,
     SettlementForm,
     SettlementPerformanceForm,
@@ -66,7 +68,8 @@ from tiaojie.mediation.forms import (
     StaffAnswerForm,
 )
 from tiaojie.mediation.handoff import handoff_package
-from tiaojie.mediation.models import Agreement, MediatorAssignment, Negotiation, Session, Settlement, SignerRole
+from tiaojie.mediation.models import Agreement, MediatorAssignment, Negotiation, Settlement, SignerRole
+from tiaojie.mediation.panels import BOUND_FORMS
 from tiaojie.mediation.payment_order import payment_order_context
 
 # Lazy: module-level texts are built at import, before any request has chosen its language.
@@ -286,30 +289,130 @@ def unassign(request: AuthedRequest, assignment: MediatorAssignment, d: Data) ->
     actions.do_unassign_mediator(assignment=assignment, actor=_staff(request))
 
 
-@case_action(case_for_staff, form=SessionForm, anchor="mediation-mediators", success=gettext_lazy("调解已安排。"))
-def session_new(request: AuthedRequest, case: Case, d: Data) -> None:
-    data = actions.SessionInput(
-        mode=d["mode"],
-        starts_at=d["starts_at"],
-        participants=d["participants"],
-        place=d["place"],
-        link=d["link"],
-        notify_parties=d["notify_parties"],
-    )
-    actions.do_schedule_session(case=case, data=data, actor=_staff(request))
+# The session forms (schedule, reschedule, cancel, minutes) hold what a mediator typed during or after a
+# meeting: a refusal answers with the case page itself, the form as it was posted and its errors beside the
+# fields (panels.mediators_panel reads them from the request), never with a redirect that would lose the text.
 
 
-@case_action(access_session, form=MinutesForm, anchor="mediation-mediators", success=gettext_lazy("调解笔录已保存。"))
-def minutes(request: AuthedRequest, session: Session, d: Data) -> None:
-    data = actions.MinutesInput(
-        statements=d["statements"],
-        signatures=d["signatures"],
-        proposals=d["proposals"],
-        participants=d["participants"],
-        place=d["place"],
-        held_at=d["held_at"],
+def _session_form_view(
+    request: AuthedRequest,
+    case: Case,
+    form: forms.Form,
+    key: str,
+    act: Callable[[Data], object],
+    success: str | Promise,
+    anchor: str,
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except CaseActionError as exc:
+            # The whole sentence beside the one field it is about; several fields get each their own word and
+            # the sentence above the form.
+            own = [name for name in exc.fields if name in form.fields]
+            if len(own) == 1 and len(exc.fields) == 1:
+                form.add_error(own[0], exc.message)
+            else:
+                for name in own:
+                    form.add_error(name, exc.fields[name])
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, str(success))
+            return _back(case, anchor)
+    # Imported here: cases.views renders the case page with every app's panels; importing it at module level
+    # would load it while the URL modules are still being read.
+    from tiaojie.cases.views import render_case_page
+
+    setattr(request, BOUND_FORMS, {key: form})
+    return render_case_page(request, case.pk, status=400)
+
+
+@login_required
+@require_POST
+def session_new(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = case_for_staff(request.user, case_id=case_id)
+
+    def act(d: Data) -> object:
+        data = actions.SessionInput(
+            mode=d["mode"],
+            starts_at=d["starts_at"],
+            participants=d["participants"],
+            place=d["place"],
+            link=d["link"],
+            notify_parties=d["notify_parties"],
+            already_held=d["already_held"],
+        )
+        return actions.do_schedule_session(case=case, data=data, actor=_staff(request))
+
+    return _session_form_view(
+        request, case, SessionForm(request.POST), "session", act, gettext_lazy("调解已安排。"), "mediation-mediators"
     )
-    actions.do_record_minutes(session=session, data=data, actor=_staff(request))
+
+
+@login_required
+@require_POST
+def session_reschedule(request: AuthedRequest, case_id: int, session_id: int) -> HttpResponse:
+    session = access_session(request.user, case_id, session_id)
+
+    def act(d: Data) -> object:
+        data = actions.RescheduleInput(
+            starts_at=d["starts_at"], mode=d["mode"], place=d["place"], link=d["link"], reason=d["reason"]
+        )
+        return actions.do_reschedule_session(session=session, data=data, actor=_staff(request))
+
+    form = RescheduleForm(request.POST, auto_id=f"id_reschedule{session.pk}_%s")
+    return _session_form_view(
+        request,
+        session.case,
+        form,
+        f"reschedule:{session.pk}",
+        act,
+        gettext_lazy("调解已改期，已短信通知双方当事人。"),
+        f"session-{session.pk}",
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request: AuthedRequest, case_id: int, session_id: int) -> HttpResponse:
+    session = access_session(request.user, case_id, session_id)
+    form = CancelSessionForm(request.POST, auto_id=f"id_cancel{session.pk}_%s")
+    return _session_form_view(
+        request,
+        session.case,
+        form,
+        f"cancel:{session.pk}",
+        lambda d: actions.do_cancel_session(session=session, reason=d["reason"], actor=_staff(request)),
+        gettext_lazy("调解已取消，已短信通知双方当事人。"),
+        f"session-{session.pk}",
+    )
+
+
+@login_required
+@require_POST
+def minutes(request: AuthedRequest, case_id: int, session_id: int) -> HttpResponse:
+    session = access_session(request.user, case_id, session_id)
+
+    def act(d: Data) -> object:
+        data = actions.MinutesInput(
+            statements=d["statements"],
+            signatures=d["signatures"],
+            proposals=d["proposals"],
+            participants=d["participants"],
+            place=d["place"],
+            held_at=d["held_at"],
+        )
+        return actions.do_record_minutes(session=session, data=data, actor=_staff(request))
+
+    return _session_form_view(
+        request,
+        session.case,
+        MinutesForm(request.POST, auto_id=f"id_minutes{session.pk}_%s"),
+        f"minutes:{session.pk}",
+        act,
+        gettext_lazy("调解笔录已保存。"),
+        f"session-{session.pk}",
+    )
 
 
 @case_action(

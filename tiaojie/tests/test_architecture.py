@@ -710,6 +710,10 @@ PII_ALLOWED: dict[tuple[str, str], str] = {
     ("tiaojie/intake/public_views.py", "_tracking_phone"): (
         "the number the worker typed at the look-up, kept encrypted in their session to text a withdrawal code"
     ),
+    ("tiaojie/intake/public_views.py", "_held_unlock"): (
+        "the tracking code and number the worker typed to ask for an unlock code, kept encrypted in their session "
+        "until they type the SMS code; never shown"
+    ),
 }
 
 

@@ -111,6 +111,7 @@ def hold_session(case: Case, user: User, *, at: dt.datetime) -> None:
             starts_at=at,
             participants=f"申请人{WORKER}；被申请人人事经理{CONTACT}",
             place="第一调解室",
+            already_held=True,
         ),
         actor=staff(user),
     )

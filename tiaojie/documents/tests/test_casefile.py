@@ -38,13 +38,18 @@ NUMBER = re.compile(r"(\S+〔\d{4}〕\d+号)\s+(\d{4}-\d\d-\d\d)\s+(\d+)(?:–(\
 
 def case_with_minutes(org, user, sessions: int, **overrides):
     """A case in mediation with `sessions` sessions, each with its minutes (调解笔录), through the real actions."""
-    case = mediating_case(org, user, **overrides)
     first = timezone.now() - dt.timedelta(hours=sessions + 1)
+    # Received before the first session: a session registered afterwards (补登记) cannot predate the application.
+    overrides.setdefault("received_at", first - dt.timedelta(hours=1))
+    case = mediating_case(org, user, **overrides)
     for i in range(sessions):
         session = do_schedule_session(
             case=case,
             data=SessionInput(
-                mode="phone", starts_at=first + dt.timedelta(hours=i), participants="申请人张三；被申请人代理人王五"
+                mode="phone",
+                starts_at=first + dt.timedelta(hours=i),
+                participants="申请人张三；被申请人代理人王五",
+                already_held=True,
             ),
             actor=staff(user),
         )

@@ -195,20 +195,78 @@ class SessionInput:
     place: str = ""
     link: str = ""
     notify_parties: bool = False
+    # 补登记: a session that has already taken place (a mediation held on the spot at the reception desk, on
+    # the phone), registered afterwards to carry its minutes. Its time must be past and after the application
+    # was received, and nobody is texted an appointment that is over.
+    already_held: bool = False
+
+
+def _session_place(
+    *, mode: str, place: str, link: str, starts_at: dt.datetime, held_since: dt.datetime | None = None
+) -> tuple[str, str]:
+    """The checks a session's time and place share between scheduling and rescheduling: a known mode, an
+    aware time that has not passed (a party cannot attend yesterday, and the SMS would say so), the place an
+    in-person session needs and the link a video one needs. With `held_since` (补登记 of a session already
+    held) the time must instead lie between that moment (the application's receipt) and now."""
+    if mode not in Session.Mode.values:
+        raise CaseActionError(_("请选择调解方式"), {"mode": _("请选择")})
+    if starts_at.tzinfo is None:
+        raise CaseActionError(_("时间无效"), {"starts_at": _("时间无效")})
+    shown = timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")
+    now = timezone.now()
+    if held_since is not None:
+        if starts_at > now:
+            message = _("补登记的是已经进行的调解，时间 %(when)s 还没有到。") % {"when": shown}
+            raise CaseActionError(message, {"starts_at": _("时间还没有到")})
+        if starts_at < held_since.replace(second=0, microsecond=0):
+            message = _("调解时间 %(when)s 早于收到申请的时间 %(received)s，请核对。") % {
+                "when": shown,
+                "received": timezone.localtime(held_since).strftime("%Y-%m-%d %H:%M"),
+            }
+            raise CaseActionError(message, {"starts_at": _("早于收到申请")})
+    # The form gives minutes: a time typed as the current minute is not yet past.
+    elif starts_at < now.replace(second=0, microsecond=0):
+        message = _(
+            "调解时间 %(when)s 已经过去，不能安排在过去的时间，请选择现在以后的时间。"
+            "已经进行过的调解，请勾选“补登记已进行的调解”。"
+        ) % {"when": shown}
+        raise CaseActionError(message, {"starts_at": _("时间已经过去")})
+    place = clean_text(place, field="place", label=_("地点"), max_len=200, required=mode == "in_person")
+    link = clean_text(link, field="link", label=_("视频链接"), max_len=500, required=mode == "video")
+    if link and not link.startswith(("https://", "http://")):
+        raise CaseActionError(_("视频链接应以 https:// 开头"), {"link": _("链接无效")})
+    return place, link
+
+
+def _text_parties(case: Case, text: str, template_key: str) -> None:
+    """Inside the action's transaction: do_queue_sms sends on commit. The applicants and, when known, the
+    employer's contact."""
+    phones = [p for p, _m in applicant_phones(case)]
+    employer = employer_phone(case)
+    if employer:
+        phones.append(employer[0])
+    for phone in phones:
+        do_queue_sms(phone=phone, text=text, template_key=template_key, case=case)
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def do_schedule_session(*, case: Case, data: SessionInput, actor: Actor) -> Session:
     staff_membership(actor, case)
     if case.status not in (Status.ACCEPTED, Status.MEDIATING):
         raise CaseActionError(_("受理后才能安排调解"))
-    if data.mode not in Session.Mode.values:
-        raise CaseActionError(_("请选择调解方式"), {"mode": _("请选择")})
-    if data.starts_at.tzinfo is None:
-        raise CaseActionError(_("时间无效"), {"starts_at": _("时间无效")})
-    place = clean_text(data.place, field="place", label=_("地点"), max_len=200, required=data.mode == "in_person")
-    link = clean_text(data.link, field="link", label=_("视频链接"), max_len=500, required=data.mode == "video")
-    if link and not link.startswith(("https://", "http://")):
-        raise CaseActionError(_("视频链接应以 https:// 开头"), {"link": _("链接无效")})
+    if data.already_held and data.notify_parties:
+        message = _("补登记已进行的调解不发送通知短信，请取消“短信通知双方当事人”。")
+        raise CaseActionError(message, {"notify_parties": message})
+    place, link = _session_place(
+        mode=data.mode,
+        place=data.place,
+        link=data.link,
+        starts_at=data.starts_at,
+        held_since=case.received_at if data.already_held else None,
+    )
     participants = clean_text(data.participants, field="participants", label=_("参加人员"), max_len=2000)
     now = timezone.now()
     with transaction.atomic():
@@ -222,12 +280,13 @@ def do_schedule_session(*, case: Case, data: SessionInput, actor: Actor) -> Sess
             created_by=staff_user(actor),
             created_at=now,
         )
-        when = timezone.localtime(data.starts_at).strftime("%Y-%m-%d %H:%M")
+        when = _when(data.starts_at)
+        what = _("补登记%(mode)s：%(when)s %(where)s") if data.already_held else _("安排%(mode)s：%(when)s %(where)s")
         note_event(
             case.pk,
             actor,
-            _("安排%(mode)s：%(when)s %(where)s") % {"mode": session.get_mode_display(), "when": when, "where": place},
-            data={"step": "session", "session": session.pk},
+            what % {"mode": session.get_mode_display(), "when": when, "where": place},
+            data={"step": "session", "session": session.pk, "already_held": data.already_held},
         )
         if data.notify_parties:
             where = place or link or _("电话联系")
@@ -237,12 +296,99 @@ def do_schedule_session(*, case: Case, data: SessionInput, actor: Actor) -> Sess
                 "mode": session.get_mode_display(),
                 "where": where,
             }
-            phones = [p for p, _m in applicant_phones(case)]
-            employer = employer_phone(case)
-            if employer:
-                phones.append(employer[0])
-            for phone in phones:
-                do_queue_sms(phone=phone, text=text, template_key="session", case=case)
+            _text_parties(case, text, "session")
+    return session
+
+
+def _changeable(session: Session) -> None:
+    if session.cancelled_at is not None:
+        raise StaleCaseError(_("这次调解已经取消。"))
+    if Minutes.objects.filter(session=session).exists():
+        raise CaseActionError(_("这次调解已有笔录，不能再改期或取消。"))
+    if session.case.status not in (Status.ACCEPTED, Status.MEDIATING):
+        raise CaseActionError(_("案件已不在调解中，不能再改期或取消调解。"))
+
+
+def _lock_changeable(session: Session) -> None:
+    """Inside the transaction: lock the session row and check again, so a colleague's cancel, reschedule or
+    minutes committed since the page was loaded wins and this one is told (do_record_minutes takes the same
+    lock, so minutes and a cancel never both land)."""
+    locked = Session.objects.select_for_update().filter(pk=session.pk).first()
+    if locked is None or locked.cancelled_at is not None or Minutes.objects.filter(session_id=session.pk).exists():
+        raise StaleCaseError(_("这次调解刚刚已被取消或记录了笔录。请刷新页面。"))
+
+
+@dataclass
+class RescheduleInput:
+    starts_at: dt.datetime
+    mode: str
+    place: str = ""
+    link: str = ""
+    reason: str = ""
+
+
+def do_reschedule_session(*, session: Session, data: RescheduleInput, actor: Actor) -> Session:
+    """改期: a new time (and place); the parties are texted the new arrangement, since the old SMS told them
+    another time. The row is updated only while it is neither cancelled nor minuted (a conditional UPDATE: a
+    colleague's cancel or minutes in between wins, and this one is told)."""
+    case = session.case
+    staff_membership(actor, case)
+    _changeable(session)
+    place, link = _session_place(mode=data.mode, place=data.place, link=data.link, starts_at=data.starts_at)
+    reason = clean_text(data.reason, field="reason", label=_("改期原因"), max_len=300, required=False)
+    before = _when(session.starts_at)
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_changeable(session)
+        Session.objects.filter(pk=session.pk).update(
+            starts_at=data.starts_at, mode=data.mode, place=place, link=link, rescheduled_at=now
+        )
+        session.refresh_from_db()
+        when = _when(session.starts_at)
+        note_event(
+            case.pk,
+            actor,
+            _("调解改期：%(before)s 改为 %(when)s %(where)s") % {"before": before, "when": when, "where": place}
+            + (f"（{reason}）" if reason else ""),
+            data={"step": "session_reschedule", "session": session.pk, "before": before},
+        )
+        text = _("【%(org)s】您的劳动争议调解由%(before)s改为%(when)s进行（%(mode)s，%(where)s），请准时参加。") % {
+            "org": case.organisation.name,
+            "before": before,
+            "when": when,
+            "mode": session.get_mode_display(),
+            "where": place or link or _("电话联系"),
+        }
+        _text_parties(case, text, "session_reschedule")
+    return session
+
+
+def do_cancel_session(*, session: Session, reason: str, actor: Actor) -> Session:
+    """取消: kept on the case with the reason; the parties are texted not to come."""
+    case = session.case
+    staff_membership(actor, case)
+    _changeable(session)
+    reason = clean_text(reason, field="reason", label=_("取消原因"), max_len=300)
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_changeable(session)
+        Session.objects.filter(pk=session.pk).update(
+            cancelled_at=now, cancelled_by=staff_user(actor), cancel_reason=reason
+        )
+        session.refresh_from_db()
+        when = _when(session.starts_at)
+        note_event(
+            case.pk,
+            actor,
+            _("取消%(when)s的调解：%(reason)s") % {"when": when, "reason": reason},
+            data={"step": "session_cancel", "session": session.pk},
+        )
+        text = _("【%(org)s】原定于%(when)s的劳动争议调解已取消（%(reason)s），调解员会另行通知。") % {
+            "org": case.organisation.name,
+            "when": when,
+            "reason": reason[:60],
+        }
+        _text_parties(case, text, "session_cancel")
     return session
 
 
@@ -259,6 +405,8 @@ class MinutesInput:
 def do_record_minutes(*, session: Session, data: MinutesInput, actor: Actor) -> Minutes:
     case = session.case
     staff_membership(actor, case)
+    if session.cancelled_at is not None:
+        raise CaseActionError(_("这次调解已经取消，不能记录笔录。"))
     statements = clean_text(data.statements, field="statements", label=_("双方陈述"), max_len=50000)
     proposals = clean_text(data.proposals, field="proposals", label=_("调解意见和方案"), max_len=20000, required=False)
     signatures = clean_text(data.signatures, field="signatures", label=_("签名情况"), max_len=300)
@@ -274,6 +422,10 @@ def do_record_minutes(*, session: Session, data: MinutesInput, actor: Actor) -> 
         raise CaseActionError(_("笔录时间不能晚于现在"), {"held_at": _("时间不对")})
     try:
         with transaction.atomic():
+            # The session's row lock orders this against a cancel (_lock_changeable): never minutes of a
+            # session cancelled a moment ago.
+            if not Session.objects.select_for_update().filter(pk=session.pk, cancelled_at__isnull=True).exists():
+                raise StaleCaseError(_("这次调解刚刚已被取消。请刷新页面。"))
             minutes = Minutes.objects.create(
                 session=session,
                 case=case,

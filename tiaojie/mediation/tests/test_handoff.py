@@ -26,7 +26,7 @@ def failed_case(org_a, mediator_a, admin_a):
         session = actions.do_schedule_session(
             case=case,
             data=actions.SessionInput(
-                mode="in_person", starts_at=case.received_at, participants="双方", place="调解室"
+                mode="in_person", starts_at=case.received_at, participants="双方", place="调解室", already_held=True
             ),
             actor=staff(mediator_a),
         )

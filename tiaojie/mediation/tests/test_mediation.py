@@ -23,7 +23,7 @@ BJ = LEGAL_TZ
 def session_input(**kw):
     data = {
         "mode": "in_person",
-        "starts_at": timezone.now() - dt.timedelta(hours=1),
+        "starts_at": timezone.now() + dt.timedelta(days=1),
         "participants": "申请人张三；被申请人李经理；调解员",
         "place": "仓前街道调解中心第一调解室",
     }
@@ -98,9 +98,13 @@ def test_session_needs_an_accepted_case(org_a, mediator_a):
         actions.do_schedule_session(case=case, data=session_input(), actor=staff(mediator_a))
 
 
+def held_input():
+    return session_input(starts_at=timezone.now(), already_held=True)  # mediating_case was received just now
+
+
 def test_minutes_record_time_place_participants_statements_once(org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a)
-    session = actions.do_schedule_session(case=case, data=session_input(), actor=staff(mediator_a))
+    session = actions.do_schedule_session(case=case, data=held_input(), actor=staff(mediator_a))
     data = actions.MinutesInput(
         statements="申请人称：……\n被申请人称：……", signatures="双方及调解员已签名", proposals="分期支付"
     )
@@ -110,7 +114,7 @@ def test_minutes_record_time_place_participants_statements_once(org_a, mediator_
     with pytest.raises(StaleCaseError, match="已由他人记录"):
         actions.do_record_minutes(session=session, data=data, actor=staff(admin_a))
     with pytest.raises(CaseActionError, match="双方陈述"):
-        other = actions.do_schedule_session(case=case, data=session_input(), actor=staff(mediator_a))
+        other = actions.do_schedule_session(case=case, data=held_input(), actor=staff(mediator_a))
         actions.do_record_minutes(
             session=other, data=actions.MinutesInput(statements=" ", signatures="x"), actor=staff(mediator_a)
         )
