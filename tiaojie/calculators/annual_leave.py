@@ -5,6 +5,11 @@ In a year of joining or leaving, the entitlement is pro-rated by calendar days �
 are dropped. Unused days are paid at 300% of the daily wage, but that 300% *includes* the 100% already paid
 with the monthly wage, so the amount still owed is 200% × daily wage × unused days. Daily wage = the
 12-month average wage without overtime ÷ 21.75.
+
+Exclusions (条例 art 4): school holidays longer than the leave, 20 days or more of personal leave kept on full
+pay, or sick leave of 2 / 3 / 4 months or more (by cumulative years) take away the year's leave altogether, so
+nothing is owed for it. A worker who had already taken leave that year when such a case arose keeps it, but
+loses the next year's leave instead (实施办法 art 8), which is asked as its own question.
 """
 
 from __future__ import annotations
@@ -44,7 +49,50 @@ _LABELS = {
     "period_start": "本年度在本单位的起始日",
     "period_end": "本年度在本单位的截止日",
     "days_taken": "本年度已休年休假天数",
+    "school_holiday_days": "本年度依法享受的寒暑假天数",
+    "paid_personal_leave_days": "本年度累计事假天数（单位按规定不扣工资的）",
+    "sick_leave_months": "本年度累计病假（月）",
+    "excluded_last_year": "上一年度已休年休假后又出现不享受年休假的情形",
 }
+_EXCLUSION_FIELDS = ("school_holiday_days", "paid_personal_leave_days", "sick_leave_months", "excluded_last_year")
+
+# 条例 art 4 (二): "请事假累计20天以上且单位按照规定不扣工资的"; "以上" includes the number itself
+# (《民法典》art 1259), so 20 days already excludes.
+PERSONAL_LEAVE_DAYS_LIMIT = 20
+# 条例 art 4 (三)–(五): sick leave of this many months or more, keyed by the yearly entitlement, which already
+# encodes the bracket of cumulative years (1–10 → 5 days, 10–20 → 10, 20+ → 15).
+SICK_LEAVE_MONTHS_LIMIT: dict[int, tuple[int, str, str]] = {
+    5: (2, "（三）", "累计工作满 1 年不满 10 年"),
+    10: (3, "（四）", "累计工作满 10 年不满 20 年"),
+    15: (4, "（五）", "累计工作满 20 年以上"),
+}
+YES_NO_CHOICES = (("no", "否"), ("yes", "是"))
+
+
+def _exclusion(
+    yearly: int,
+    school_holiday_days: Decimal | None,
+    paid_personal_leave_days: Decimal | None,
+    sick_leave_months: Decimal | None,
+) -> tuple[str, str] | None:
+    """The first case of 条例 art 4 that applies, as (text, clause), or None."""
+    if yearly == 0:
+        return None
+    if school_holiday_days is not None and school_holiday_days > yearly:
+        # "休假天数多于年休假天数": strictly more; compared with the full year's entitlement (docs/law.md §13).
+        return (f"依法享受寒暑假 {format_number(Fraction(school_holiday_days))} 天，多于年休假 {yearly} 天", "（一）")
+    if paid_personal_leave_days is not None and paid_personal_leave_days >= PERSONAL_LEAVE_DAYS_LIMIT:
+        return (
+            f"请事假累计 {format_number(Fraction(paid_personal_leave_days))} 天（20 天以上）且单位按规定不扣工资",
+            "（二）",
+        )
+    limit, clause, bracket = SICK_LEAVE_MONTHS_LIMIT[yearly]
+    if sick_leave_months is not None and sick_leave_months >= limit:
+        return (
+            f"{bracket}的职工请病假累计 {format_number(Fraction(sick_leave_months))} 个月（{limit} 个月以上）",
+            clause,
+        )
+    return None
 
 
 def entitlement(cumulative_years: Decimal) -> int:
@@ -62,11 +110,24 @@ def annual_leave(
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     days_taken: Decimal | None = None,
+    school_holiday_days: Decimal | None = None,
+    paid_personal_leave_days: Decimal | None = None,
+    sick_leave_months: Decimal | None = None,
+    excluded_last_year: str = "no",
 ) -> Result:
     errors: list[FieldError] = []
+    exclusions: dict[str, Decimal | str | None] = {
+        "school_holiday_days": school_holiday_days,
+        "paid_personal_leave_days": paid_personal_leave_days,
+        "sick_leave_months": sick_leave_months,
+        "excluded_last_year": None if excluded_last_year == "no" else excluded_last_year,
+    }
+    for name, excluded_by in exclusions.items():
+        if isinstance(excluded_by, Decimal) and excluded_by < 0:
+            errors.append({"field": name, "message": f"{_LABELS[name]}（{name}）不能为负数"})
     if monthly_wage < 0:
         errors.append({"field": "monthly_wage", "message": "月平均工资（monthly_wage）不能为负数"})
-    given = {
+    given: dict[str, Decimal | dt.date | str | None] = {
         "cumulative_years": cumulative_years,
         "period_start": period_start,
         "period_end": period_end,
@@ -75,8 +136,8 @@ def annual_leave(
     if unused_days is not None:
         if unused_days < 0:
             errors.append({"field": "unused_days", "message": "未休年休假天数（unused_days）不能为负数"})
-        for name, value in given.items():
-            if value is not None:
+        for name, named_value in {**given, **exclusions}.items():
+            if named_value is not None:
                 errors.append(
                     {
                         "field": name,
@@ -139,6 +200,9 @@ def annual_leave(
                 basis=f"{REGULATION}第三条；{MEASURES}第四条",
             )
         )
+        excluded = _exclusion(yearly, school_holiday_days, paid_personal_leave_days, sick_leave_months)
+        if excluded is not None or excluded_last_year == "yes":
+            return _excluded_year(steps, monthly_wage, excluded, days_taken, excluded_last_year == "yes")
         calendar_days = (period_end - period_start).days + 1
         counted = min(calendar_days, DAYS_IN_LEAVE_YEAR)
         raw = Fraction(counted, DAYS_IN_LEAVE_YEAR) * yearly - Fraction(days_taken)
@@ -204,4 +268,52 @@ def annual_leave(
         ),
         basis=f"{MEASURES}第十条第一款",
         extra={"unused_days": format_number(days), "daily_wage": format_number(daily)},
+    )
+
+
+def _excluded_year(
+    steps: list[Step],
+    monthly_wage: Decimal,
+    excluded: tuple[str, str] | None,
+    days_taken: Decimal,
+    excluded_last_year: bool,
+) -> Result:
+    """A year without leave: nothing is owed for it, whatever the days taken."""
+    if excluded is not None:
+        text, clause = excluded
+        steps.append(
+            Step(
+                text=f"{text}，不享受当年的年休假，本年度应休年休假 0 天",
+                value="0",
+                basis=f"{REGULATION}第四条第{clause}项",
+            )
+        )
+        if days_taken > 0 and clause != "（一）":
+            steps.append(
+                Step(
+                    text=(
+                        f"本年度已休年休假 {format_number(Fraction(days_taken))} 天后才出现上述情形的，已休的不扣回，"
+                        "但职工不享受下一年度的年休假"
+                    ),
+                    value="下一年度 0 天",
+                    basis=f"{MEASURES}第八条",
+                )
+            )
+    if excluded_last_year:
+        steps.append(
+            Step(
+                text=(
+                    "上一年度已享受年休假后，年度内又出现请事假累计 20 天以上且不扣工资或者长期病假的情形，"
+                    "不享受本年度的年休假，本年度应休年休假 0 天"
+                ),
+                value="0",
+                basis=f"{MEASURES}第八条；{REGULATION}第四条第（二）项至第（五）项",
+            )
+        )
+    return conclude(
+        steps,
+        Fraction(0),
+        text="本年度不享受年休假，无应休未休年休假，未休年休假工资 0.00 元",
+        basis=f"{REGULATION}第四条" + (f"；{MEASURES}第八条" if excluded_last_year else ""),
+        extra={"unused_days": "0", "daily_wage": format_number(Fraction(monthly_wage) / PAY_DAYS_PER_MONTH)},
     )

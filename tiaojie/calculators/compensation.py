@@ -1,15 +1,20 @@
 """经济补偿 N and 违法解除赔偿金 2N (docs/law.md §7).
 
-N (《劳动合同法》arts 46–47, 97; 实施条例 art 27): one month's wage per full year of service; a remaining
+N (《劳动合同法》arts 46–47, 97; 实施条例 arts 22, 27): one month's wage per full year of service; a remaining
 part of six months or more counts as one month, a remaining part under six months (but over zero) as half
 a month. The wage is the 12-month average before the end, not below the local minimum wage. A wage
 *higher than* three times the local average monthly wage is replaced by that triple and the years are
-capped at twelve. Service before 2008-01-01 follows the then rules (劳部发〔1994〕481号, via art 97 ¶3):
-one month per year, a part-year counts as a full year, capped at twelve months for mutual termination and
-incompetence, nothing for contract expiry, and no 3× cap.
+capped at twelve. A lawful art 39 dismissal pays nothing.
+
+Service before 2008-01-01 follows the then rules (art 97 ¶3), ground by ground (`REASONS`): 劳部发〔1994〕481号
+pays a month per year, caps at twelve months only mutual termination (art 5) and incompetence (art 7), raises
+the wage to the enterprise's average for illness, an objective change and redundancy (arts 6, 8, 9 with 11),
+and pays nothing for a contract's expiry; a worker who resigned before 2008 was paid only on the grounds of
+法释〔2001〕14号 art 15. A generic "art 40" or "art 38" ground cannot say which rule applies, so for service
+before 2008 the calculator asks for the precise clause instead of guessing.
 
 2N (arts 48, 87; 实施条例 art 25): twice N, counted from the first day of employment without the 2008
-split, with the same wage floor and 3× cap; it replaces N, never adds to it.
+split, with the same wage floor and 3× cap; it replaces N, never adds to it, and excludes 代通知金.
 """
 
 from __future__ import annotations
@@ -39,8 +44,12 @@ from .core import (
 LCL = "《劳动合同法》"
 REGULATION = "《劳动合同法实施条例》"
 MEASURES_1994 = "《违反和解除劳动合同的经济补偿办法》（劳部发〔1994〕481号）"
+INTERPRETATION_2001 = "《最高人民法院关于审理劳动争议案件适用法律若干问题的解释》（法释〔2001〕14号，已废止）"
+# Not among the texts the project holds: the part-year rule for 481号 arts 6–9 comes from the ministry's
+# explanation as commonly cited (docs/law.md §13, [U]).
+EXPLANATION_1995 = "《关于〈违反和解除劳动合同的经济补偿办法〉的说明》（劳部发〔1995〕223号）"
 
-# 481号 arts 5 and 7: "最多不超过十二个月" for mutual termination and for incompetence.
+# 481号 arts 5 and 7: "最多不超过十二个月" for mutual termination and for incompetence only.
 PRE2008_CAP_MONTHS = 12
 # 《劳动合同法》art 47 ¶2: "向其支付经济补偿的年限最高不超过十二年" once the 3× cap bites.
 CAPPED_YEARS = 12
@@ -48,68 +57,203 @@ CAPPED_YEARS = 12
 
 class TerminationReason(StrEnum):
     EMPLOYER_PROPOSED_MUTUAL = "employer_proposed_mutual"
+    # Art 38 as a whole, kept for old inputs; the clauses below say which pre-2008 rule applies.
     EMPLOYEE_RESIGNED_ART38 = "employee_resigned_art38"
+    ART38_CONDITIONS = "art38_1_1"
+    ART38_PAY = "art38_1_2"
+    ART38_SOCIAL_INSURANCE = "art38_1_3"
+    ART38_RULES = "art38_1_4"
+    ART38_INVALID_CONTRACT = "art38_1_5"
+    ART38_FORCED_LABOUR = "art38_2"
+    ART39 = "art39"
+    # Art 40 as a whole, kept for old inputs and as the form's default; the clauses below differ before 2008.
     ART40 = "art40"
+    ART40_ILLNESS = "art40_1"
+    ART40_INCOMPETENCE = "art40_2"
+    ART40_CHANGED_CIRCUMSTANCES = "art40_3"
     ART41 = "art41"
     CONTRACT_EXPIRED = "contract_expired"
+    TASK_COMPLETED = "task_completed"
     BANKRUPTCY_OR_CLOSURE = "bankruptcy_or_closure"
 
 
 @dataclass(frozen=True)
 class ReasonRule:
+    """One ground's treatment, every figure with the article it comes from (docs/style.md habit 6)."""
+
     label: str
-    art46_basis: str  # why N is owed for service from 2008 on
-    pre2008_basis: str
-    # The common case of 481号 is the default: service before 2008 pays, without a twelve-month cap; an entry
-    # below names only where its reason differs.
+    # Why N is owed (or, for art 39, why it is not) for service from 2008 on.
+    basis: str
+    pays: bool = True
+    # "解除" for a dismissal or resignation, "终止" for an end by expiry, task or closure: the 2N text uses it.
+    verb: str = "解除"
+    # An art 40 dismissal: 代通知金 may be owed beside N (art 40, 实施条例 art 20).
+    art40: bool = False
+    # The worker resigned (art 38): owed N, never 2N.
+    worker_resigned: bool = False
+    # A generic ground whose clauses are treated differently before 2008: the clauses to choose from.
+    pre2008_choose: tuple[TerminationReason, ...] = ()
+    # A short name of a clause, for the message that asks for it.
+    short: str = ""
     pre2008_pays: bool = True
     pre2008_cap_months: int | None = None
+    # 481号 art 11 ¶2: the wage is raised to the enterprise's monthly average for arts 6, 8 and 9.
+    pre2008_enterprise_floor: bool = False
+    pre2008_basis: str = ""
     pre2008_note: str = ""
 
 
-# Rules as data with their source (docs/style.md habit 6). Every reason here gives N under art 46; they differ
-# only in how service before 2008 was treated.
+_R = TerminationReason
+_ART38_PRE2008 = (
+    _R.ART38_CONDITIONS,
+    _R.ART38_PAY,
+    _R.ART38_SOCIAL_INSURANCE,
+    _R.ART38_RULES,
+    _R.ART38_INVALID_CONTRACT,
+    _R.ART38_FORCED_LABOUR,
+)
+_ART38_UNCAPPED = "当时规定对此未设十二个月上限，本计算不封顶"
+_NOT_IN_ART15 = f"{INTERPRETATION_2001}第十五条未列此情形，2008 年前的工作年限不支付经济补偿"
+
+# Rules as data with their source. Every entry is one ground; the N, 2N and 代通知金 calculations read it.
 REASONS: dict[TerminationReason, ReasonRule] = {
-    TerminationReason.EMPLOYER_PROPOSED_MUTUAL: ReasonRule(
+    _R.EMPLOYER_PROPOSED_MUTUAL: ReasonRule(
         label="用人单位提出、双方协商一致解除劳动合同",
-        art46_basis=f"{LCL}第四十六条第（二）项、第三十六条",
+        basis=f"{LCL}第四十六条第（二）项、第三十六条",
         pre2008_cap_months=PRE2008_CAP_MONTHS,
         pre2008_basis=f"{MEASURES_1994}第五条",
     ),
-    TerminationReason.EMPLOYEE_RESIGNED_ART38: ReasonRule(
-        label="劳动者因用人单位过错解除劳动合同（第三十八条）",
-        art46_basis=f"{LCL}第四十六条第（一）项、第三十八条",
-        pre2008_basis=(
-            "《最高人民法院关于审理劳动争议案件适用法律若干问题的解释》（法释〔2001〕14号，已废止）第十五条"
-        ),
-        pre2008_note="当时规定对此未设十二个月上限，本计算不封顶",
+    _R.EMPLOYEE_RESIGNED_ART38: ReasonRule(
+        short="第三十八条",
+        label="劳动者因用人单位过错解除劳动合同（第三十八条，未区分具体情形）",
+        basis=f"{LCL}第四十六条第（一）项、第三十八条",
+        worker_resigned=True,
+        pre2008_choose=_ART38_PRE2008,
+        pre2008_basis=f"{INTERPRETATION_2001}第十五条",
     ),
-    TerminationReason.ART40: ReasonRule(
-        label="无过失性辞退（第四十条：患病或非因工负伤、不能胜任工作、客观情况发生重大变化）",
-        art46_basis=f"{LCL}第四十六条第（三）项、第四十条",
-        pre2008_cap_months=PRE2008_CAP_MONTHS,
-        pre2008_basis=f"{MEASURES_1994}第六条至第八条",
+    _R.ART38_CONDITIONS: ReasonRule(
+        short="第一款第（一）项 未提供劳动保护或者劳动条件",
+        label="劳动者解除：用人单位未按照劳动合同约定提供劳动保护或者劳动条件（第三十八条第一款第（一）项）",
+        basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（一）项",
+        worker_resigned=True,
+        pre2008_basis=f"{INTERPRETATION_2001}第十五条第（二）项",
+        pre2008_note=_ART38_UNCAPPED,
+    ),
+    _R.ART38_PAY: ReasonRule(
+        short="第一款第（二）项 未及时足额支付劳动报酬",
+        label="劳动者解除：用人单位未及时足额支付劳动报酬（第三十八条第一款第（二）项）",
+        basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（二）项",
+        worker_resigned=True,
+        pre2008_basis=f"{INTERPRETATION_2001}第十五条第（二）项至第（五）项",
+        pre2008_note=_ART38_UNCAPPED,
+    ),
+    _R.ART38_SOCIAL_INSURANCE: ReasonRule(
+        short="第一款第（三）项 未依法缴纳社会保险费",
+        label="劳动者解除：用人单位未依法为劳动者缴纳社会保险费（第三十八条第一款第（三）项）",
+        basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（三）项",
+        worker_resigned=True,
+        pre2008_pays=False,
+        pre2008_basis=f"{INTERPRETATION_2001}第十五条",
+        pre2008_note=_NOT_IN_ART15,
+    ),
+    _R.ART38_RULES: ReasonRule(
+        short="第一款第（四）项 规章制度违法",
+        label="劳动者解除：用人单位的规章制度违反法律、法规的规定，损害劳动者权益（第三十八条第一款第（四）项）",
+        basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（四）项",
+        worker_resigned=True,
+        pre2008_pays=False,
+        pre2008_basis=f"{INTERPRETATION_2001}第十五条",
+        pre2008_note=_NOT_IN_ART15,
+    ),
+    _R.ART38_INVALID_CONTRACT: ReasonRule(
+        short="第一款第（五）项 劳动合同无效",
+        label="劳动者解除：因第二十六条第一款规定的情形致使劳动合同无效（第三十八条第一款第（五）项）",
+        basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（五）项",
+        worker_resigned=True,
+        pre2008_pays=False,
+        pre2008_basis=f"{INTERPRETATION_2001}第十五条",
+        pre2008_note=_NOT_IN_ART15,
+    ),
+    _R.ART38_FORCED_LABOUR: ReasonRule(
+        short="第二款 强迫劳动、强令冒险作业",
+        label="劳动者立即解除：以暴力、威胁或者非法限制人身自由的手段强迫劳动，或者违章指挥、强令冒险作业（第三十八条第二款）",
+        basis=f"{LCL}第四十六条第（一）项、第三十八条第二款",
+        worker_resigned=True,
+        pre2008_basis=f"{INTERPRETATION_2001}第十五条第（一）项",
         pre2008_note=(
-            "本计算按“不能胜任工作”（第七条）封顶十二个月；若系患病或非因工负伤（第六条）、客观情况"
-            "发生重大变化（第八条）解除，当时规定不封顶，患病解除另应支付不低于六个月工资的医疗补助费"
+            _ART38_UNCAPPED + "；第十五条第（一）项只列暴力、威胁或者非法限制人身自由强迫劳动，"
+            "违章指挥、强令冒险作业是否同样支付待核对"
         ),
     ),
-    TerminationReason.ART41: ReasonRule(
-        label="经济性裁员（第四十一条）",
-        art46_basis=f"{LCL}第四十六条第（四）项、第四十一条",
-        pre2008_basis=f"{MEASURES_1994}第九条",
+    _R.ART39: ReasonRule(
+        label="过失性辞退（第三十九条：试用期不符合录用条件、严重违反规章制度、严重失职等）",
+        basis=f"{LCL}第三十九条、第四十六条",
+        pays=False,
+        pre2008_pays=False,
+        pre2008_basis=f"《劳动法》第二十五条、第二十八条；{MEASURES_1994}第五条至第九条",
+        pre2008_note="过失性解除当时同样不支付经济补偿",
     ),
-    TerminationReason.CONTRACT_EXPIRED: ReasonRule(
+    _R.ART40: ReasonRule(
+        short="第四十条",
+        label="无过失性辞退（第四十条，未区分具体情形）",
+        basis=f"{LCL}第四十六条第（三）项、第四十条",
+        art40=True,
+        pre2008_choose=(_R.ART40_ILLNESS, _R.ART40_INCOMPETENCE, _R.ART40_CHANGED_CIRCUMSTANCES),
+        pre2008_basis=f"{MEASURES_1994}第六条至第八条",
+    ),
+    _R.ART40_ILLNESS: ReasonRule(
+        short="第（一）项 患病或者非因工负伤",
+        label="无过失性辞退：患病或者非因工负伤，医疗期满后不能从事原工作也不能从事另行安排的工作（第四十条第（一）项）",
+        basis=f"{LCL}第四十六条第（三）项、第四十条第（一）项",
+        art40=True,
+        pre2008_enterprise_floor=True,
+        pre2008_basis=f"{MEASURES_1994}第六条、第十一条",
+        pre2008_note="当时规定不封顶；另应支付不低于六个月工资的医疗补助费（本计算未含，请另行核算）",
+    ),
+    _R.ART40_INCOMPETENCE: ReasonRule(
+        short="第（二）项 不能胜任工作",
+        label="无过失性辞退：不能胜任工作，经过培训或者调整工作岗位仍不能胜任（第四十条第（二）项）",
+        basis=f"{LCL}第四十六条第（三）项、第四十条第（二）项",
+        art40=True,
+        pre2008_cap_months=PRE2008_CAP_MONTHS,
+        pre2008_basis=f"{MEASURES_1994}第七条",
+    ),
+    _R.ART40_CHANGED_CIRCUMSTANCES: ReasonRule(
+        short="第（三）项 客观情况发生重大变化",
+        label="无过失性辞退：订立合同时所依据的客观情况发生重大变化，协商未能就变更达成协议（第四十条第（三）项）",
+        basis=f"{LCL}第四十六条第（三）项、第四十条第（三）项",
+        art40=True,
+        pre2008_enterprise_floor=True,
+        pre2008_basis=f"{MEASURES_1994}第八条、第十一条",
+        pre2008_note="当时规定不封顶",
+    ),
+    _R.ART41: ReasonRule(
+        label="经济性裁员（第四十一条）",
+        basis=f"{LCL}第四十六条第（四）项、第四十一条",
+        pre2008_enterprise_floor=True,
+        pre2008_basis=f"{MEASURES_1994}第九条、第十一条",
+    ),
+    _R.CONTRACT_EXPIRED: ReasonRule(
         label="劳动合同期满终止（用人单位维持或者提高条件续订而劳动者不同意续订的除外）",
-        art46_basis=f"{LCL}第四十六条第（五）项、第四十四条第（一）项",
+        basis=f"{LCL}第四十六条第（五）项、第四十四条第（一）项",
+        verb="终止",
         pre2008_pays=False,
         pre2008_basis=f"《劳动法》第二十三条；{MEASURES_1994}未规定期满终止的经济补偿",
     ),
-    TerminationReason.BANKRUPTCY_OR_CLOSURE: ReasonRule(
+    _R.TASK_COMPLETED: ReasonRule(
+        label="以完成一定工作任务为期限的劳动合同因任务完成而终止",
+        basis=f"{LCL}第四十六条第（七）项；{REGULATION}第二十二条",
+        verb="终止",
+        pre2008_pays=False,
+        pre2008_basis=f"《劳动法》第二十条、第二十三条；{MEASURES_1994}未规定合同终止的经济补偿",
+        pre2008_note="任务完成即合同期限届满，当时规定不支付经济补偿（待核对）",
+    ),
+    _R.BANKRUPTCY_OR_CLOSURE: ReasonRule(
         label="用人单位被依法宣告破产、被吊销营业执照、责令关闭、撤销或者决定提前解散而终止",
-        art46_basis=f"{LCL}第四十六条第（六）项、第四十四条第（四）项、第（五）项",
+        basis=f"{LCL}第四十六条第（六）项、第四十四条第（四）项、第（五）项",
+        verb="终止",
         pre2008_basis=f"{MEASURES_1994}第九条（参照）",
-        pre2008_note=("2008 年前此类终止的补偿各地口径不一，本计算按每满一年一个月、不封顶计，请按当地规定核对"),
+        pre2008_note="2008 年前此类终止的补偿各地口径不一，本计算按每满一年一个月、不封顶计，请按当地规定核对",
     ),
 }
 
@@ -239,6 +383,46 @@ def _capped_months(months: Fraction, wage: WageBase, steps: list[Step]) -> Fract
     return months
 
 
+def _choose_clause(rule: ReasonRule) -> CalculatorInputError:
+    options = "；".join(f"{REASONS[choice].short}（{choice.value}）" for choice in rule.pre2008_choose)
+    return input_error(
+        "termination_reason",
+        f"工作年限含 2008-01-01 以前的部分，当时的规定对{rule.short}的各项情形待遇不同"
+        f"（是否支付、是否封顶十二个月、有无工资下限），请选择具体情形：{options}",
+    )
+
+
+def _notice_pay_steps(rule: ReasonRule, last_month_wage: Decimal | None, steps: list[Step]) -> Fraction | None:
+    """代通知金 shown beside an art 40 ground: it is owed on top of N, never part of it."""
+    if not rule.art40:
+        return None
+    basis = f"{LCL}第四十条；{REGULATION}第二十条"
+    if last_month_wage is None:
+        steps.append(
+            Step(
+                text=(
+                    "依第四十条解除，未提前三十日以书面形式通知劳动者本人的，另应额外支付一个月工资（代通知金），"
+                    "按上一个月的工资标准确定；填写上一个月工资后在此一并列出"
+                ),
+                value="另计",
+                basis=basis,
+            )
+        )
+        return None
+    amount = Fraction(last_month_wage)
+    steps.append(
+        Step(
+            text=(
+                f"依第四十条解除，未提前三十日书面通知的，另应支付代通知金 1 × 上一个月工资 {yuan(last_month_wage)}"
+                f" = {yuan(amount)}（与经济补偿分别计算，不计入下方经济补偿合计）"
+            ),
+            value=format_amount(amount),
+            basis=basis,
+        )
+    )
+    return amount
+
+
 def economic_compensation(
     *,
     start_date: dt.date,
@@ -248,24 +432,71 @@ def economic_compensation(
     local_minimum_wage: Decimal | None = None,
     termination_reason: str = TerminationReason.ART40,
     pre2008_monthly_wage: Decimal | None = None,
+    enterprise_average_monthly_wage: Decimal | None = None,
+    last_month_wage: Decimal | None = None,
 ) -> Result:
-    """经济补偿 N."""
+    """经济补偿 N (and, beside an art 40 ground, 代通知金)."""
     reason = parse_reason(termination_reason)
     check_service_dates(start_date, end_date)
+    errors: list[FieldError] = []
     if pre2008_monthly_wage is not None and pre2008_monthly_wage < 0:
-        raise input_error("pre2008_monthly_wage", "2008 年前工作年限的月工资（pre2008_monthly_wage）不能为负数")
+        errors.append(
+            {"field": "pre2008_monthly_wage", "message": "2008 年前工作年限的月工资（pre2008_monthly_wage）不能为负数"}
+        )
+    if enterprise_average_monthly_wage is not None and enterprise_average_monthly_wage < 0:
+        errors.append(
+            {
+                "field": "enterprise_average_monthly_wage",
+                "message": "企业月平均工资（enterprise_average_monthly_wage）不能为负数",
+            }
+        )
     rule = REASONS[reason]
+    if last_month_wage is not None and not rule.art40:
+        errors.append(
+            {
+                "field": "last_month_wage",
+                "message": (
+                    f"代通知金只在用人单位依第四十条解除且未提前三十日书面通知时支付；解除或者终止原因为"
+                    f"“{rule.label}”，不适用，请将上一个月工资（last_month_wage）留空"
+                ),
+            }
+        )
+    if errors:
+        raise CalculatorInputError(errors)
+    if rule.pays and rule.pre2008_choose and start_date < LABOUR_CONTRACT_LAW_EFFECTIVE:
+        raise _choose_clause(rule)
     wage = wage_base(monthly_wage, local_minimum_wage, local_average_monthly_wage)
+    if not rule.pays:
+        # Art 46 lists when N is owed; a dismissal for the worker's fault (art 39) is not among them, before
+        # 2008 no more than after it (劳动法 art 25; 481号 pays only its arts 5–9).
+        steps = [
+            Step(
+                text=(
+                    f"解除原因：{rule.label}。用人单位依第三十九条合法解除劳动合同的，不支付经济补偿；"
+                    "如解除不符合第三十九条的条件，属违法解除，请改用违法解除赔偿金（2N）计算"
+                ),
+                value=reason.value,
+                basis=rule.basis,
+            )
+        ]
+        return conclude(
+            steps,
+            Fraction(0),
+            text="经济补偿 0.00 元",
+            basis=rule.basis,
+            extra={"months": "0", "base_wage": format_money(wage.base), "capped": False},
+        )
     steps = [
         Step(
             text=f"解除或者终止原因：{rule.label}，用人单位应当支付经济补偿",
             value=reason.value,
-            basis=rule.art46_basis,
+            basis=rule.basis,
         ),
         *wage.steps,
     ]
     total = Fraction(0)
     months_total = Fraction(0)
+    pre_wage = wage.wage
 
     # Art 97 ¶3: service before 2008-01-01 is compensated under the rules of the time, service from that day
     # under art 47. Both parts are counted separately; the 3× cap touches only the post-2008 part.
@@ -284,23 +515,9 @@ def economic_compensation(
                     basis=f"{LCL}第九十七条第三款",
                 )
             )
-        # Pre-2008 wage: 481号 art 11 also takes the average of the 12 months before termination, so it
-        # defaults to the wage above, and the same minimum-wage floor governed those months; the 3× cap
-        # does not reach this part.
-        pre_wage = monthly_wage if pre2008_monthly_wage is None else pre2008_monthly_wage
-        if local_minimum_wage is not None and pre_wage < local_minimum_wage:
-            pre_wage = local_minimum_wage
-        if pre2008_monthly_wage is not None:
-            steps.append(
-                Step(
-                    text=(
-                        f"2008 年前部分的月工资另行提供：{yuan(pre2008_monthly_wage)}"
-                        + ("，低于当地最低工资标准，按最低工资标准计" if pre_wage != pre2008_monthly_wage else "")
-                    ),
-                    value=format_money(pre_wage),
-                    basis=f"{MEASURES_1994}第十一条",
-                )
-            )
+        pre_wage = _pre2008_wage(
+            rule, monthly_wage, pre2008_monthly_wage, local_minimum_wage, enterprise_average_monthly_wage, steps
+        )
         pre_years = pre_service.years + (1 if pre_service.has_part_year else 0)
         steps.append(
             Step(
@@ -309,14 +526,15 @@ def economic_compensation(
                     f"当时规定每满一年一个月，不满一年按一年计，计 {pre_years} 年"
                 ),
                 value=str(pre_years),
-                basis=f"{MEASURES_1994}第五条至第九条",
+                basis=f"{MEASURES_1994}第五条至第九条；{EXPLANATION_1995}",
             )
         )
         if not rule.pre2008_pays:
             pre_months = Fraction(0)
+            note = rule.pre2008_note or "当时规定不支付经济补偿"
             steps.append(
                 Step(
-                    text="2008 年前劳动合同期满终止，当时规定不支付经济补偿，此段计 0 个月",
+                    text=f"2008 年前的工作年限：{rule.label.split('（')[0]}，{note}，此段计 0 个月",
                     value="0",
                     basis=rule.pre2008_basis,
                 )
@@ -326,9 +544,11 @@ def economic_compensation(
             text = f"2008 年前部分计 {pre_years} 个月"
             if rule.pre2008_cap_months is not None and pre_months > rule.pre2008_cap_months:
                 pre_months = Fraction(rule.pre2008_cap_months)
-                text += f"，当时规定最多不超过十二个月，按 {rule.pre2008_cap_months} 个月计"
+                text += f"，当时规定此情形最多不超过十二个月，按 {rule.pre2008_cap_months} 个月计"
             elif rule.pre2008_cap_months is not None:
-                text += "（当时规定最多不超过十二个月）"
+                text += "（当时规定此情形最多不超过十二个月）"
+            else:
+                text += "（当时规定此情形不设十二个月上限）"
             if rule.pre2008_note:
                 text += f"（{rule.pre2008_note}）"
             steps.append(Step(text=text, value=format_number(pre_months), basis=rule.pre2008_basis))
@@ -386,17 +606,91 @@ def economic_compensation(
         total += post_amount
         months_total += post_months
 
+    notice = _notice_pay_steps(rule, last_month_wage, steps)
+    extra: dict[str, str | bool | None] = {
+        "months": format_number(months_total),
+        "base_wage": format_money(wage.base if post2008 else pre_wage),
+        "capped": wage.capped and post2008,
+    }
+    if notice is not None:
+        extra["notice_pay"] = format_amount(notice)
     return conclude(
         steps,
         total,
-        text=f"经济补偿合计 {yuan(total)}，四舍五入到分",
+        text=f"经济补偿合计 {yuan(total)}，四舍五入到分" + ("（代通知金另计，见上一步）" if notice is not None else ""),
         basis=f"{LCL}第四十六条、第四十七条",
-        extra={
-            "months": format_number(months_total),
-            "base_wage": format_money(wage.base if post2008 else pre_wage),
-            "capped": wage.capped and post2008,
-        },
+        extra=extra,
     )
+
+
+def _pre2008_wage(
+    rule: ReasonRule,
+    monthly_wage: Decimal,
+    pre2008_monthly_wage: Decimal | None,
+    local_minimum_wage: Decimal | None,
+    enterprise_average: Decimal | None,
+    steps: list[Step],
+) -> Decimal:
+    # 481号 art 11 ¶1 also takes the average of the 12 months before termination, so the wage defaults to
+    # the one above, and the same minimum-wage floor governed those months; the 3× cap does not reach it.
+    pre_wage = monthly_wage if pre2008_monthly_wage is None else pre2008_monthly_wage
+    if local_minimum_wage is not None and pre_wage < local_minimum_wage:
+        pre_wage = local_minimum_wage
+    if pre2008_monthly_wage is not None:
+        steps.append(
+            Step(
+                text=(
+                    f"2008 年前部分的月工资另行提供：{yuan(pre2008_monthly_wage)}"
+                    + ("，低于当地最低工资标准，按最低工资标准计" if pre_wage != pre2008_monthly_wage else "")
+                ),
+                value=format_money(pre_wage),
+                basis=f"{MEASURES_1994}第十一条",
+            )
+        )
+    if rule.pre2008_enterprise_floor:
+        if enterprise_average is None:
+            steps.append(
+                Step(
+                    text=(
+                        "此情形下劳动者月平均工资低于企业月平均工资的，2008 年前部分按企业月平均工资计；"
+                        "未填写企业月平均工资，未适用此下限"
+                    ),
+                    value="未填写",
+                    basis=f"{MEASURES_1994}第十一条",
+                )
+            )
+        elif pre_wage < enterprise_average:
+            steps.append(
+                Step(
+                    text=(
+                        f"2008 年前部分的月工资 {yuan(pre_wage)}低于企业月平均工资 {yuan(enterprise_average)}，"
+                        "按企业月平均工资计"
+                    ),
+                    value=format_money(enterprise_average),
+                    basis=f"{MEASURES_1994}第十一条",
+                )
+            )
+            pre_wage = enterprise_average
+        else:
+            steps.append(
+                Step(
+                    text=f"2008 年前部分的月工资 {yuan(pre_wage)}不低于企业月平均工资 {yuan(enterprise_average)}",
+                    value=format_money(pre_wage),
+                    basis=f"{MEASURES_1994}第十一条",
+                )
+            )
+    elif enterprise_average is not None:
+        steps.append(
+            Step(
+                text=(
+                    "企业月平均工资下限只适用于患病或非因工负伤、客观情况发生重大变化、经济性裁员三种情形"
+                    "2008 年前的部分，本情形不适用，已忽略"
+                ),
+                value="不适用",
+                basis=f"{MEASURES_1994}第十一条",
+            )
+        )
+    return pre_wage
 
 
 def unlawful_termination(
@@ -407,16 +701,26 @@ def unlawful_termination(
     local_average_monthly_wage: Decimal | None = None,
     local_minimum_wage: Decimal | None = None,
     termination_reason: str = TerminationReason.ART40,
+    last_month_wage: Decimal | None = None,
 ) -> Result:
     """违法解除或者终止劳动合同的赔偿金 2N."""
     reason = parse_reason(termination_reason)
     check_service_dates(start_date, end_date)
-    if reason is TerminationReason.EMPLOYEE_RESIGNED_ART38:
+    rule = REASONS[reason]
+    if rule.worker_resigned:
         # Arts 48 and 87 sanction the employer's unlawful dismissal or termination; a worker who resigns
         # under art 38 is owed N (art 46 (一)), not 2N.
         raise input_error(
             "termination_reason",
             "劳动者依第三十八条解除劳动合同的，用人单位应支付经济补偿（N），不适用违法解除赔偿金（2N）",
+        )
+    if last_month_wage is not None:
+        # 代通知金 is the price of a *lawful* art 40 dismissal without notice; 2N replaces every consequence
+        # of a lawful end (实施条例 art 25), so the two are not awarded together.
+        raise input_error(
+            "last_month_wage",
+            "主张违法解除赔偿金（2N）的，不再支付代通知金（额外一个月工资）：代通知金以依第四十条合法解除为前提。"
+            "请将上一个月工资（last_month_wage）留空；如主张合法解除的经济补偿加代通知金，请改用经济补偿（N）计算",
         )
     if end_date < LABOUR_CONTRACT_LAW_EFFECTIVE:
         raise input_error(
@@ -429,7 +733,7 @@ def unlawful_termination(
     steps = [
         Step(
             text=(
-                f"用人单位以“{REASONS[reason].label}”为由解除或者终止劳动合同，但违反法律规定；劳动者不要求"
+                f"用人单位以“{rule.label}”为由{rule.verb}劳动合同，但违反法律规定；劳动者不要求"
                 "或者不能继续履行的，用人单位按经济补偿标准的二倍支付赔偿金，支付赔偿金的不再支付经济补偿"
             ),
             value="赔偿金 = 2 × 经济补偿",
@@ -457,6 +761,14 @@ def unlawful_termination(
             basis=f"{LCL}第四十七条",
         )
     )
+    if rule.art40:
+        steps.append(
+            Step(
+                text="违法解除支付赔偿金的，不再另付第四十条的代通知金（额外一个月工资）",
+                value="0",
+                basis=f"{LCL}第四十条、第八十七条；{REGULATION}第二十五条",
+            )
+        )
     return conclude(
         steps,
         total,

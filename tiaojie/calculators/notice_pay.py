@@ -2,6 +2,8 @@
 
 An art-40 dismissal without thirty days' written notice costs one extra month's wage, and that month is
 valued at the worker's wage of the *previous month* (实施条例 art 20) — not the 12-month average that N uses.
+It belongs to a lawful art 40 dismissal only: another ground, or a claim of 2N for an unlawful one (which
+replaces every consequence of a lawful end, 实施条例 art 25), is refused with the reason.
 """
 
 from __future__ import annotations
@@ -9,17 +11,51 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from .core import Result, Step, conclude, format_money, input_error, yuan
+from .compensation import REASONS, parse_reason
+from .core import CalculatorInputError, FieldError, Result, Step, conclude, format_money, input_error, yuan
 
 LCL = "《劳动合同法》"
 REGULATION = "《劳动合同法实施条例》"
 
 
-def notice_pay(*, last_month_wage: Decimal) -> Result:
+# "Is 2N claimed for this dismissal?" as a form choice.
+CLAIMS_2N_CHOICES = (("no", "否：依第四十条合法解除，仅未提前三十日书面通知"), ("yes", "是：主张违法解除赔偿金（2N）"))
+
+
+def notice_pay(
+    *, last_month_wage: Decimal, termination_reason: str | None = None, claims_unlawful_termination: str = "no"
+) -> Result:
     if last_month_wage < 0:
         raise input_error("last_month_wage", "上一个月工资（last_month_wage）不能为负数")
+    errors: list[FieldError] = []
+    ground = None
+    if termination_reason is not None:
+        ground = REASONS[parse_reason(termination_reason)]
+        if not ground.art40:
+            errors.append(
+                {
+                    "field": "termination_reason",
+                    "message": (
+                        f"代通知金只在用人单位依第四十条解除时支付；解除或者终止原因为“{ground.label}”，不适用"
+                    ),
+                }
+            )
+    if claims_unlawful_termination == "yes":
+        errors.append(
+            {
+                "field": "claims_unlawful_termination",
+                "message": (
+                    "主张违法解除赔偿金（2N）的，不再支付代通知金：代通知金以依第四十条合法解除为前提，二者不能同时主张"
+                ),
+            }
+        )
+    if errors:
+        raise CalculatorInputError(errors)
     amount = Fraction(last_month_wage)
-    steps = [
+    steps = []
+    if ground is not None:
+        steps.append(Step(text=f"解除原因：{ground.label}", value=str(termination_reason), basis=ground.basis))
+    steps += [
         Step(
             text=(
                 "用人单位依第四十条解除劳动合同，未提前三十日以书面形式通知劳动者本人的，应额外支付一个月工资"

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from .annual_leave import annual_leave
+from .annual_leave import YES_NO_CHOICES, annual_leave
 from .compensation import REASONS, TerminationReason, economic_compensation, unlawful_termination
 from .core import CENT, CalculatorInputError, FieldError, JSONObject, Result, input_error
 from .double_wage import double_wage
-from .notice_pay import notice_pay
+from .notice_pay import CLAIMS_2N_CHOICES, notice_pay
 from .overtime import overtime
 
 FieldType = Literal["money", "date", "number", "choice"]
@@ -75,6 +75,7 @@ class Calculator:
 
 
 _REASON_CHOICES = tuple((reason.value, REASONS[reason].label) for reason in TerminationReason)
+_ART40_CHOICES = tuple((value, label) for value, label in _REASON_CHOICES if REASONS[TerminationReason(value)].art40)
 
 
 def _service_fields(*, pre2008: bool) -> tuple[Field, ...]:
@@ -99,14 +100,26 @@ def _service_fields(*, pre2008: bool) -> tuple[Field, ...]:
         ),
     ]
     if pre2008:
-        fields.append(
+        fields += [
             Field(
                 "pre2008_monthly_wage",
                 "money",
                 "2008 年前工作年限适用的月工资（元，默认同上）",
                 required=False,
-            )
-        )
+            ),
+            Field(
+                "enterprise_average_monthly_wage",
+                "money",
+                "企业月平均工资（元，2008 年前部分因患病、客观情况变化、裁员解除的工资下限）",
+                required=False,
+            ),
+            Field(
+                "last_month_wage",
+                "money",
+                "上一个月的工资（元，第四十条解除未提前三十日通知的，另列代通知金）",
+                required=False,
+            ),
+        ]
     return tuple(fields)
 
 
@@ -140,7 +153,25 @@ CALCULATORS: dict[str, Calculator] = {
             "notice-pay",
             "代通知金（N+1 中的 1）",
             notice_pay,
-            (Field("last_month_wage", "money", "上一个月的工资（元）"),),
+            (
+                Field("last_month_wage", "money", "上一个月的工资（元）"),
+                Field(
+                    "termination_reason",
+                    "choice",
+                    "解除原因（第四十条的情形）",
+                    required=False,
+                    choices=_ART40_CHOICES,
+                    default=TerminationReason.ART40.value,
+                ),
+                Field(
+                    "claims_unlawful_termination",
+                    "choice",
+                    "是否主张违法解除赔偿金（2N）",
+                    required=False,
+                    choices=CLAIMS_2N_CHOICES,
+                    default="no",
+                ),
+            ),
         ),
         Calculator(
             "overtime",
@@ -162,7 +193,7 @@ CALCULATORS: dict[str, Calculator] = {
                 Field(
                     "unused_days",
                     "number",
-                    "应休未休年休假天数（已知时直接填写，其余四项留空）",
+                    "应休未休年休假天数（已知时直接填写，以下各项留空）",
                     required=False,
                     maximum=Decimal(3660),
                 ),
@@ -181,6 +212,29 @@ CALCULATORS: dict[str, Calculator] = {
                 ),
                 Field("period_end", "date", "本年度在本单位的截止日（离职日）", required=False),
                 Field("days_taken", "number", "本年度已休年休假天数", required=False, maximum=Decimal(366)),
+                Field(
+                    "school_holiday_days",
+                    "number",
+                    "本年度依法享受的寒暑假天数（教职工等，没有的留空）",
+                    required=False,
+                    maximum=Decimal(366),
+                ),
+                Field(
+                    "paid_personal_leave_days",
+                    "number",
+                    "本年度累计事假天数（仅计单位按规定不扣工资的）",
+                    required=False,
+                    maximum=Decimal(366),
+                ),
+                Field("sick_leave_months", "number", "本年度累计病假（月）", required=False, maximum=Decimal(12)),
+                Field(
+                    "excluded_last_year",
+                    "choice",
+                    "上一年度已休年休假后，又请事假累计 20 天以上且不扣工资或者长期病假",
+                    required=False,
+                    choices=YES_NO_CHOICES,
+                    default="no",
+                ),
             ),
         ),
     )

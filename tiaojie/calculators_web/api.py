@@ -27,7 +27,7 @@ from ninja.responses import Status as Reply
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
-from tiaojie.calculators.compensation import TerminationReason
+from tiaojie.calculators.compensation import REASONS, TerminationReason
 from tiaojie.calculators.core import LABOUR_CONTRACT_LAW_EFFECTIVE, CalculatorInputError
 from tiaojie.calculators.registry import CALCULATORS, MAX_MONEY, Calculator, metadata
 from tiaojie.calculators.registry import Field as CalculatorField
@@ -96,6 +96,7 @@ LOOKUP = {"city_code", "on_date"}
 _CITY_CODE = "^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3})?)?)?$"  # lookup._CODE_FORM
 # 《劳动合同法》 took effect on 2008-01-01: 2N is for a dismissal on or after that day (compensation.py).
 _FROM_2008 = "(200[89]|20[1-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_BEFORE_2008 = "(19[0-9][0-9]|200[0-7])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 assert LABOUR_CONTRACT_LAW_EFFECTIVE.isoformat() == "2008-01-01"
 _DATES_IN_ORDER = "结束日期不能早于开始日期（end_date ≥ start_date，period_end ≥ period_start 且同一年），否则为 422。"
 
@@ -125,15 +126,44 @@ def _schema_rules(calculator: Calculator) -> dict[str, Any]:
     rules: dict[str, Any] = {}
     if calculator.name == "annual-leave":
         computed = ["cumulative_years", "period_start", "period_end", "days_taken"]
+        # The exclusions of 条例 art 4 need the computed entitlement, so they come with the computed form only.
+        exclusions = ["school_holiday_days", "paid_personal_leave_days", "sick_leave_months"]
         null = {"type": "null"}
         rules["anyOf"] = [
             {
                 "required": ["unused_days"],
-                "properties": {"unused_days": {"not": null}, **dict.fromkeys(computed, null)},
+                "properties": {
+                    "unused_days": {"not": null},
+                    **dict.fromkeys(computed + exclusions, null),
+                    "excluded_last_year": {"enum": ["no", None]},
+                },
             },
             {
                 "required": computed,
                 "properties": {"unused_days": null, **{name: {"not": null} for name in computed}},
+            },
+        ]
+    if calculator.name == "economic-compensation":
+        # Service before 2008 needs the precise clause of art 38 or art 40 (481号 and 法释〔2001〕14号 treat
+        # them differently), and 代通知金 belongs to an art 40 ground only: the calculator answers 422 otherwise.
+        values = [v for v in TerminationReason]
+        precise = [v.value for v in values if not REASONS[v].pre2008_choose]
+        art40 = [v.value for v in values if REASONS[v].art40]
+        # Either date, not only start_date: a client (and the fuzzing hook) may send them in either order.
+        rules["allOf"] = [
+            *(
+                {
+                    "if": {"required": [name], "properties": {name: {"pattern": f"^{_BEFORE_2008}$"}}},
+                    "then": {
+                        "required": ["termination_reason"],
+                        "properties": {"termination_reason": {"enum": precise}},
+                    },
+                }
+                for name in ("start_date", "end_date")
+            ),
+            {
+                "if": {"required": ["last_month_wage"], "properties": {"last_month_wage": {"not": {"type": "null"}}}},
+                "then": {"properties": {"termination_reason": {"enum": [*art40, None]}}},
             },
         ]
     if names & set(TABLE_FIELDS):
@@ -148,8 +178,11 @@ def _input_model(calculator: Calculator) -> type[Schema]:
         extra: dict[str, Any] | None = None
         if calculator.name == "unlawful-termination" and field.name == "termination_reason":
             # Who resigns under art 38 is owed N, not 2N: the calculator refuses it with that reason.
-            allowed = [v for v, _label in field.choices if v != TerminationReason.EMPLOYEE_RESIGNED_ART38.value]
+            allowed = [v for v, _label in field.choices if not REASONS[TerminationReason(v)].worker_resigned]
             extra = {"enum": [*allowed, None]}
+        if calculator.name == "notice-pay" and field.name == "claims_unlawful_termination":
+            # Claiming 2N excludes 代通知金: the calculator refuses "yes" with that reason (422).
+            extra = {"enum": ["no", None]}
         if calculator.name == "unlawful-termination" and field.name == "end_date":
             extra = {"pattern": f"^{_FROM_2008}$"}
         fields[field.name] = _field(field, extra)

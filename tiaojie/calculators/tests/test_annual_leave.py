@@ -70,3 +70,75 @@ def test_period_within_one_calendar_year():
     with pytest.raises(CalculatorInputError) as error:
         leave(cumulative_years="3", period_start="2024-07-01", period_end="2024-06-30", days_taken="0")
     assert error.value.fields[0]["field"] == "period_end"
+
+
+# --- issue 14 item 4: the exclusions of 条例 art 4 and 实施办法 art 8 -------------------------------------
+
+FULL_YEAR = {"period_start": "2023-01-01", "period_end": "2023-12-31", "days_taken": "0"}
+
+
+@pytest.mark.parametrize(
+    ("years", "months", "unused"),
+    [
+        # 条例 art 4 (三)–(五): 2 / 3 / 4 months "以上", the threshold itself included
+        ("5", "1.99", "5"),
+        ("5", "2", "0"),
+        ("12", "2.99", "10"),
+        ("12", "3", "0"),
+        ("25", "3.99", "15"),
+        ("25", "4", "0"),
+    ],
+)
+def test_long_sick_leave_takes_away_the_year(years, months, unused):
+    result = leave(cumulative_years=years, sick_leave_months=months, **FULL_YEAR)
+    assert result["unused_days"] == unused
+    if unused == "0":
+        assert result["amount"] == "0.00"
+        assert any("第四条第" in step["basis"] and "病假" in step["text"] for step in result["steps"])
+
+
+@pytest.mark.parametrize(("days", "unused"), [("19", "5"), ("20", "0"), ("45", "0")])
+def test_paid_personal_leave_of_twenty_days_or_more(days, unused):
+    result = leave(cumulative_years="5", paid_personal_leave_days=days, **FULL_YEAR)
+    assert result["unused_days"] == unused
+    if unused == "0":
+        assert any("第四条第（二）项" in step["basis"] for step in result["steps"])
+
+
+@pytest.mark.parametrize(("days", "unused"), [("10", "10"), ("10.5", "0"), ("60", "0")])
+def test_school_holidays_longer_than_the_leave(days, unused):
+    # "多于": ten days of school holiday against ten days of leave still leaves the leave.
+    result = leave(cumulative_years="12", school_holiday_days=days, **FULL_YEAR)
+    assert result["unused_days"] == unused
+
+
+def test_leave_taken_before_the_sick_leave_is_kept_but_next_year_is_lost():
+    result = leave(
+        cumulative_years="5",
+        period_start="2023-01-01",
+        period_end="2023-12-31",
+        days_taken="3",
+        sick_leave_months="2.5",
+    )
+    assert result["amount"] == "0.00"
+    art8 = next(step for step in result["steps"] if "第八条" in step["basis"])
+    assert "不扣回" in art8["text"] and "下一年度" in art8["text"]
+
+
+def test_the_year_after_such_a_case_has_no_leave():
+    result = leave(cumulative_years="5", excluded_last_year="yes", **FULL_YEAR)
+    assert (result["unused_days"], result["amount"]) == ("0", "0.00")
+    assert any("第八条" in step["basis"] for step in result["steps"])
+    assert leave(cumulative_years="5", excluded_last_year="no", **FULL_YEAR)["unused_days"] == "5"
+
+
+def test_exclusions_need_the_computed_form():
+    with pytest.raises(CalculatorInputError) as error:
+        leave(unused_days="3", sick_leave_months="3")
+    assert error.value.fields[0]["field"] == "sick_leave_months"
+
+
+def test_negative_sick_leave_is_refused():
+    with pytest.raises(CalculatorInputError) as error:
+        leave(cumulative_years="5", sick_leave_months="-1", **FULL_YEAR)
+    assert error.value.fields[0]["field"] == "sick_leave_months"

@@ -132,9 +132,20 @@ def test_metadata_is_json_and_describes_every_field():
     assert {c["value"] for c in fields["termination_reason"]["choices"]} == {
         "employer_proposed_mutual",
         "employee_resigned_art38",
+        "art38_1_1",
+        "art38_1_2",
+        "art38_1_3",
+        "art38_1_4",
+        "art38_1_5",
+        "art38_2",
+        "art39",
         "art40",
+        "art40_1",
+        "art40_2",
+        "art40_3",
         "art41",
         "contract_expired",
+        "task_completed",
         "bankruptcy_or_closure",
     }
     assert "pre2008_monthly_wage" in fields

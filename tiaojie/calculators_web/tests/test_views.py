@@ -149,7 +149,7 @@ def test_add_to_case_recalculates_and_keeps_the_steps(client, org_a, mediator_a)
     item = ClaimItem.objects.get(case=case, type=ClaimType.UNLAWFUL_TERMINATION)
     assert item.amount_claimed == Decimal("96000.00")  # recalculated, the posted amount ignored
     assert item.description == CALCULATORS["unlawful-termination"].title
-    assert item.explanation[0]["basis"].startswith("《劳动合同法》第四十八条") and len(item.explanation) == 6
+    assert item.explanation[0]["basis"].startswith("《劳动合同法》第四十八条") and len(item.explanation) == 7
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CLAIM_ADDED).count() == 1
     detail = client.get(response.url).content.decode()
     assert "已将「违法解除或者终止劳动合同赔偿金（2N）」96000.00 元加入请求事项" in detail
