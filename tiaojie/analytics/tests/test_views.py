@@ -264,7 +264,7 @@ def test_exports_carry_the_amounts(client, supervisor_county, agreement_a):
     assert march[header.index("已履行金额（元）")] == 6250
     assert march[header.index("履行率（%）")] == 50
     ledger = _csv(client.get("/analytics/region/330110/ledger.csv"))
-    row = next(r for r in ledger[1:] if r[0] == agreement_a.case.number)
+    row = next(r for r in ledger[1:] if r[0] == agreement_a.number)
     head = ledger[0]
     assert row[head.index("调解协议生效日期")] == "2025-03-12"
     assert (row[head.index("协议金额（元）")], row[head.index("已履行金额（元）")]) == ("12500.00", "6250.00")
