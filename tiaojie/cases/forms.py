@@ -35,7 +35,9 @@ class CaseFilterForm(forms.Form):
     received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def filters(self) -> CaseFilters:
-        d = self.cleaned_data if self.is_valid() else {}
+        # The fields that parsed still apply when another did not (its error shows beside it).
+        self.is_valid()
+        d = getattr(self, "cleaned_data", {})
         return CaseFilters(
             q=d.get("q", ""),
             status=d.get("status", ""),
