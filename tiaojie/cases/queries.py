@@ -63,8 +63,10 @@ def search_cases(qs: QuerySet[Case], text: str, *, now: dt.datetime | None = Non
     match = _NUMBER.search(compact)
     if match:
         q |= Q(number_year=int(match[1]), number_seq=int(match[2]))
-    elif compact.isdigit() and len(compact) <= 7:
-        q |= Q(number_year=legal_date(now or timezone.now()).year, number_seq=int(compact))
+    else:
+        bare = compact.removeprefix("第").removesuffix("号")  # 12, 12号, 第12号: this year's
+        if bare.isdigit() and len(bare) <= 7:
+            q |= Q(number_year=legal_date(now or timezone.now()).year, number_seq=int(bare))
     worker_ids: list[int] = []
     if len(compact) == 18:
         try:
