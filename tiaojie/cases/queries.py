@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tiaojie.accounts.models import User
-from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, Worker, overdue_q
+from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, Worker, format_case_number, overdue_q
 from tiaojie.lib import crypto
 from tiaojie.lib.idnumbers import InvalidIdentifier, validate_credit_code, validate_id_number, validate_mobile
 from tiaojie.lib.paging import Keyset, Page
@@ -62,7 +62,12 @@ def search_cases(qs: QuerySet[Case], text: str, *, now: dt.datetime | None = Non
     compact = re.sub(r"\s+", "", text)
     match = _NUMBER.search(compact)
     if match:
-        q |= Q(number_year=int(match[1]), number_seq=int(match[2]))
+        year, seq = int(match[1]), int(match[2])
+        prefix = compact[: match.start()].strip("〔〕[]【】()")
+        if prefix:  # 仓调[2026]12: that organisation's number only, however it was bracketed
+            q |= Q(number=format_case_number(prefix, year, seq))
+        else:  # 〔2026〕12号, 2026-12: the twelfth of 2026 in every organisation the user sees
+            q |= Q(number_year=year, number_seq=seq)
     else:
         bare = compact.removeprefix("第").removesuffix("号")  # 12, 12号, 第12号: this year's
         if bare.isdigit() and len(bare) <= 7:

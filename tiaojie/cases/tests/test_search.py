@@ -59,6 +59,7 @@ def found(client, user, q: str, **params: str) -> list[str]:
     "term",
     [
         "number",
+        "组调[2025]1",
         "〔2025〕1号",
         "2025年第1号",
         "2025-1",
@@ -88,6 +89,7 @@ def test_terms_of_another_kind_match_nothing(client, world, mediator_a):
     assert found(client, mediator_a, "13900001112") == []  # a phone is matched whole
     assert found(client, mediator_a, WORKER_ID[:-1] + ("0" if WORKER_ID[-1] != "0" else "1")) == []  # bad check digit
     assert found(client, mediator_a, "2025-3") == []
+    assert found(client, mediator_a, "仓调〔2025〕1号") == []  # another prefix: another organisation's number
     assert found(client, mediator_a, "远达") == [world["a2"].number]
 
 
@@ -135,3 +137,17 @@ def test_searching_costs_a_fixed_number_of_queries(client, world, org_a, mediato
     with django_assert_max_num_queries(14):
         response = client.get("/cases/", {"q": "华兴"})
     assert len(ROWS.findall(response.content.decode())) == 6
+
+
+def test_the_api_searches_the_same_way_within_the_tokens_scope(client, world, mediator_a, mediator_b):
+    from tiaojie.cases.tests.test_api import auth
+
+    listed = client.get("/api/v1/cases", {"q": WORKER_ID}, **auth(mediator_a)).json()
+    assert [c["number"] for c in listed["items"]] == [world["a1"].number]
+    assert [c["id"] for c in listed["items"]] == [world["a1"].pk]
+    other = client.get("/api/v1/cases", {"q": WORKER_ID}, **auth(mediator_b)).json()
+    assert [c["id"] for c in other["items"]] == [world["b1"].pk]
+    # Another organisation's case stays a 404 when fetched by id, whatever its number.
+    assert client.get(f"/api/v1/cases/{world['a1'].pk}", **auth(mediator_b)).status_code == 404
+    too_long = client.get("/api/v1/cases", {"q": "长" * 61}, **auth(mediator_a))
+    assert too_long.status_code == 422
