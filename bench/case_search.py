@@ -195,9 +195,7 @@ def measure(args: argparse.Namespace) -> list[tuple[str, str, base.Result, base.
 
         def page(q: str = "", user: Any = user) -> Callable[[], list[int]]:
             # As cases.views.case_list reads it (the per-division read is for unfiltered county pages).
-            return lambda: [
-                c.pk for c in case_page(visible(q), divisions=None if q else scope_divisions(user)).items
-            ]
+            return lambda: [c.pk for c in case_page(visible(q), divisions=None if q else scope_divisions(user)).items]
 
         log(f"{persona.name}: {persona.scope}")
         baseline = base.Result(persona.name, "first page, no search", "keyset", 0, base.timed(page(), args.repeat))

@@ -481,7 +481,8 @@ def do_resolve_duplicate(*, suspicion: DuplicateSuspicion, actor: Actor, merge: 
             case=duplicate,
             to=Status.WITHDRAWN,
             actor=actor,
-            reason=_("经核实与案件%(id)s 重复，已并入该案件办理：%(reason)s") % {"id": original.display_number, "reason": reason},
+            reason=_("经核实与案件%(id)s 重复，已并入该案件办理：%(reason)s")
+            % {"id": original.display_number, "reason": reason},
         )
 
 

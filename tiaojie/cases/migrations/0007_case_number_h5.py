@@ -6,63 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_retention'),
-        ('organisations', '0004_case_prefix_h5'),
-        ('reference', '0003_calendar_history'),
+        ("cases", "0006_retention"),
+        ("organisations", "0004_case_prefix_h5"),
+        ("reference", "0003_calendar_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseNumberCounter',
+            name="CaseNumberCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.AddField(
-            model_name='case',
-            name='number',
-            field=models.CharField(blank=True, db_index=True, max_length=40, verbose_name='案件编号'),
+            model_name="case",
+            name="number",
+            field=models.CharField(blank=True, db_index=True, max_length=40, verbose_name="案件编号"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='number_seq',
+            model_name="case",
+            name="number_seq",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='number_year',
+            model_name="case",
+            name="number_year",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='numbered_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation'),
+            model_name="case",
+            name="numbered_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AlterField(
-            model_name='worker',
-            name='name',
-            field=models.CharField(db_index=True, max_length=50, verbose_name='姓名'),
+            model_name="worker",
+            name="name",
+            field=models.CharField(db_index=True, max_length=50, verbose_name="姓名"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['number_year', 'number_seq'], name='case_number_seq_h5'),
+            model_name="case",
+            index=models.Index(fields=["number_year", "number_seq"], name="case_number_seq_h5"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('number_seq__isnull', False)), fields=('numbered_by', 'number_year', 'number_seq'), name='case_number_unique_h5'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number_seq__isnull", False)),
+                fields=("numbered_by", "number_year", "number_seq"),
+                name="case_number_unique_h5",
+            ),
         ),
         migrations.AddField(
-            model_name='casenumbercounter',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation'),
+            model_name="casenumbercounter",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="organisations.organisation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casenumbercounter',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year'), name='one_case_counter_per_year_h5'),
+            model_name="casenumbercounter",
+            constraint=models.UniqueConstraint(fields=("organisation", "year"), name="one_case_counter_per_year_h5"),
         ),
     ]

@@ -39,9 +39,8 @@ def number_existing_cases(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_case_number_h5'),
+        ("cases", "0007_case_number_h5"),
     ]
 
     operations = [migrations.RunPython(number_existing_cases, migrations.RunPython.noop)]

@@ -134,7 +134,7 @@ def test_parallel_registrations_never_share_a_number(transactional_db, org_a, me
             org = Organisation.objects.get(pk=organisation_id)
             barrier.wait()
             make_case(org, mediator_a, received_at=at(2025))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

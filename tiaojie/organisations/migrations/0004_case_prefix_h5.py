@@ -18,21 +18,30 @@ def fill_prefixes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_history'),
+        ("organisations", "0003_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalorganisation',
-            name='case_prefix',
-            field=models.CharField(blank=True, help_text='案件编号的代字，如“仓调”得到“仓调〔2026〕12号”。留空则按组织名称生成；修改只影响此后的新案件。', max_length=12, verbose_name='案号代字'),
+            model_name="historicalorganisation",
+            name="case_prefix",
+            field=models.CharField(
+                blank=True,
+                help_text="案件编号的代字，如“仓调”得到“仓调〔2026〕12号”。留空则按组织名称生成；修改只影响此后的新案件。",
+                max_length=12,
+                verbose_name="案号代字",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='case_prefix',
-            field=models.CharField(blank=True, help_text='案件编号的代字，如“仓调”得到“仓调〔2026〕12号”。留空则按组织名称生成；修改只影响此后的新案件。', max_length=12, verbose_name='案号代字'),
+            model_name="organisation",
+            name="case_prefix",
+            field=models.CharField(
+                blank=True,
+                help_text="案件编号的代字，如“仓调”得到“仓调〔2026〕12号”。留空则按组织名称生成；修改只影响此后的新案件。",
+                max_length=12,
+                verbose_name="案号代字",
+            ),
         ),
         migrations.RunPython(fill_prefixes, migrations.RunPython.noop),
     ]

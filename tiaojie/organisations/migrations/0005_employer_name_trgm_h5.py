@@ -8,7 +8,7 @@ from django.db import migrations
 # database is created with). PostgreSQL only; SQLite scans, which is fine at its sizes.
 CREATE = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    'CREATE INDEX IF NOT EXISTS employer_name_trgm_h5 ON organisations_employer USING gin '
+    "CREATE INDEX IF NOT EXISTS employer_name_trgm_h5 ON organisations_employer USING gin "
     '((UPPER("name"::text)) gin_trgm_ops)',
 )
 DROP = ("DROP INDEX IF EXISTS employer_name_trgm_h5",)
@@ -27,9 +27,8 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0004_case_prefix_h5'),
+        ("organisations", "0004_case_prefix_h5"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
