@@ -149,3 +149,9 @@ def test_parallel_registrations_never_share_a_number(transactional_db, org_a, me
     assert seqs == list(range(1, threads_n + 1))
     assert len(set(Case.objects.values_list("number", flat=True))) == threads_n
     assert CaseNumberCounter.objects.get(organisation=org_a, year=2025).last == threads_n
+
+
+def test_the_admin_edits_the_prefix(admin_client, org_a):
+    page = admin_client.get(f"/admin/organisations/organisation/{org_a.pk}/change/").content.decode()
+    assert 'name="case_prefix"' in page and f'value="{org_a.case_prefix}"' in page
+    assert "案号代字" in page
