@@ -108,9 +108,10 @@ CASE_PREFIX_MAX_LENGTH = 12
 def derive_case_prefix(name: str, ancestor_names: list[str] | tuple[str, ...] = ()) -> str:
     """The default 机关代字 of an organisation's case numbers: the first character of its name once the province
     and city it sits in are dropped, then 调 (仓山区劳动人事争议调解委员会 → 仓调, as in 仓调〔2026〕12号).
-    `ancestor_names` are the names of its division's province and city, stripped where the name starts with
-    them (the county stays: it is what tells 仓山 from 鼓楼 in one city); without them a leading "…省" or "…市"
-    is dropped by its suffix. Administrators edit the result."""
+    `ancestor_names` are the names of the divisions above it, stripped where the name starts with them: the
+    province and city, and the county for a township's organisation (a county's own organisation keeps it: it
+    tells 仓山 from 鼓楼 in one city); without them a leading "…省" or "…市" is dropped by its suffix.
+    Administrators edit the result."""
     rest = name.strip().removeprefix("【基准】")
     for ancestor in ancestor_names:
         if ancestor and rest.startswith(ancestor) and len(rest) > len(ancestor):
@@ -181,8 +182,11 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def derived_case_prefix(self) -> str:
-        ancestors = [*self.division.ancestors(), self.division] if self.division_id else []
-        return derive_case_prefix(self.name, [d.name for d in ancestors if d.level < Division.Level.COUNTY])
+        if not self.division_id:
+            return derive_case_prefix(self.name)
+        # Every division above its own: a township's organisation drops its county too (余杭区仓前街道… → 仓调; a
+        # county holds many of them, which should not all be 余调), a county's keeps the county.
+        return derive_case_prefix(self.name, [d.name for d in self.division.ancestors()])
 
 
 class Membership(models.Model):

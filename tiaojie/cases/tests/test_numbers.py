@@ -38,8 +38,10 @@ def test_the_prefix_is_derived_from_the_name_without_province_and_city(name, anc
 
 
 def test_a_new_organisation_gets_a_derived_prefix_and_an_edited_one_is_kept(db):
+    # A township's organisation drops province, city and county; a county's keeps the county.
     org = OrganisationFactory(name="杭州市余杭区仓前街道调解中心", division_id="330110012")
-    assert org.case_prefix == "余调"  # 浙江省 and 杭州市 are the division's ancestors; 余杭区 stays
+    assert org.case_prefix == "仓调"
+    assert OrganisationFactory(name="杭州市余杭区劳动人事争议调解中心", division_id="330110").case_prefix == "余调"
     org.case_prefix = "仓前调"
     org.save()
     org.refresh_from_db()

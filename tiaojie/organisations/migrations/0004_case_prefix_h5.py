@@ -11,7 +11,8 @@ def fill_prefixes(apps, schema_editor):
     Division = apps.get_model("reference", "Division")
     for org in Organisation.objects.filter(case_prefix="").iterator():
         code = org.division_id or ""
-        prefixes = [code[:n] for n in (2, 4) if n < len(code)]
+        # Every division above its own, as Organisation.derived_case_prefix strips them.
+        prefixes = [code[:n] for n in (2, 4, 6) if n < len(code)]
         names = dict(Division.objects.filter(code__in=prefixes).values_list("code", "name"))
         org.case_prefix = derive_case_prefix(org.name, [names[p] for p in prefixes if p in names])
         org.save(update_fields=["case_prefix"])
