@@ -130,7 +130,7 @@ def ledger_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
             claims = list(case.claims.all())
             amounts = [c.amount_claimed for c in claims if c.amount_claimed is not None]
             yield [
-                case.pk,
+                case.display_number,
                 _date(case.received_at),
                 case.organisation.name,
                 case.organisation.type.name,

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import django.dispatch
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,18 @@ from django.utils.translation import gettext as _
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import reads_as_supervisor
-from tiaojie.cases.models import Case, CaseEvent, CaseWorker, Channel, ClaimItem, ClaimType, Status, Worker
+from tiaojie.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CaseWorker,
+    Channel,
+    ClaimItem,
+    ClaimType,
+    Status,
+    Worker,
+    format_case_number,
+)
 from tiaojie.cases.transitions import (
     ACCEPTANCE_WORKING_DAYS,
     CLOCK_A_DAYS,
@@ -211,6 +223,23 @@ def find_or_create_employer(data: EmployerInput, division_id: str) -> Employer:
     )
 
 
+def allocate_case_number(organisation: Organisation, year: int) -> int:
+    """The next sequence number of `organisation` in `year`. Call inside the transaction that creates the case:
+    the UPDATE locks the counter row until it commits, so a concurrent registration waits and takes the number
+    after (no gaps from a rollback either: the increment rolls back with the case)."""
+    counters = CaseNumberCounter.objects.filter(organisation=organisation, year=year)
+    if not counters.update(last=F("last") + 1):
+        try:
+            # The year's first case. A savepoint, because a concurrent first case may insert the row first: the
+            # unique constraint then refuses ours once theirs commits, and we increment theirs instead.
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(organisation=organisation, year=year, last=1)
+            return 1
+        except IntegrityError:
+            counters.update(last=F("last") + 1)
+    return counters.values_list("last", flat=True).get()
+
+
 def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor) -> Case:
     """Register an application as `received` at `organisation`; clock A starts at `received_at`."""
     errors = validate_case_input(data)
@@ -225,7 +254,13 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
     with transaction.atomic():
         employer = find_or_create_employer(data.employer, organisation.division_id)
         workers = [_find_or_create_worker(w) for w in data.workers]
+        seq = allocate_case_number(organisation, day.year)
+        prefix = organisation.case_prefix or organisation.derived_case_prefix()
         case = Case.objects.create(
+            number=format_case_number(prefix, day.year, seq),
+            number_year=day.year,
+            number_seq=seq,
+            numbered_by=organisation,
             organisation=organisation,
             division=organisation.division,
             employer=employer,

@@ -26,7 +26,7 @@ from tiaojie.cases.actions import (
     do_transition_case,
 )
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
-from tiaojie.cases.queries import CaseFilters, case_page, filter_cases, scope_divisions
+from tiaojie.cases.queries import SEARCH_MAX_LENGTH, CaseFilters, case_page, filter_cases, scope_divisions
 from tiaojie.cases.transitions import TRANSITIONS, ActorKind
 from tiaojie.lib.api import MAX_ID, SAYS_SOMETHING, Amount, AwareMoment, IsoDate, error_body, plain, refusals, text
 from tiaojie.lib.paging import MAX_CURSOR_LENGTH, BadCursor
@@ -104,6 +104,7 @@ class DeadlineOut(Schema):
 
 class CaseOut(Schema):
     id: int
+    number: str = Field(description="案件编号（如 仓调〔2026〕12号），每个调解组织每年从1号起")
     status: str
     status_label: str
     organisation_id: int
@@ -171,6 +172,7 @@ def case_out(case: Case) -> dict[str, Any]:
     """Serialise a case; expects claims and case_workers prefetched (see queries.case_page)."""
     return {
         "id": case.pk,
+        "number": case.display_number,
         "status": case.status,
         "status_label": str(Status(case.status).label),
         "organisation_id": case.organisation_id,
@@ -234,6 +236,11 @@ class ListFilters(Schema):
     channel: Channel | None = None
     received_from: IsoDate | None = None
     received_to: IsoDate | None = None
+    q: str = Field(
+        "",
+        max_length=SEARCH_MAX_LENGTH,
+        description="查找：案件编号、劳动者姓名（完整）、身份证号码或手机号码（完整）、用人单位名称（部分）或统一社会信用代码",
+    )
     cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
@@ -253,10 +260,12 @@ def list_cases(request: AuthedRequest, filters: Query[ListFilters]) -> Any:
             channel=filters.channel or "",
             received_from=filters.received_from,
             received_to=filters.received_to,
+            q=filters.q,
         ),
     )
+    divisions = None if filters.q.strip() else scope_divisions(request.user)  # as the list page (cases.views)
     try:
-        page = case_page(qs, cursor=filters.cursor, limit=filters.limit, divisions=scope_divisions(request.user))
+        page = case_page(qs, cursor=filters.cursor, limit=filters.limit, divisions=divisions)
     except BadCursor:
         message = _("翻页游标无效：请使用上一页返回的 next_cursor，第一页不带 cursor")
         return Reply(400, error_body(message, {"cursor": message}))

@@ -12,10 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from tiaojie.cases.actions import CaseInput, ClaimInput, EmployerInput, WorkerInput
 from tiaojie.cases.models import Channel, ClaimType, Status
-from tiaojie.cases.queries import CaseFilters
+from tiaojie.cases.queries import SEARCH_MAX_LENGTH, CaseFilters
 
 
 class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("查找"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={"max_length": _("查找内容不超过%(limit_value)d个字")},
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("案号、姓名、身份证号、手机号、用人单位或信用代码")}
+        ),
+    )
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Status.choices], required=False)
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
     claim_type = forms.ChoiceField(label=_("请求事项"), choices=[("", _("全部")), *ClaimType.choices], required=False)
@@ -26,8 +35,11 @@ class CaseFilterForm(forms.Form):
     received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def filters(self) -> CaseFilters:
-        d = self.cleaned_data if self.is_valid() else {}
+        # The fields that parsed still apply when another did not (its error shows beside it).
+        self.is_valid()
+        d = getattr(self, "cleaned_data", {})
         return CaseFilters(
+            q=d.get("q", ""),
             status=d.get("status", ""),
             overdue=bool(d.get("overdue")),
             claim_type=d.get("claim_type", ""),

@@ -33,7 +33,8 @@ class Worker(models.Model):
     """A worker who is a party to one or more cases. ID and phone numbers are encrypted at rest; the
     `*_index` columns are keyed hashes for exact lookup and the `*_masked` columns serve every list."""
 
-    name = models.CharField(_("姓名"), max_length=50)
+    # Indexed for the case list's search box (cases.queries.search_cases): a name is looked up exactly.
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))], blank=True)
     id_number_encrypted = models.TextField(blank=True)
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True)
@@ -109,7 +110,21 @@ class ClaimType(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+def format_case_number(prefix: str, year: int, seq: int) -> str:
+    """仓调〔2026〕12号: the organisation's 代字, the year in 六角括号 (GB/T 9704's 发文字号 form), the sequence."""
+    return f"{prefix or '调'}〔{year}〕{seq}号"
+
+
 class Case(models.Model):
+    # The human-readable number (案号) the organisation, the parties and the documents use: allocated at
+    # creation from CaseNumberCounter, per organisation and the Beijing year of receipt, and stored as written
+    # then, so a later change of the organisation's 代字 leaves issued numbers as the parties know them.
+    number = models.CharField(_("案件编号"), max_length=40, blank=True, db_index=True)
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    number_seq = models.PositiveIntegerField(null=True, blank=True)
+    # The organisation whose counter issued the number. A case re-routed to another organisation keeps its
+    # number (the parties and the referral already know it), so uniqueness is per issuer, not per holder.
+    numbered_by = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="cases", verbose_name=_("受理组织"))
     # Denormalised from the organisation so a supervisor's subtree is one index range on the case table.
@@ -149,6 +164,8 @@ class Case(models.Model):
             models.Index(fields=["division", "-received_at", "-id"], name="case_div_recv"),
             models.Index(fields=["-received_at", "-id"], name="case_recv"),
             models.Index(fields=["organisation", "status", "clock_a_due"], name="case_org_status_due"),
+            # The search box's "2026年12号" (cases.queries.search_cases), in any scope.
+            models.Index(fields=["number_year", "number_seq"], name="case_number_seq_h5"),
             # The retention job's daily sweep (cases.retention): ended or closed cases not yet anonymised, by the
             # moment their period started. Partial, so anonymised cases drop out of it.
             models.Index(
@@ -163,12 +180,23 @@ class Case(models.Model):
             ),
         ]
         constraints = [
+            # The backstop under the counter: two cases can never share a number in one organisation and year.
+            models.UniqueConstraint(
+                fields=["numbered_by", "number_year", "number_seq"],
+                condition=models.Q(number_seq__isnull=False),
+                name="case_number_unique_h5",
+            ),
             models.CheckConstraint(condition=models.Q(worker_count__gte=1), name="case_has_worker"),
             models.CheckConstraint(condition=models.Q(clock_b_extension_days__lte=15), name="clock_b_extension_max_15"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.employer}"
+        return f"{self.display_number} {self.employer}"
+
+    @property
+    def display_number(self) -> str:
+        """What every page, document, SMS and export calls the case: its 案号 (仓调〔2026〕12号)."""
+        return self.number or f"#{self.pk}"
 
     @property
     def is_collective(self) -> bool:
@@ -192,6 +220,22 @@ class Case(models.Model):
         if self.clock_b_due is None:
             return None
         return Deadline(self.clock_b_due, self.clock_b_due_uncertain)
+
+
+class CaseNumberCounter(models.Model):
+    """The last sequence number issued per organisation and year (cases.actions.allocate_case_number). One row
+    per pair, incremented with an UPDATE that locks it, so concurrent registrations queue on it and each gets
+    the next number; the first case of a year creates it."""
+
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_case_counter_per_year_h5")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
 def overdue_q(today: dt.date) -> models.Q:

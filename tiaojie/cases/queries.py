@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import partial
 
@@ -11,9 +13,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tiaojie.accounts.models import User
-from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, overdue_q
+from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, Worker, format_case_number, overdue_q
+from tiaojie.lib import crypto
+from tiaojie.lib.idnumbers import InvalidIdentifier, validate_credit_code, validate_id_number, validate_mobile
 from tiaojie.lib.paging import Keyset, Page
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
+from tiaojie.organisations.models import Employer
 
 PAGE_SIZE = 50
 
@@ -26,9 +31,84 @@ class CaseFilters:
     channel: str = ""
     received_from: dt.date | None = None
     received_to: dt.date | None = None
+    q: str = ""  # the search box (search_cases)
+
+
+SEARCH_MAX_LENGTH = 60
+# A case number as people type it: 仓调〔2026〕12号, [2026]12, 2026-12, 2026年12号, 2026年第12号.
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})\s*[〔〕\[\]【】()年\-/—_.·\s]*\s*第?\s*(\d{1,7})\s*号?$")
+# Past this many matching workers or employers a search arm stays a subquery instead of a list of ids.
+_ID_LIST_MAX = 2000
+
+
+def _ids_or_subquery(qs: QuerySet, field: str) -> list[int] | QuerySet:
+    """The ids of a small match as a list, so PostgreSQL combines the arms of a search with a BitmapOr of
+    index scans and sorts the few rows; a large match (a common name, "有限公司") as a subquery, so it walks
+    the list's order index instead of sorting most of the table."""
+    ids = list(qs.values_list(field, flat=True)[: _ID_LIST_MAX + 1])
+    return ids if len(ids) <= _ID_LIST_MAX else qs.values(field)
+
+
+def search_cases(qs: QuerySet[Case], text: str, *, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """The case list's one search box: the cases in `qs` (already scoped to the user) whose case number, a
+    party's name (exact), ID number or mobile number (exact, through the blind index: they are stored
+    encrypted), the employer's name (any part) or credit code match `text`. Each arm runs only when `text`
+    could be one of its kind: an 18-character string is tried as an ID number and a credit code, 11 digits
+    as a mobile number, digits alone as this year's case number."""
+    text = unicodedata.normalize("NFKC", text).strip()[:SEARCH_MAX_LENGTH]
+    if not text:
+        return qs
+    q = Q(number=text)
+    compact = re.sub(r"\s+", "", text)
+    match = _NUMBER.search(compact)
+    if match:
+        year, seq = int(match[1]), int(match[2])
+        prefix = compact[: match.start()].strip("〔〕[]【】()")
+        if prefix:  # 仓调[2026]12: that organisation's number only, however it was bracketed
+            q |= Q(number=format_case_number(prefix, year, seq))
+        else:  # 〔2026〕12号, 2026-12: the twelfth of 2026 in every organisation the user sees
+            q |= Q(number_year=year, number_seq=seq)
+    else:
+        bare = compact.removeprefix("第").removesuffix("号")  # 12, 12号, 第12号: this year's
+        if bare.isdigit() and len(bare) <= 7:
+            q |= Q(number_year=legal_date(now or timezone.now()).year, number_seq=int(bare))
+    worker_ids: list[int] = []
+    if len(compact) == 18:
+        try:
+            index = crypto.blind_index("id", validate_id_number(compact))
+        except InvalidIdentifier:
+            pass
+        else:
+            worker_ids += Worker.objects.filter(id_number_index=index).values_list("pk", flat=True)[:_ID_LIST_MAX]
+        try:
+            code = validate_credit_code(compact)
+        except InvalidIdentifier:
+            pass
+        else:
+            # As ids, not a join on the employer: an OR across the join made PostgreSQL hash-join every case
+            # of the scope (1.2 s for a county at 1 M cases; bench/RESULTS.md).
+            employers = Employer.objects.filter(credit_code=code).values_list("pk", flat=True)
+            q |= Q(employer_id__in=list(employers))
+    try:
+        phone = validate_mobile(compact)
+    except InvalidIdentifier:
+        pass
+    else:
+        worker_ids += Worker.objects.filter(phone_index=crypto.blind_index("phone", phone)).values_list(
+            "pk", flat=True
+        )[:_ID_LIST_MAX]
+    if worker_ids:
+        q |= Q(pk__in=list(CaseWorker.objects.filter(worker_id__in=worker_ids).values_list("case_id", flat=True)))
+    if not compact.isdigit():
+        by_name = CaseWorker.objects.filter(worker__name=text)
+        q |= Q(pk__in=_ids_or_subquery(by_name, "case_id"))
+        q |= Q(employer_id__in=_ids_or_subquery(Employer.objects.filter(name__icontains=text), "pk"))
+    return qs.filter(q)
 
 
 def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, now: dt.datetime | None = None) -> QuerySet[Case]:
+    if f.q:
+        qs = search_cases(qs, f.q, now=now)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.channel:

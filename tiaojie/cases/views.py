@@ -45,8 +45,11 @@ from tiaojie.organisations.access import intake_organisations
 @require_GET
 def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
-    qs = filter_cases(cases_visible_to(request.user), form.filters())
-    divisions = scope_divisions(request.user)
+    filters = form.filters()
+    qs = filter_cases(cases_visible_to(request.user), filters)
+    # A search's matches are found through their own indexes (cases.queries.search_cases), not by reading each
+    # division of a county supervisor's scope, which would walk every division for a rare match.
+    divisions = None if filters.q else scope_divisions(request.user)
     status = 200
     try:
         page = case_page(qs, cursor=request.GET.get("cursor", ""), divisions=divisions)

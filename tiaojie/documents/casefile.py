@@ -185,7 +185,7 @@ def _build(job: CaseFileJob, written: list[StoredFile]) -> None:
         writer.add_outline_item(title=_("卷内目录"), page_number=1)
     for part in parts:
         writer.add_outline_item(title=f"{part.title} {part.number}".strip(), page_number=part.start - 1)
-    writer.add_metadata({"/Title": _("案件%(case)s卷宗") % {"case": case.pk}, "/Creator": "Tiaojie"})
+    writer.add_metadata({"/Title": _("案件%(case)s卷宗") % {"case": case.display_number}, "/Creator": "Tiaojie"})
     # Documents rendered from the same layout often embed byte-identical font subsets: keep one copy of each
     # (measured: half the size of a 50-document file, in well under a second).
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
@@ -400,7 +400,7 @@ def cover_rows(case: Case, user: User, now: dt.datetime, total_pages: int) -> li
     cause = _("劳动争议") + (f"（{'、'.join(labels)}）" if labels else "")
     closed_on, how = _closing(case)
     return [
-        (_("案件编号"), str(case.pk)),
+        (_("案件编号"), case.display_number),
         (_("案由"), cause),
         (_("申请人"), _applicants(case)),
         (_("被申请人"), case.employer.name),

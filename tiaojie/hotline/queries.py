@@ -53,7 +53,7 @@ CallPage = Page[HotlineCall]
 def call_page(qs: QuerySet[HotlineCall], *, cursor: str = "", limit: int = PAGE_SIZE) -> CallPage:
     """Newest first by (started_at, id), keyset-paged (lib.paging), with the operator, work order and rating
     loaded. Raises BadCursor."""
-    return CALL_ORDER.page(qs.select_related("operator", "work_order", "rating"), cursor=cursor, limit=limit)
+    return CALL_ORDER.page(qs.select_related("operator", "work_order", "rating", "case"), cursor=cursor, limit=limit)
 
 
 def call_events(call: HotlineCall) -> QuerySet[HotlineEvent]:

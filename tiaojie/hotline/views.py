@@ -185,13 +185,13 @@ def call_convert(request: AuthedRequest, call_id: int) -> HttpResponse:
                 form.attach_action_errors(exc.fields)
                 messages.error(request, exc.message)
             else:
-                text = _("已转为调解案件 #%(id)s，由%(org)s受理。")
-                messages.success(request, text % {"id": result.case.pk, "org": result.organisation.name})
+                text = _("已转为调解案件%(id)s，由%(org)s受理。")
+                messages.success(request, text % {"id": result.case.display_number, "org": result.organisation.name})
                 if result.duplicate_of is not None:
                     messages.warning(
                         request,
-                        _("该劳动者对该用人单位已有在办案件 #%(id)s，新案件已标记为疑似重复，由调解组织核实后合并。")
-                        % {"id": result.duplicate_of.pk},
+                        _("该劳动者对该用人单位已有在办案件%(id)s，新案件已标记为疑似重复，由调解组织核实后合并。")
+                        % {"id": result.duplicate_of.display_number},
                     )
                 if result.tracking_code_sent:
                     messages.info(request, _("案件查询码已通过短信发送到劳动者手机。"))

@@ -137,14 +137,14 @@ def _flag_duplicate(*, case: Case, original: Case, phone: str, actor: Actor, now
     DuplicateSuspicion.objects.create(case=case, original=original, created_at=now, phone_differs=differs)
     record_case_event(
         case=original, at=now, kind=CaseEvent.Kind.DUPLICATE, actor=actor,
-        reason=_("收到同一劳动者对同一用人单位的新申请（案件 #%(id)s），已单独登记，待工作人员核实是否合并")
-        % {"id": case.pk},
+        reason=_("收到同一劳动者对同一用人单位的新申请（案件%(id)s），已单独登记，待工作人员核实是否合并")
+        % {"id": case.display_number},
         data={"new_case": case.pk, "channel": case.channel, "phone_differs": differs},
     )  # fmt: skip
     record_case_event(
         case=case, at=now, kind=CaseEvent.Kind.NOTE, actor=actor,
-        reason=_("疑似重复申请：该劳动者对同一用人单位已有在办案件 #%(id)s，请核实后合并或分别办理")
-        % {"id": original.pk},
+        reason=_("疑似重复申请：该劳动者对同一用人单位已有在办案件%(id)s，请核实后合并或分别办理")
+        % {"id": original.display_number},
         data={"duplicate_of": original.pk, "phone_differs": differs},
     )  # fmt: skip
     text = _(
@@ -521,8 +521,8 @@ def do_resolve_duplicate(*, suspicion: DuplicateSuspicion, actor: Actor, merge: 
         if not merge:
             record_case_event(
                 case=duplicate, at=now, kind=CaseEvent.Kind.NOTE, actor=actor,
-                reason=_("经核实不是重复申请，与案件 #%(id)s 分别办理：%(reason)s")
-                % {"id": original.pk, "reason": reason},
+                reason=_("经核实不是重复申请，与案件%(id)s 分别办理：%(reason)s")
+                % {"id": original.display_number, "reason": reason},
                 data={"duplicate_of": original.pk, "resolution": "kept"},
             )  # fmt: skip
             return
@@ -537,14 +537,15 @@ def do_resolve_duplicate(*, suspicion: DuplicateSuspicion, actor: Actor, merge: 
         ClaimItem.objects.bulk_create(added)
         record_case_event(
             case=original, at=now, kind=CaseEvent.Kind.DUPLICATE, actor=actor,
-            reason=_("案件 #%(id)s 并入本案：%(reason)s") % {"id": duplicate.pk, "reason": reason},
+            reason=_("案件%(id)s 并入本案：%(reason)s") % {"id": duplicate.display_number, "reason": reason},
             data={"merged_case": duplicate.pk, "claims_added": [c.type for c in added]},
         )  # fmt: skip
         do_transition_case(
             case=duplicate,
             to=Status.WITHDRAWN,
             actor=actor,
-            reason=_("经核实与案件 #%(id)s 重复，已并入该案件办理：%(reason)s") % {"id": original.pk, "reason": reason},
+            reason=_("经核实与案件%(id)s 重复，已并入该案件办理：%(reason)s")
+            % {"id": original.display_number, "reason": reason},
         )
 
 

@@ -87,17 +87,17 @@ def _submit(request: AuthedRequest, form: AssistedIntakeForm, workers, claims) -
     if result.duplicate_of is not None:
         messages.warning(
             request,
-            _("该劳动者对该用人单位已有在办案件 #%(id)s，新案件 #%(new)s 已标记为疑似重复，请核实后合并或分别办理。")
-            % {"id": result.duplicate_of.pk, "new": case.pk},
+            _("该劳动者对该用人单位已有在办案件%(id)s，新案件%(new)s已标记为疑似重复，请核实后合并或分别办理。")
+            % {"id": result.duplicate_of.display_number, "new": case.display_number},
         )
     if result.route:
         messages.success(
             request,
-            _("案件 #%(id)s 已登记，分派至「%(org)s」：%(reason)s")
-            % {"id": case.pk, "org": case.organisation.name, "reason": result.route.reason},
+            _("案件%(id)s已登记，分派至「%(org)s」：%(reason)s")
+            % {"id": case.display_number, "org": case.organisation.name, "reason": result.route.reason},
         )
     else:
-        messages.success(request, _("案件已登记，编号 %(id)s。") % {"id": case.pk})
+        messages.success(request, _("案件已登记，编号 %(number)s。") % {"number": case.display_number})
     if result.tracking_code:
         messages.info(
             request, _("查询码 %(code)s 已通过短信发送给申请人，请同时当面告知。") % {"code": result.tracking_code}

@@ -134,7 +134,7 @@ def do_record_reminder(*, item: DeadlineItem, offset_days: int, now: dt.datetime
             )
             case = Case.objects.select_related("employer").get(pk=item.case_id)
             context = {
-                "case_id": case.pk,
+                "case_id": case.display_number,
                 "label": item.label,
                 "when": when_phrase(item.last_day, legal_date(now)),
                 "last_day": _date_text(item.last_day),
@@ -191,7 +191,7 @@ def do_record_breach(*, item: DeadlineItem, now: dt.datetime) -> DeadlineBreach 
             )
             subject, text = render(
                 "breach.staff",
-                case_id=case.pk,
+                case_id=case.display_number,
                 employer=case.employer.name,
                 label=item.label,
                 last_day=_date_text(item.last_day),

@@ -24,9 +24,9 @@ class MessageTemplate:
 
 TEMPLATES: dict[str, MessageTemplate] = {
     "reminder.staff": MessageTemplate(
-        subject=_("【期限提醒】案件#%(case_id)s %(label)s%(when)s"),
+        subject=_("【期限提醒】案件%(case_id)s %(label)s%(when)s"),
         body=_(
-            "案件#%(case_id)s（被申请人：%(employer)s）的%(label)s%(when)s，最后一日为%(last_day)s，"
+            "案件%(case_id)s（被申请人：%(employer)s）的%(label)s%(when)s，最后一日为%(last_day)s，"
             "当日24时届满。请及时处理。%(advice)s"
         ),
     ),
@@ -35,9 +35,9 @@ TEMPLATES: dict[str, MessageTemplate] = {
         body=_("%(signature)s您的调解案件（编号%(case_id)s）%(label)s%(when)s（最后一日%(last_day)s）。%(advice)s"),
     ),
     "breach.staff": MessageTemplate(
-        subject=_("【逾期】案件#%(case_id)s %(label)s已届满"),
+        subject=_("【逾期】案件%(case_id)s %(label)s已届满"),
         body=_(
-            "案件#%(case_id)s（被申请人：%(employer)s）的%(label)s已于%(last_day)s届满，"
+            "案件%(case_id)s（被申请人：%(employer)s）的%(label)s已于%(last_day)s届满，"
             "案件当时仍为「%(status)s」。%(advice)s"
         ),
     ),

@@ -21,7 +21,7 @@ NOTIFICATION_ORDER = Keyset("-id", opaque=False)
 @login_required
 @require_GET
 def notification_list(request: AuthedRequest) -> HttpResponse:
-    qs = notifications_visible_to(request.user)
+    qs = notifications_visible_to(request.user).select_related("case")  # each row names its case by number
     before = request.GET.get("before", "")
     status = 200
     try:

@@ -44,7 +44,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "type", "division", "employer", "industry", "address", "phone", "is_active"]
+        fields = ["name", "case_prefix", "type", "division", "employer", "industry", "address", "phone", "is_active"]
 
     def clean_division(self) -> Any:
         division = self.cleaned_data.get("division")

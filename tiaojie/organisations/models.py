@@ -10,6 +10,8 @@ when, and why) through django-simple-history; the admin and organisations/action
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -97,8 +99,42 @@ class Employer(models.Model):
         return self.organisations.filter(type_id="enterprise_committee", is_active=True).first()
 
 
+# The leading place names an organisation's name usually carries ("浙江省杭州市…"); stripped, with the names of
+# its own division's ancestors, before the prefix takes the first character of what is left.
+_PLACE_SUFFIX = re.compile(r"^.{1,8}?(?:特别行政区|自治区|自治州|省|市|盟)")
+CASE_PREFIX_MAX_LENGTH = 12
+
+
+def derive_case_prefix(name: str, ancestor_names: list[str] | tuple[str, ...] = ()) -> str:
+    """The default 机关代字 of an organisation's case numbers: the first character of its name once the province
+    and city it sits in are dropped, then 调 (仓山区劳动人事争议调解委员会 → 仓调, as in 仓调〔2026〕12号).
+    `ancestor_names` are the names of the divisions above it, stripped where the name starts with them: the
+    province and city, and the county for a township's organisation (a county's own organisation keeps it: it
+    tells 仓山 from 鼓楼 in one city); without them a leading "…省" or "…市" is dropped by its suffix.
+    Administrators edit the result."""
+    rest = name.strip().removeprefix("【基准】")
+    for ancestor in ancestor_names:
+        if ancestor and rest.startswith(ancestor) and len(rest) > len(ancestor):
+            rest = rest[len(ancestor) :]
+    if not ancestor_names:
+        for _round in range(2):  # province, then city
+            match = _PLACE_SUFFIX.match(rest)
+            if match and len(rest) > match.end():
+                rest = rest[match.end() :]
+    first = next((ch for ch in rest if not ch.isspace()), "")
+    return f"{first}调" if first and first != "调" else "调"
+
+
 class Organisation(models.Model):
     name = models.CharField(_("名称"), max_length=200)
+    # 机关代字 of the organisation's case numbers (仓调 in 仓调〔2026〕12号). Filled from the name when left empty;
+    # a number keeps the prefix it was given, so changing this changes only the numbers issued afterwards.
+    case_prefix = models.CharField(
+        _("案号代字"),
+        max_length=CASE_PREFIX_MAX_LENGTH,
+        blank=True,
+        help_text=_("案件编号的代字，如“仓调”得到“仓调〔2026〕12号”。留空则按组织名称生成；修改只影响此后的新案件。"),
+    )
     type = models.ForeignKey(OrganisationType, models.PROTECT, verbose_name=_("类型"))
     division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("所在区划"), related_name="+")
     employer = models.ForeignKey(
@@ -136,6 +172,21 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.case_prefix.strip() and self.name:
+            self.case_prefix = self.derived_case_prefix()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "case_prefix"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def derived_case_prefix(self) -> str:
+        if not self.division_id:
+            return derive_case_prefix(self.name)
+        # Every division above its own: a township's organisation drops its county too (余杭区仓前街道… → 仓调; a
+        # county holds many of them, which should not all be 余调), a county's keeps the county.
+        return derive_case_prefix(self.name, [d.name for d in self.division.ancestors()])
 
 
 class Membership(models.Model):

@@ -65,7 +65,7 @@ def test_county_supervisor_drills_down_and_downloads_the_ledger_other_county_see
     assert download.suggested_filename.endswith(".csv")
     content = Path(download.path()).read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
-    assert sorted(int(r[0]) for r in rows[1:]) == sorted(c.pk for c in cases)
+    assert sorted(r[0] for r in rows[1:]) == sorted(c.number for c in cases)
     for number in ids:
         assert number not in content
         assert f"{number[:6]}********{number[-4:]}" in content

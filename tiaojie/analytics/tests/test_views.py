@@ -170,12 +170,12 @@ def test_ledger_has_the_scope_cases_with_masked_ids(client, supervisor_county, c
     rows = _csv(client.get("/analytics/region/330110/ledger.csv"))
     header, body = rows[0], rows[1:]
     assert header[0] == "案件编号"
-    assert sorted(int(r[0]) for r in body) == sorted([cases["a1"].pk, cases["a2"].pk])
+    assert sorted(r[0] for r in body) == sorted([cases["a1"].number, cases["a2"].number])
     text = "\n".join(",".join(r) for r in rows)
     assert cases["a_id"] not in text
     assert cases["a_id"][:6] + "********" + cases["a_id"][-4:] in text
     assert "张**" in text and "张三丰" not in text
-    a1 = next(r for r in body if int(r[0]) == cases["a1"].pk)
+    a1 = next(r for r in body if r[0] == cases["a1"].number)
     assert a1[header.index("县（区）")] == "余杭区" and a1[header.index("乡镇（街道）")] == "仓前街道"
     xlsx = _xlsx(client.get("/analytics/region/330110/ledger.xlsx", {"year": YEAR}))
     assert len(xlsx) - 1 - 2 == 2  # header, two cases, a blank line and the note
@@ -186,10 +186,10 @@ def test_ledger_pages_through_many_cases(client, supervisor_county, org_a, media
     from tiaojie.analytics import exports
 
     monkeypatch.setattr(exports, "LEDGER_PAGE", 3)
-    made = [make_case(org_a, mediator_a, received_at=dt.datetime(2025, 1, 1 + i, tzinfo=LEGAL_TZ)).pk for i in range(8)]
+    made = [make_case(org_a, mediator_a, received_at=dt.datetime(2025, 1, 1 + i, tzinfo=LEGAL_TZ)) for i in range(8)]
     client.force_login(supervisor_county)
     rows = _csv(client.get("/analytics/region/330110/ledger.csv"))
-    assert [int(r[0]) for r in rows[1:]] == sorted(made, reverse=True)
+    assert [r[0] for r in rows[1:]] == [c.number for c in reversed(made)]
 
 
 def test_dashboard_query_count_does_not_grow_with_cases(
@@ -264,7 +264,7 @@ def test_exports_carry_the_amounts(client, supervisor_county, agreement_a):
     assert march[header.index("已履行金额（元）")] == 6250
     assert march[header.index("履行率（%）")] == 50
     ledger = _csv(client.get("/analytics/region/330110/ledger.csv"))
-    row = next(r for r in ledger[1:] if int(r[0]) == agreement_a.pk)
+    row = next(r for r in ledger[1:] if r[0] == agreement_a.number)
     head = ledger[0]
     assert row[head.index("调解协议生效日期")] == "2025-03-12"
     assert (row[head.index("协议金额（元）")], row[head.index("已履行金额（元）")]) == ("12500.00", "6250.00")

@@ -170,7 +170,7 @@ def test_another_organisations_mediator_gets_404(client, org_a, mediator_a, org_
     client.force_login(mediator_b)
     assert client.post(add_url("unlawful-termination", case), TWO_N).status_code == 404
     html = client.post(f"{page('unlawful-termination')}?case={case.pk}", TWO_N).content.decode()
-    assert "加入案件请求事项" not in html and f"#{case.pk}" not in html
+    assert "加入案件请求事项" not in html and case.number not in html
     assert not ClaimItem.objects.filter(case=case, type=ClaimType.UNLAWFUL_TERMINATION).exists()
 
 

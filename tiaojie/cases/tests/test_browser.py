@@ -65,7 +65,7 @@ def test_mediator_registers_accepts_and_mediates_a_case_other_org_gets_404(
     expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/cases/\d+/$"))
     case = Case.objects.get()
     assert page.url == f"{base}/cases/{case.pk}/"
-    expect(page.get_by_role("status").first).to_contain_text(f"案件已登记，编号 {case.pk}")
+    expect(page.get_by_role("status").first).to_contain_text(f"案件已登记，编号 {case.number}")
     expect(page.locator("#case-status")).to_have_text("已收到申请")
     expect_deadline_block(page, "acceptance")
     expect_deadline_block(page, "clock_a")

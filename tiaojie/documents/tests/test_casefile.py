@@ -142,6 +142,8 @@ def test_fifty_documents_in_one_case_file(org_a, mediator_a, settings, django_ca
     texts = page_texts(path)
     assert len(texts) == job.pdf_pages
     assert "劳动争议调解案件卷宗" in texts[0] and f"{job.pdf_pages}页" in texts[0]
+    case.refresh_from_db()
+    assert case.number and case.number in texts[0].replace(" ", "")  # the cover names the case by its number
     rows = contents_rows(texts, front)
     assert [number for number, _s, _e in rows] == [
         d.number for d in casefile.case_file_order(documents)

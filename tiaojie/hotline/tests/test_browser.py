@@ -78,7 +78,7 @@ def test_operator_turns_a_call_into_a_case_that_the_routed_mediator_opens(
 
     expect(page).to_have_url(f"{base}/hotline/calls/{call.pk}/")
     case = Case.objects.get()
-    expect(page.get_by_role("status").first).to_contain_text(f"已转为调解案件 #{case.pk}")
+    expect(page.get_by_role("status").first).to_contain_text(f"已转为调解案件{case.number}")
     expect(page.locator("#routed-organisation")).to_have_text(org_a.name)
     expect(page.locator("#route-reason")).to_contain_text("乡镇（街道）劳动人事争议调解中心")
     assert case.organisation == org_a and case.channel == "hotline"

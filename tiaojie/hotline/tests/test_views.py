@@ -265,7 +265,7 @@ class TestConvert:
         case = Case.objects.get()
         page = response.content.decode()
         assert response.redirect_chain[-1][0] == reverse("hotline:detail", args=[call.pk])
-        assert f"已转为调解案件 #{case.pk}，由组织A 仓前街道调解中心受理" in page
+        assert f"已转为调解案件{case.number}，由组织A 仓前街道调解中心受理" in page
         assert "由用人单位所在乡镇（街道）劳动人事争议调解中心调解" in page and "案件查询码已通过短信" in page
         assert case.channel == "hotline" and case.organisation == org_a
         # Converting again is refused, from the button's page and from a stale POST alike.
@@ -282,7 +282,7 @@ class TestConvert:
         client.force_login(operator)
         post = convert_post(worker_id_number=id_number, employer_credit_code=credit_code)
         page = client.post(reverse("hotline:convert", args=[second.pk]), post, follow=True).content.decode()
-        assert f"已有在办案件 #{case.pk}" in page and "疑似重复" in page
+        assert f"已有在办案件{case.number}" in page and "疑似重复" in page
         assert Case.objects.count() == 2
 
     def test_errors_keep_the_form(self, client, hotline, operator, org_a):

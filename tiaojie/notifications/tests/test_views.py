@@ -27,7 +27,9 @@ def test_staff_see_their_own_notifications_only(client, case, travel, staff):
     response = client.get(URL)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "【期限提醒】" in body and f"#{case.pk}" in body
+    assert "【期限提醒】" in body and case.number in body
+    # The row's link to the case carries its number, not the id.
+    assert f'/cases/{case.pk}/">{case.number}</a>' in body and f">#{case.pk}<" not in body
     assert list(response.context["items"]) == list(Notification.objects.filter(recipient_user=staff["mediator_a"]))
     assert all(n.recipient_user_id == staff["mediator_a"].pk for n in response.context["items"])
     assert "138****8000" not in body  # parties' SMS are not staff's notifications

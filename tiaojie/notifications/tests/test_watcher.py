@@ -55,7 +55,7 @@ class TestAcceptanceEdges:
         assert users == {"mediator_a", "admin_a"}
         assert not Notification.objects.filter(reminder=reminder, channel=Channel.SMS).exists()
         text = Notification.objects.filter(reminder=reminder).first().text
-        assert f"#{case.pk}" in text and "还有2天届满" in text and "2025年3月6日" in text
+        assert case.number in text and "还有2天届满" in text and "2025年3月6日" in text
 
     def test_a_second_scan_the_same_day_adds_nothing(self, case, travel):
         travel(beijing(2025, 3, 4, 0, 0, 0))
