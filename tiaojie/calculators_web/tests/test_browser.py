@@ -89,6 +89,7 @@ def test_calculator_result_replaces_the_typed_claim_and_the_agreement_totals_mat
     overtime = page.locator("#claims-table tr[data-claim-type=overtime]")
     overtime.locator("summary", has_text="修改").click()
     overtime.locator("input[name=amount]").fill("6500")
+    shot(page, "item2-2a-claim-edit-form", "#claims-table")
     overtime.get_by_role("button", name="保存修改").click()
     expect(page).to_have_url(f"{base}/cases/{case.pk}/#claims")
     expect(page.locator("#claims-table tr[data-claim-type=overtime] .claim-amount")).to_have_text("6500.00")

@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tiaojie.cases.actions import (
@@ -23,13 +24,14 @@ from tiaojie.cases.actions import (
     do_edit_claim_item,
     do_set_claim_from_calculator,
 )
-from tiaojie.cases.models import CaseEvent, ClaimItem, ClaimType
+from tiaojie.cases.models import Case, CaseEvent, ClaimItem, ClaimType
 from tiaojie.documents.actions import preview
 from tiaojie.documents.tests.kind_fixtures import docx_text, pdf_text, squeeze
 from tiaojie.lib.workdays import legal_date
 from tiaojie.mediation import actions
-from tiaojie.mediation.models import Agreement, AgreementItem
+from tiaojie.mediation.models import Agreement, AgreementItem, Signature
 from tiaojie.mediation.tests.factories import draft_agreement, in_days, mediating_case, sign_all, staff
+from tiaojie.mediation.tests.test_concurrency import race
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,42 @@ def test_every_total_agrees_page_agreement_pdf_word_ledger_dashboard(
     compensation = next(r for r in response.context["d"].table("claim_type").rows if r.cells["name"] == "经济补偿")
     assert compensation.cells["amount_claimed"] == Decimal("26000.00")
     assert Agreement.objects.get(case=case).items.count() == 3
+
+
+# --- at the same instant (PostgreSQL: parallel writers) -------------------------------------------------------
+
+needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")
+
+
+@needs_postgres
+def test_two_calculator_results_at_once_leave_one_claim_of_the_type(transactional_db, org_a, mediator_a, admin_a):
+    case = mediating_case(org_a, mediator_a)  # no 经济补偿 yet: both would add one without the case lock
+
+    def add(user):
+        return lambda: calculator_26000(Case.objects.get(pk=case.pk), user)
+
+    results = race(add(mediator_a), add(admin_a))
+    assert sorted(r.kind for r in results) == ["added", "edited"], results
+    assert ClaimItem.objects.filter(case=case, type=ClaimType.COMPENSATION).count() == 1
+
+
+@needs_postgres
+def test_a_claim_edit_and_a_signature_at_once_never_both_land(transactional_db, org_a, mediator_a, admin_a):
+    case = mediating_case(org_a, mediator_a, claims=CLAIMS)
+    agreement = draft_agreement(case, mediator_a, due=in_days(10))
+
+    def edit():
+        wages = ClaimItem.objects.select_related("case").get(case=case, type=ClaimType.WAGES)
+        return do_edit_claim_item(claim=wages, amount=Decimal("13000.00"), description="", actor=staff(mediator_a))
+
+    def sign():
+        fresh = Agreement.objects.select_related("case").get(pk=agreement.pk)
+        return actions.do_sign_in_person(
+            agreement=fresh, role="organisation", version=agreement.version, actor=staff(admin_a)
+        )
+
+    edited, signed = race(edit, sign)
+    assert isinstance(edited, CaseActionError) != isinstance(signed, CaseActionError), (edited, signed)
+    wages = claim(case, ClaimType.WAGES).amount_claimed
+    assert item(agreement, ClaimType.WAGES).amount_claimed == wages  # the agreement and the claim agree
+    assert Signature.objects.filter(agreement=agreement).exists() == (wages == Decimal("12500.00"))
