@@ -169,4 +169,13 @@ def add_to_case(request: AuthedRequest, name: str, case_id: int) -> HttpResponse
                 _("已将「%(title)s」%(amount)s 元加入请求事项，计算过程作为说明一并保存。")
                 % {"title": calc.title, "amount": result["amount"]},
             )
+        # Entered twice at intake (the wizard allows it): only the first was replaced; the rest would still
+        # be counted in every total, so say so rather than guess which one to delete.
+        others = case.claims.filter(type=claim.type).exclude(pk=claim.pk).count()
+        if others:
+            messages.warning(
+                request,
+                _("本案还有%(n)d项「%(type)s」，合计时会重复计算；如属重复，请在请求事项中删除。")
+                % {"n": others, "type": claim.get_type_display()},
+            )
     return redirect("cases:detail", case_id=case.pk)

@@ -231,3 +231,17 @@ def test_a_result_replaces_the_typed_claim_of_its_type_instead_of_adding_a_secon
     # Adding the same result again changes nothing but records the (unchanged) replacement.
     client.post(add_url("economic-compensation", case), COMPENSATION_26000)
     assert ClaimItem.objects.filter(case=case, type=ClaimType.COMPENSATION).count() == 1
+
+
+def test_a_duplicate_of_the_type_left_from_intake_is_pointed_out(client, org_a, mediator_a):
+    case = make_case(org_a, mediator_a)
+    for amount in ("22750.00", "1000.00"):
+        do_add_claim_item(
+            case=case, type=ClaimType.COMPENSATION, amount=Decimal(amount), actor=Actor(ActorKind.STAFF, mediator_a)
+        )
+    client.force_login(mediator_a)
+    response = client.post(add_url("economic-compensation", case), COMPENSATION_26000, follow=True)
+    html = response.content.decode()
+    amounts = ClaimItem.objects.filter(case=case, type=ClaimType.COMPENSATION).order_by("id")
+    assert [c.amount_claimed for c in amounts] == [Decimal("26000.00"), Decimal("1000.00")]  # the earliest replaced
+    assert "本案还有1项「经济补偿」，合计时会重复计算" in html
