@@ -92,7 +92,7 @@ def test_a_draft_follows_claim_changes_and_signing_waits_for_a_matching_schedule
         )
 
 
-def test_claims_lock_at_the_first_signature(org_a, mediator_a, admin_a):
+def test_claims_lock_at_the_first_signature(client, org_a, mediator_a, admin_a):
     case = mediating_case(org_a, mediator_a, claims=CLAIMS)
     agreement = draft_agreement(case, mediator_a, due=in_days(10))
     actions.do_sign_in_person(agreement=agreement, role="organisation", version=agreement.version, actor=staff(admin_a))
@@ -102,7 +102,23 @@ def test_claims_lock_at_the_first_signature(org_a, mediator_a, admin_a):
         do_edit_claim_item(
             claim=claim(case, ClaimType.WAGES), amount=Decimal("1.00"), description="", actor=staff(mediator_a)
         )
+    # The case page says why there are no forms; a post made from a page opened earlier is refused.
+    client.force_login(mediator_a)
+    detail = reverse("cases:detail", args=[case.pk])
+    html = client.get(detail).content.decode()
+    assert 'id="claims-locked"' in html and "请先撤销全部签署" in html
+    assert reverse("cases:claim_edit", args=[case.pk, claim(case, ClaimType.WAGES).pk]) not in html
+    wages = claim(case, ClaimType.WAGES)
+    response = client.post(reverse("cases:claim_edit", args=[case.pk, wages.pk]), {"amount": "1"}, follow=True)
+    assert "请求事项不能再修改" in response.content.decode()
+    response = client.post(
+        reverse("calculators:add_to_case", args=["economic-compensation", case.pk]),
+        {"start_date": "2022-01-01", "end_date": "2023-12-31", "monthly_wage": "13000"},
+        follow=True,
+    )
+    assert "请求事项不能再修改" in response.content.decode()
     assert claim(case, ClaimType.COMPENSATION).amount_claimed == Decimal("22750.00")
+    assert claim(case, ClaimType.WAGES).amount_claimed == Decimal("12500.00")
     assert not CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CLAIM_EDITED).exists()
 
 
