@@ -475,9 +475,13 @@ def _check_claim_input(type: str, amount: Decimal | None, description: str) -> N
 
 
 def _locked_case(case: Case) -> Case:
-    """Lock the case row, then re-check that its claims may change: two edits of one case, or an edit and a
-    signature, queue here instead of both reading the old state."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    """Lock the case row, then re-check that its claims may change: two claim changes of one case queue here
+    instead of both reading the old state (two calculator results would otherwise add two rows of a type).
+    FOR NO KEY UPDATE, not FOR UPDATE: a signature being recorded meanwhile holds the agreement row and
+    inserts a CaseEvent, whose foreign key takes a KEY SHARE lock on this case row; FOR UPDATE would make it
+    wait for us while we wait for its agreement row (mediation/claims.py), a deadlock PostgreSQL breaks with an
+    error. (SQLite, one writer at a time, ignores both.)"""
+    locked = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     reason = claims_locked_reason(locked)
     if reason:
         raise CaseActionError(reason)

@@ -58,7 +58,7 @@ def do_create_agreement(*, case: Case, actor: Actor) -> Agreement:
         with transaction.atomic():
             # The claim actions lock the case row too: a claim changed at this moment is either in the draft's
             # items or followed into them (mediation/claims.py), never lost between the two.
-            Case.objects.select_for_update().filter(pk=case.pk).first()
+            Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
             agreement = Agreement.objects.create(
                 case=case, created_by=staff_user(actor), created_at=now, updated_at=now
             )

@@ -190,7 +190,8 @@ def test_two_calculator_results_at_once_leave_one_claim_of_the_type(transactiona
 
 
 @needs_postgres
-def test_a_claim_edit_and_a_signature_at_once_never_both_land(transactional_db, org_a, mediator_a, admin_a):
+@pytest.mark.parametrize("round_", range(8))  # the deadlock (FOR UPDATE on the case) hit about one round in six
+def test_a_claim_edit_and_a_signature_at_once_never_both_land(transactional_db, org_a, mediator_a, admin_a, round_):
     case = mediating_case(org_a, mediator_a, claims=CLAIMS)
     agreement = draft_agreement(case, mediator_a, due=in_days(10))
 
@@ -205,7 +206,9 @@ def test_a_claim_edit_and_a_signature_at_once_never_both_land(transactional_db, 
         )
 
     edited, signed = race(edit, sign)
-    assert isinstance(edited, CaseActionError) != isinstance(signed, CaseActionError), (edited, signed)
+    # One lands, the other is refused with a message; anything else (a deadlock error: None here) fails.
+    assert isinstance(edited, ClaimItem) != isinstance(signed, Signature), (edited, signed)
+    assert isinstance(edited, CaseActionError) or isinstance(signed, CaseActionError), (edited, signed)
     wages = claim(case, ClaimType.WAGES).amount_claimed
     assert item(agreement, ClaimType.WAGES).amount_claimed == wages  # the agreement and the claim agree
     assert Signature.objects.filter(agreement=agreement).exists() == (wages == Decimal("12500.00"))
