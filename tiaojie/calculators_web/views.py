@@ -23,7 +23,7 @@ from tiaojie.calculators.registry import CALCULATORS, Calculator
 from tiaojie.calculators_web.forms import CalculatorForm
 from tiaojie.calculators_web.lookup import calculate_with_tables
 from tiaojie.cases.access import Need, access_case
-from tiaojie.cases.actions import Actor, CaseActionError, do_add_claim_item
+from tiaojie.cases.actions import Actor, CaseActionError, do_set_claim_from_calculator
 from tiaojie.cases.models import Case, ClaimType
 from tiaojie.cases.transitions import ActorKind
 
@@ -87,6 +87,12 @@ def _render(request: HttpRequest, form: CalculatorForm, result: JSONObject | Non
             "case": case,
             # The same inputs again as hidden fields for "add to case"; no ids, so none are duplicated.
             "hidden_form": CalculatorForm(form.calculator, form.data, auto_id=False) if result and case else None,
+            # The claim the result would replace, named beside the button so nobody is surprised.
+            "existing_claim": (
+                case.claims.filter(type=CLAIM_TYPES[form.calculator.name]).order_by("id").first()
+                if result and case
+                else None
+            ),
         },
     )
 
@@ -119,7 +125,9 @@ def calculator(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 @require_POST
 def add_to_case(request: AuthedRequest, name: str, case_id: int) -> HttpResponse:
-    """Recalculate from the submitted inputs (never trust a posted amount) and add the result as a claim."""
+    """Recalculate from the submitted inputs (never trust a posted amount) and make the result the case's claim
+    of its type: it replaces the amount of an existing claim of that type (one the worker typed, say) rather
+    than adding a second row that every total would count twice; the case's timeline keeps the old amount."""
     calc = _calculator(name)
     case = access_case(request.user, case_id, need=Need.ACT)
     form = CalculatorForm(calc, request.POST)
@@ -128,20 +136,46 @@ def add_to_case(request: AuthedRequest, name: str, case_id: int) -> HttpResponse
         messages.error(request, _("输入有误，未加入案件，请修改后重新计算。"))
         return _render(request, form, None, case)
     try:
-        do_add_claim_item(
+        change = do_set_claim_from_calculator(
             case=case,
             type=CLAIM_TYPES[calc.name],
             amount=Decimal(result["amount"]),
             description=_(calc.title),
             explanation=result["steps"],
+            via=_("计算器：%(title)s") % {"title": _(calc.title)},
             actor=Actor(ActorKind.STAFF, request.user),
         )
     except CaseActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("已将「%(title)s」%(amount)s 元加入请求事项，计算过程作为说明一并保存。")
-            % {"title": calc.title, "amount": result["amount"]},
-        )
+        claim = change.claim
+        if change.kind == "edited":
+            messages.success(
+                request,
+                _(
+                    "已用「%(title)s」的结果 %(amount)s 元替换请求事项「%(type)s」原来的 %(old)s 元，"
+                    "计算过程作为说明一并保存。"
+                )
+                % {
+                    "title": calc.title,
+                    "amount": result["amount"],
+                    "type": claim.get_type_display(),
+                    "old": "—" if change.old_amount is None else change.old_amount,
+                },
+            )
+        else:
+            messages.success(
+                request,
+                _("已将「%(title)s」%(amount)s 元加入请求事项，计算过程作为说明一并保存。")
+                % {"title": calc.title, "amount": result["amount"]},
+            )
+        # Entered twice at intake (the wizard allows it): only the first was replaced; the rest would still
+        # be counted in every total, so say so rather than guess which one to delete.
+        others = case.claims.filter(type=claim.type).exclude(pk=claim.pk).count()
+        if others:
+            messages.warning(
+                request,
+                _("本案还有%(n)d项「%(type)s」，合计时会重复计算；如属重复，请在请求事项中删除。")
+                % {"n": others, "type": claim.get_type_display()},
+            )
     return redirect("cases:detail", case_id=case.pk)

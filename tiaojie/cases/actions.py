@@ -4,6 +4,7 @@ on commit (rollups and notifications hang off it)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -444,6 +445,117 @@ def do_extend_clock_b(*, case: Case, days: int, actor: Actor, reason: str) -> Ca
     return case
 
 
+# --- claim items (请求事项) -------------------------------------------------------------------------------
+#
+# Staff who may decide the case's matters add, edit and remove claims while the case is open and, once an
+# agreement exists, until someone signs it: a signature covers the amounts it saw. Higher apps (mediation)
+# say when claims are locked and follow each change (a draft agreement's items) through register_claim_hook,
+# inside the same transaction, so cases never imports them.
+
+
+@dataclass(frozen=True)
+class ClaimChange:
+    """One change to a claim, as the hooks and the event see it. `claim` is the row after the change (for a
+    removal, the row as it was, its pk still set)."""
+
+    kind: str  # "added", "edited", "removed"
+    claim: ClaimItem
+    old_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ClaimHook:
+    # A reason the case's claims may not change now (shown to the user), or None.
+    locked: Callable[[Case], str | None]
+    # Called inside the action's transaction after the claim row changed (before it is deleted, for a removal).
+    changed: Callable[[Case, ClaimChange, Actor], None]
+
+
+_claim_hooks: list[ClaimHook] = []
+
+
+def register_claim_hook(hook: ClaimHook) -> None:
+    if hook not in _claim_hooks:
+        _claim_hooks.append(hook)
+
+
+def claims_locked_reason(case: Case) -> str | None:
+    """Why the claims of `case` cannot be changed now, or None when they can (the case page hides the forms)."""
+    if not case.is_open:
+        return _("案件已结束，请求事项不能再修改")
+    for hook in _claim_hooks:
+        reason = hook.locked(case)
+        if reason:
+            return reason
+    return None
+
+
+def _check_claim_writer(case: Case, actor: Actor) -> None:
+    if actor.kind != ActorKind.STAFF or actor.user is None:
+        raise CaseActionError(_("您无权进行此操作"))
+    membership = membership_in(actor.user, case.organisation_id)
+    if membership is None or not membership.can_decide_cases:
+        raise CaseActionError(_("您无权进行此操作"))
+
+
+def _check_claim_input(type: str, amount: Decimal | None, description: str) -> None:
+    if type not in ClaimType.values:
+        raise CaseActionError(_("请选择请求事项类型"), {"type": _("请选择请求事项类型")})
+    if amount is not None and (amount < 0 or amount >= Decimal("1e12")):
+        raise CaseActionError(_("金额应为0到一万亿元之间的数"), {"amount": _("金额应为0到一万亿元之间的数")})
+    if amount is not None and amount != amount.quantize(Decimal("0.01")):
+        raise CaseActionError(_("金额最多保留两位小数"), {"amount": _("金额最多保留两位小数")})
+    if len(description.strip()) > 300:
+        raise CaseActionError(_("说明不超过300字"), {"description": _("说明不超过300字")})
+
+
+def _locked_case(case: Case) -> Case:
+    """Lock the case row, then re-check that its claims may change: two claim changes of one case queue here
+    instead of both reading the old state (two calculator results would otherwise add two rows of a type).
+    FOR NO KEY UPDATE, not FOR UPDATE: a signature being recorded meanwhile holds the agreement row and
+    inserts a CaseEvent, whose foreign key takes a KEY SHARE lock on this case row; FOR UPDATE would make it
+    wait for us while we wait for its agreement row (mediation/claims.py), a deadlock PostgreSQL breaks with an
+    error. (SQLite, one writer at a time, ignores both.)"""
+    locked = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    reason = claims_locked_reason(locked)
+    if reason:
+        raise CaseActionError(reason)
+    return locked
+
+
+def _money_text(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"{amount:,.2f}"
+
+
+def _claim_event(case: Case, change: ClaimChange, actor: Actor, *, via: str = "") -> None:
+    for hook in _claim_hooks:
+        hook.changed(case, change, actor)
+    claim = change.claim
+    label = str(ClaimType(claim.type).label)
+    new, old = _money_text(claim.amount_claimed), _money_text(change.old_amount)
+    kind, summary = {
+        "added": (CaseEvent.Kind.CLAIM_ADDED, _("%(label)s：%(new)s 元") % {"label": label, "new": new}),
+        "edited": (
+            CaseEvent.Kind.CLAIM_EDITED,
+            _("%(label)s：%(old)s 元 → %(new)s 元") % {"label": label, "old": old, "new": new},
+        ),
+        "removed": (CaseEvent.Kind.CLAIM_REMOVED, _("%(label)s：%(old)s 元") % {"label": label, "old": old}),
+    }[change.kind]
+    record_case_event(
+        case=case.pk,
+        kind=kind,
+        actor=actor,
+        reason=summary + (f"（{via}）" if via else ""),
+        data={
+            "claim_id": claim.pk,
+            "type": claim.type,
+            "old_amount": None if change.old_amount is None else str(change.old_amount),
+            "amount": None if claim.amount_claimed is None or change.kind == "removed" else str(claim.amount_claimed),
+            "via": via,
+        },
+    )
+
+
 def do_add_claim_item(
     *,
     case: Case,
@@ -453,30 +565,96 @@ def do_add_claim_item(
     description: str = "",
     explanation: list[dict[str, str]] | None = None,
 ) -> ClaimItem:
-    """Add a claim item to an open case, e.g. a calculator result with its steps as the explanation."""
-    if actor.kind != ActorKind.STAFF or actor.user is None:
-        raise CaseActionError(_("您无权进行此操作"))
-    membership = membership_in(actor.user, case.organisation_id)
-    if membership is None or not membership.can_decide_cases:
-        raise CaseActionError(_("您无权进行此操作"))
-    if not case.is_open:
-        raise CaseActionError(_("案件已结束，不能再增加请求事项"))
-    if type not in ClaimType.values:
-        raise CaseActionError(_("请选择请求事项类型"), {"type": _("请选择请求事项类型")})
-    if amount is not None and (amount < 0 or amount >= Decimal("1e12")):
-        raise CaseActionError(_("金额应为0到一万亿元之间的数"), {"amount": _("金额应为0到一万亿元之间的数")})
+    """Add a claim item to an open case whose agreement nobody has signed yet."""
+    _check_claim_writer(case, actor)
+    _check_claim_input(type, amount, description)
     with transaction.atomic():
+        locked = _locked_case(case)
         item = ClaimItem.objects.create(
-            case=case,
+            case=locked,
             type=type,
             amount_claimed=amount,
-            description=description.strip()[:300],
+            description=description.strip(),
             explanation=explanation or [],
         )
-        record_case_event(
-            case=case.pk,
-            kind=CaseEvent.Kind.CLAIM_ADDED,
-            actor=actor,
-            data={"claim_id": item.pk, "type": type, "amount": str(amount) if amount else None},
-        )
+        _claim_event(locked, ClaimChange("added", item), actor)
     return item
+
+
+def do_edit_claim_item(
+    *,
+    claim: ClaimItem,
+    amount: Decimal | None,
+    description: str,
+    actor: Actor,
+    expected_amount: Decimal | str | None = "",
+) -> ClaimItem:
+    """Change a claim's amount and description; the event keeps the old amount. `expected_amount` (the amount
+    the editor saw; "" for not checked) refuses an edit made over someone else's newer one."""
+    case = claim.case
+    _check_claim_writer(case, actor)
+    _check_claim_input(claim.type, amount, description)
+    with transaction.atomic():
+        locked = _locked_case(case)
+        current = ClaimItem.objects.filter(pk=claim.pk, case=locked).first()
+        if current is None:
+            raise StaleCaseError(_("该请求事项刚刚已被他人删除。请刷新页面。"))
+        if expected_amount != "" and current.amount_claimed != expected_amount:
+            raise StaleCaseError(_("该请求事项的金额刚刚已被他人修改。请刷新页面，核对后再保存。"))
+        old = current.amount_claimed
+        description = description.strip()
+        ClaimItem.objects.filter(pk=current.pk).update(amount_claimed=amount, description=description)
+        current.amount_claimed, current.description = amount, description
+        _claim_event(locked, ClaimChange("edited", current, old), actor)
+    return current
+
+
+def do_remove_claim_item(*, claim: ClaimItem, actor: Actor) -> None:
+    """Remove a claim entered in error; the event keeps its type and amount. The last claim stays: a case
+    without any request is not an application (调解仲裁法 art 12)."""
+    case = claim.case
+    _check_claim_writer(case, actor)
+    with transaction.atomic():
+        locked = _locked_case(case)
+        current = ClaimItem.objects.filter(pk=claim.pk, case=locked).first()
+        if current is None:
+            raise StaleCaseError(_("该请求事项刚刚已被他人删除。请刷新页面。"))
+        if ClaimItem.objects.filter(case=locked).count() <= 1:
+            raise CaseActionError(_("至少保留一项请求事项；如需更正，请修改金额或先增加正确的事项。"))
+        _claim_event(locked, ClaimChange("removed", current, current.amount_claimed), actor)
+        current.delete()
+
+
+def do_set_claim_from_calculator(
+    *,
+    case: Case,
+    type: str,
+    amount: Decimal,
+    description: str,
+    explanation: list[dict[str, str]],
+    via: str,
+    actor: Actor,
+) -> ClaimChange:
+    """A calculator result becomes the case's claim of its type: it replaces the amount of the existing claim
+    of that type (the earliest, if several were entered) instead of adding a second row that would be counted
+    twice; the event keeps the amount it replaced (e.g. one the worker typed). With no claim of the type yet,
+    it is added."""
+    _check_claim_writer(case, actor)
+    _check_claim_input(type, amount, description)
+    with transaction.atomic():
+        locked = _locked_case(case)
+        current = ClaimItem.objects.filter(case=locked, type=type).order_by("id").first()
+        if current is None:
+            item = ClaimItem.objects.create(
+                case=locked, type=type, amount_claimed=amount, description=description.strip(), explanation=explanation
+            )
+            change = ClaimChange("added", item)
+        else:
+            old = current.amount_claimed
+            ClaimItem.objects.filter(pk=current.pk).update(
+                amount_claimed=amount, description=description.strip(), explanation=explanation
+            )
+            current.amount_claimed, current.description, current.explanation = amount, description.strip(), explanation
+            change = ClaimChange("edited", current, old)
+        _claim_event(locked, change, actor, via=via)
+    return change

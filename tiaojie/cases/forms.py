@@ -165,3 +165,52 @@ class TransitionForm(forms.Form):
 class ExtendClockBForm(forms.Form):
     days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=15)
     reason = forms.CharField(label=_("双方同意延长的情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+CLAIM_MONEY = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "min_value": Decimal("0"),
+    "required": False,
+    "error_messages": {
+        "invalid": _("请输入金额，例如 26000 或 26000.50"),
+        "min_value": _("金额不能为负数"),
+        "max_digits": _("金额应小于一万亿元"),
+        "max_whole_digits": _("金额应小于一万亿元"),
+        "max_decimal_places": _("金额最多保留两位小数"),
+    },
+}
+
+
+class ClaimEditForm(forms.Form):
+    """A claim's amount (empty: no amount, e.g. 确认劳动关系) and description; `expected_amount` is the amount
+    the editor saw, so an edit over someone else's newer one is refused instead of silently overwriting it."""
+
+    amount = forms.DecimalField(label=_("请求金额（元）"), **CLAIM_MONEY)  # type: ignore[arg-type]
+    description = forms.CharField(label=_("说明"), max_length=300, required=False)
+    expected_amount = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_expected_amount(self) -> Decimal | None:
+        raw = self.cleaned_data.get("expected_amount", "")
+        if raw in ("", "None"):
+            return None
+        try:
+            return Decimal(raw)
+        except ArithmeticError as exc:
+            raise ValidationError(_("页面已过期，请刷新后再修改")) from exc
+
+
+class ClaimAddForm(forms.Form):
+    type = forms.ChoiceField(label=_("请求事项"), choices=[("", _("请选择")), *ClaimType.choices])
+    amount = forms.DecimalField(label=_("请求金额（元）"), **CLAIM_MONEY)  # type: ignore[arg-type]
+    description = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+
+def first_errors(form: forms.BaseForm) -> str:
+    """The form's field messages in one line, labelled, for a redirect that loses the form."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else ""
+        parts.append(f"{label}：{errors[0]}" if label else str(errors[0]))
+    return "；".join(parts)

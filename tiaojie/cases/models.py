@@ -292,6 +292,8 @@ class CaseEvent(models.Model):
         CREATED = "created", _("收到申请")
         TRANSITION = "transition", _("状态变更")
         CLAIM_ADDED = "claim_added", _("增加请求事项")
+        CLAIM_EDITED = "claim_edited", _("修改请求事项")
+        CLAIM_REMOVED = "claim_removed", _("删除请求事项")
         ROUTED = "routed", _("分派调解组织")
         REROUTED = "rerouted", _("转交其他调解组织")
         DUPLICATE = "duplicate", _("收到重复申请")

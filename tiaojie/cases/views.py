@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,19 +18,26 @@ from tiaojie.cases.actions import (
     PURPOSE_MAX_LENGTH,
     Actor,
     CaseActionError,
+    claims_locked_reason,
+    do_add_claim_item,
+    do_edit_claim_item,
     do_extend_clock_b,
+    do_remove_claim_item,
     do_reveal_worker_field,
     do_transition_case,
 )
 from tiaojie.cases.deadlines import case_deadlines
 from tiaojie.cases.forms import (
     CaseFilterForm,
+    ClaimAddForm,
+    ClaimEditForm,
     ExtendClockBForm,
     TransitionForm,
+    first_errors,
 )
-from tiaojie.cases.models import Status
+from tiaojie.cases.models import ClaimItem, Status
 from tiaojie.cases.panels import case_panels
-from tiaojie.cases.post import form_action
+from tiaojie.cases.post import form_action, report_action
 from tiaojie.cases.queries import (
     case_page,
     case_parties,
@@ -73,10 +82,17 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
     case = access_case(request.user, case_id)
     actor_can_act = can_act_on(request.user, case)
+    claims = list(case.claims.order_by("id"))
+    claims_locked = claims_locked_reason(case) if actor_can_act else None
     return {
         "case": case,
         "parties": case_parties(case),
-        "claims": list(case.claims.order_by("id")),
+        "claims": claims,
+        # The same sum the documents and the ledger make: amounts left empty count as nothing.
+        "claims_total": sum((c.amount_claimed for c in claims if c.amount_claimed is not None), Decimal("0")),
+        "can_edit_claims": actor_can_act and not claims_locked,
+        "claims_locked": claims_locked,
+        "claim_add_form": ClaimAddForm(auto_id="claim-add-%s"),
         "events": list(case_timeline(case)),
         "deadlines": case_deadlines(case, timezone.now()),
         "transitions": transitions_from(case.status, ActorKind.STAFF) if actor_can_act else [],
@@ -167,3 +183,78 @@ def worker_reveal(request: AuthedRequest, case_id: int, worker_id: int, field: s
         }
         return render(request, "cases/_pii_field.html", context, status=400)
     return render(request, "cases/_revealed.html", {"value": value})
+
+
+def _claim_of(case_id: int, claim_id: int, request: AuthedRequest) -> ClaimItem:
+    """A claim of a case the user may act on; another organisation's case or claim is a 404."""
+    case = access_case(request.user, case_id, need=Need.ACT)
+    claim = ClaimItem.objects.filter(pk=claim_id, case=case).first()
+    if claim is None:
+        raise Http404
+    claim.case = case
+    return claim
+
+
+def _back_to_claims(case_id: int) -> HttpResponse:
+    response = redirect("cases:detail", case_id=case_id)
+    response["Location"] += "#claims"
+    return response
+
+
+@login_required
+@require_POST
+def claim_add(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id, need=Need.ACT)
+    form = ClaimAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("未增加请求事项：%(errors)s") % {"errors": first_errors(form)})
+        return _back_to_claims(case.pk)
+    d = form.cleaned_data
+    report_action(
+        request,
+        lambda: do_add_claim_item(
+            case=case,
+            type=d["type"],
+            amount=d["amount"],
+            description=d["description"],
+            actor=Actor(ActorKind.STAFF, request.user),
+        ),
+        lambda item: _("已增加请求事项「%(type)s」。") % {"type": item.get_type_display()},
+    )
+    return _back_to_claims(case.pk)
+
+
+@login_required
+@require_POST
+def claim_edit(request: AuthedRequest, case_id: int, claim_id: int) -> HttpResponse:
+    claim = _claim_of(case_id, claim_id, request)
+    form = ClaimEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("未保存修改：%(errors)s") % {"errors": first_errors(form)})
+        return _back_to_claims(case_id)
+    d = form.cleaned_data
+    report_action(
+        request,
+        lambda: do_edit_claim_item(
+            claim=claim,
+            amount=d["amount"],
+            description=d["description"],
+            expected_amount=d["expected_amount"] if "expected_amount" in request.POST else "",
+            actor=Actor(ActorKind.STAFF, request.user),
+        ),
+        lambda item: _("请求事项「%(type)s」已修改。") % {"type": item.get_type_display()},
+    )
+    return _back_to_claims(case_id)
+
+
+@login_required
+@require_POST
+def claim_remove(request: AuthedRequest, case_id: int, claim_id: int) -> HttpResponse:
+    claim = _claim_of(case_id, claim_id, request)
+    label = claim.get_type_display()
+    report_action(
+        request,
+        lambda: do_remove_claim_item(claim=claim, actor=Actor(ActorKind.STAFF, request.user)),
+        lambda _done: _("已删除请求事项「%(type)s」。") % {"type": label},
+    )
+    return _back_to_claims(case_id)

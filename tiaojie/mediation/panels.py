@@ -214,6 +214,10 @@ def agreement_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
             "payments": st.payments,
             "slots": st.slots,
             "total": st.total_agreed,
+            "total_claimed": st.total_claimed,
+            # The items follow claim changes until the first signature, so a saved schedule can fall behind.
+            "schedule_differs": bool(st.payments) and st.total_scheduled != st.total_agreed,
+            "total_scheduled": st.total_scheduled,
             "signed_count": st.signed_count,
             "signable": signable,
             "phones": {str(k): v for k, v in phones.items()},

@@ -52,6 +52,14 @@ class MediationState:
         return sum((i.amount_agreed for i in self.items), Decimal("0"))
 
     @property
+    def total_claimed(self) -> Decimal:
+        return sum((i.amount_claimed for i in self.items if i.amount_claimed is not None), Decimal("0"))
+
+    @property
+    def total_scheduled(self) -> Decimal:
+        return sum((p.amount for p in self.payments), Decimal("0"))
+
+    @property
     def signed_count(self) -> int:
         return sum(1 for s in self.slots if s.signature)
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tiaojie.calculators.registry import CALCULATORS
 from tiaojie.calculators_web.views import CLAIM_TYPES
-from tiaojie.cases.actions import Actor, do_transition_case
+from tiaojie.cases.actions import Actor, do_add_claim_item, do_transition_case
 from tiaojie.cases.models import CaseEvent, ClaimItem, ClaimType
 from tiaojie.cases.tests.factories import make_case
 from tiaojie.cases.transitions import ActorKind
@@ -203,3 +203,45 @@ def test_a_closed_case_takes_no_more_claims(client, org_a, mediator_a):
     response = client.post(add_url("unlawful-termination", case), TWO_N, follow=True)
     assert "案件已结束" in response.content.decode()
     assert not ClaimItem.objects.filter(case=case, type=ClaimType.UNLAWFUL_TERMINATION).exists()
+
+
+# --- a result replaces the claim of its type (issue 13 item 2) ---------------------------------------------
+
+COMPENSATION_26000 = {"start_date": "2022-01-01", "end_date": "2023-12-31", "monthly_wage": "13000"}  # 2 years × 13,000
+
+
+def test_a_result_replaces_the_typed_claim_of_its_type_instead_of_adding_a_second(client, org_a, mediator_a):
+    case = make_case(org_a, mediator_a)
+    do_add_claim_item(
+        case=case, type=ClaimType.COMPENSATION, amount=Decimal("22750.00"), actor=Actor(ActorKind.STAFF, mediator_a)
+    )
+    client.force_login(mediator_a)
+    html = client.post(f"{page('economic-compensation')}?case={case.pk}", COMPENSATION_26000).content.decode()
+    assert "已有请求事项「经济补偿」22750.00 元" in html and "不会另加一项" in html
+    response = client.post(add_url("economic-compensation", case), COMPENSATION_26000)
+    assert response.status_code == 302
+    rows = list(ClaimItem.objects.filter(case=case, type=ClaimType.COMPENSATION))
+    assert [r.amount_claimed for r in rows] == [Decimal("26000.00")]
+    assert rows[0].explanation and rows[0].description == CALCULATORS["economic-compensation"].title
+    event = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CLAIM_EDITED).get()
+    assert (event.data["old_amount"], event.data["amount"]) == ("22750.00", "26000.00")
+    detail = client.get(response.url).content.decode()
+    assert "替换请求事项「经济补偿」原来的 22750.00 元" in detail
+    assert "38500.00" in detail.split('id="claims-total"')[1][:40]  # 12,500 wages + 26,000
+    # Adding the same result again changes nothing but records the (unchanged) replacement.
+    client.post(add_url("economic-compensation", case), COMPENSATION_26000)
+    assert ClaimItem.objects.filter(case=case, type=ClaimType.COMPENSATION).count() == 1
+
+
+def test_a_duplicate_of_the_type_left_from_intake_is_pointed_out(client, org_a, mediator_a):
+    case = make_case(org_a, mediator_a)
+    for amount in ("22750.00", "1000.00"):
+        do_add_claim_item(
+            case=case, type=ClaimType.COMPENSATION, amount=Decimal(amount), actor=Actor(ActorKind.STAFF, mediator_a)
+        )
+    client.force_login(mediator_a)
+    response = client.post(add_url("economic-compensation", case), COMPENSATION_26000, follow=True)
+    html = response.content.decode()
+    amounts = ClaimItem.objects.filter(case=case, type=ClaimType.COMPENSATION).order_by("id")
+    assert [c.amount_claimed for c in amounts] == [Decimal("26000.00"), Decimal("1000.00")]  # the earliest replaced
+    assert "本案还有1项「经济补偿」，合计时会重复计算" in html

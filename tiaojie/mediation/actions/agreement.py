@@ -56,6 +56,9 @@ def do_create_agreement(*, case: Case, actor: Actor) -> Agreement:
     now = timezone.now()
     try:
         with transaction.atomic():
+            # The claim actions lock the case row too: a claim changed at this moment is either in the draft's
+            # items or followed into them (mediation/claims.py), never lost between the two.
+            Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
             agreement = Agreement.objects.create(
                 case=case, created_by=staff_user(actor), created_at=now, updated_at=now
             )
@@ -261,8 +264,17 @@ def _check_signable(agreement: Agreement, role: str, version: int) -> None:
         raise CaseActionError(_("调解协议已生效或案件不在调解中"))
     if agreement.version != version:
         raise StaleCaseError(_("协议内容在您打开页面后已被修改。请刷新页面，核对后再签署。"))
-    if not agreement.payments.exists() and agreement_total(agreement) > 0:
+    total = agreement_total(agreement)
+    if not agreement.payments.exists() and total > 0:
         raise CaseActionError(_("请先填写支付安排，再签署"))
+    # The items follow the claims until the first signature (mediation/claims.py), so the schedule saved
+    # earlier may no longer add up: nobody signs a document whose instalments and total disagree.
+    scheduled = sum((p.amount for p in agreement.payments.all()), Decimal("0"))
+    if agreement.payments.exists() and scheduled != total:
+        raise CaseActionError(
+            _("各期金额合计 %(paid)s 元，与协议金额合计 %(total)s 元不一致，请先修改协议内容，再签署")
+            % {"paid": f"{scheduled:,.2f}", "total": f"{total:,.2f}"}
+        )
     if Signature.objects.filter(agreement=agreement, role=role).exists():
         raise StaleCaseError(
             _("「%(role)s」的签署已经记录，无需重复操作。请刷新页面。") % {"role": SignerRole(role).label}
