@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.models import Case, Worker
@@ -65,7 +65,7 @@ def reminder_moment(last_day: dt.date, offset_days: int) -> dt.datetime:
 
 
 def _date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return formats.date_format(day, "DATE_FORMAT")  # 2026年3月10日, or 10 Mar 2026 in English (tiaojie/formats)
 
 
 # --- recipients ---------------------------------------------------------------------------------------------
@@ -225,6 +225,16 @@ def do_notify_user(
         )
         _queue([notification])
     return notification
+
+
+def sms_language(case: Case | None = None) -> translation.override:
+    """Build an SMS text inside this: the language it is written in depends on its recipient, not on who
+    caused it. A worker of `case` reads the language they applied in (Case.language, "en" when they used the
+    English public form); an employer, or a case staff registered, gets Chinese (pass no case). A staff member
+    working in English therefore never sends English to a worker who applied in Chinese, nor the reverse.
+    SMS answering the sender's own request (a phone code on the public form) need no override: the request's
+    language is the recipient's."""
+    return translation.override(case.language if case is not None else settings.LANGUAGE_CODE)
 
 
 def do_queue_sms(
