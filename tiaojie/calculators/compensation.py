@@ -31,6 +31,7 @@ from .core import (
     format_amount,
     format_money,
     format_number,
+    gettext_noop,
     input_error,
     measure_service,
     yuan,
@@ -71,13 +72,13 @@ class ReasonRule:
 # only in how service before 2008 was treated.
 REASONS: dict[TerminationReason, ReasonRule] = {
     TerminationReason.EMPLOYER_PROPOSED_MUTUAL: ReasonRule(
-        label="用人单位提出、双方协商一致解除劳动合同",
+        label=gettext_noop("用人单位提出、双方协商一致解除劳动合同"),
         art46_basis=f"{LCL}第四十六条第（二）项、第三十六条",
         pre2008_cap_months=PRE2008_CAP_MONTHS,
         pre2008_basis=f"{MEASURES_1994}第五条",
     ),
     TerminationReason.EMPLOYEE_RESIGNED_ART38: ReasonRule(
-        label="劳动者因用人单位过错解除劳动合同（第三十八条）",
+        label=gettext_noop("劳动者因用人单位过错解除劳动合同（第三十八条）"),
         art46_basis=f"{LCL}第四十六条第（一）项、第三十八条",
         pre2008_basis=(
             "《最高人民法院关于审理劳动争议案件适用法律若干问题的解释》（法释〔2001〕14号，已废止）第十五条"
@@ -85,7 +86,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_note="当时规定对此未设十二个月上限，本计算不封顶",
     ),
     TerminationReason.ART40: ReasonRule(
-        label="无过失性辞退（第四十条：患病或非因工负伤、不能胜任工作、客观情况发生重大变化）",
+        label=gettext_noop("无过失性辞退（第四十条：患病或非因工负伤、不能胜任工作、客观情况发生重大变化）"),
         art46_basis=f"{LCL}第四十六条第（三）项、第四十条",
         pre2008_cap_months=PRE2008_CAP_MONTHS,
         pre2008_basis=f"{MEASURES_1994}第六条至第八条",
@@ -95,18 +96,18 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         ),
     ),
     TerminationReason.ART41: ReasonRule(
-        label="经济性裁员（第四十一条）",
+        label=gettext_noop("经济性裁员（第四十一条）"),
         art46_basis=f"{LCL}第四十六条第（四）项、第四十一条",
         pre2008_basis=f"{MEASURES_1994}第九条",
     ),
     TerminationReason.CONTRACT_EXPIRED: ReasonRule(
-        label="劳动合同期满终止（用人单位维持或者提高条件续订而劳动者不同意续订的除外）",
+        label=gettext_noop("劳动合同期满终止（用人单位维持或者提高条件续订而劳动者不同意续订的除外）"),
         art46_basis=f"{LCL}第四十六条第（五）项、第四十四条第（一）项",
         pre2008_pays=False,
         pre2008_basis=f"《劳动法》第二十三条；{MEASURES_1994}未规定期满终止的经济补偿",
     ),
     TerminationReason.BANKRUPTCY_OR_CLOSURE: ReasonRule(
-        label="用人单位被依法宣告破产、被吊销营业执照、责令关闭、撤销或者决定提前解散而终止",
+        label=gettext_noop("用人单位被依法宣告破产、被吊销营业执照、责令关闭、撤销或者决定提前解散而终止"),
         art46_basis=f"{LCL}第四十六条第（六）项、第四十四条第（四）项、第（五）项",
         pre2008_basis=f"{MEASURES_1994}第九条（参照）",
         pre2008_note=("2008 年前此类终止的补偿各地口径不一，本计算按每满一年一个月、不封顶计，请按当地规定核对"),
