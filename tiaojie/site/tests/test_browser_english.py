@@ -40,12 +40,13 @@ def shot(page: Page, name: str) -> None:
 
 def chinese_chrome(page: Page, data: list[str]) -> list[str]:
     """Texts of chrome elements that still hold Chinese once `data` is removed. The language switch's
-    其他 language is named in itself (lang="zh-hans") and is left out; so is a <select>'s list of regions."""
+    other language is named in itself (lang="zh-hans") and is left out; so is a <select>'s list of regions."""
     texts = page.eval_on_selector_all(
         CHROME,
-        """els => els.filter(e => !e.closest('[lang="zh-hans"]'))
-                     .map(e => { const c = e.cloneNode(true); c.querySelectorAll('select, option').forEach(s => s.remove());
-                                 return c.innerText; })""",
+        """els => els.filter(e => !e.closest('[lang="zh-hans"]')).map(e => {
+               const c = e.cloneNode(true);
+               c.querySelectorAll('select, option').forEach(s => s.remove());
+               return c.textContent; })""",
     )
     left = []
     for text in texts:
