@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u4e00-\u9fff]")
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 EMPLOYER_PHONE = "13900139000"
-PUBLIC_PAGES = ["/", "/apply/", "/track/", "/calculators/", "/accounts/login/", "/privacy/"]
+PUBLIC_PAGES = ["/", "/apply/", "/track/", "/calculators/", "/accounts/login/", "/apply/privacy/"]
 STAFF_PAGES = ["/", "/cases/", "/intake/new/", "/notifications/", "/calculators/"]
 
 
@@ -85,6 +85,62 @@ class TestSwitch:
         due = case.clock_a_due
         assert f"{due.day} {due.strftime('%b')} {due.year} 24:00" in page
         assert f"{due.year}年" not in page
+
+
+CHROME_TAGS = re.compile(r"<(h1|h2|h3|label|button|th|legend|summary|title)\b([^>]*)>(.*?)</\1>", flags=re.S)
+
+
+def chinese_chrome(html: str, data: list[str]) -> list[str]:
+    """Headings, labels, buttons, table heads, summaries and the title that still hold Chinese once the data
+    shown in them is removed (the switch's 简体中文, marked lang="zh-hans", is the one Chinese allowed)."""
+    html = re.sub(r"<select\b.*?</select>", "", html, flags=re.S)
+    left = []
+    for _tag, attributes, inner in CHROME_TAGS.findall(html):
+        if 'lang="zh-hans"' in attributes:
+            continue
+        text = re.sub(r"<[^>]+>", "", inner)
+        for value in sorted(data, key=len, reverse=True):
+            text = text.replace(value, "")
+        if CJK.search(text):
+            left.append(" ".join(text.split()))
+    return left
+
+
+def shown_data() -> list[str]:
+    from tiaojie.cases.models import Worker
+    from tiaojie.organisations.models import Employer, Organisation
+
+    return [
+        *Organisation.objects.values_list("name", flat=True),
+        *Employer.objects.values_list("name", flat=True),
+        *Worker.objects.values_list("name", flat=True),
+    ]
+
+
+class TestEnglishChrome:
+    """Beyond the browser journey: more pages, the same rule (a forgotten gettext or translation fails)."""
+
+    @pytest.mark.parametrize(
+        "path", ["/", "/apply/worker/", "/apply/employer/", "/track/", "/apply/privacy/", "/calculators/overtime/"]
+    )
+    def test_public_pages(self, client, path):
+        response = english(client).get(path, follow=True)
+        assert response.status_code == 200
+        assert chinese_chrome(response.content.decode(), shown_data()) == []
+
+    @pytest.mark.parametrize(
+        "path", ["/cases/", "/intake/new/", "/intake/alerts/", "/notifications/", "/accounts/security/",
+                 "/accounts/password/", "case", "/calculators/annual-leave/"],
+    )  # fmt: skip
+    def test_staff_pages(self, client, mediator_a, path):
+        case = mediating_case(mediator_a.memberships.first().organisation, mediator_a)
+        client.force_login(mediator_a)
+        response = english(client).get(f"/cases/{case.pk}/" if path == "case" else path, follow=True)
+        assert response.status_code == 200
+        assert chinese_chrome(response.content.decode(), shown_data()) == []
+
+    def test_the_check_finds_a_chinese_label(self):
+        assert chinese_chrome('<label>请求事项</label><button lang="zh-hans">简体中文</button>', []) == ["请求事项"]
 
 
 def apply_in(client: Client) -> Case:
