@@ -152,7 +152,15 @@ def do_record_reminder(*, item: DeadlineItem, offset_days: int, now: dt.datetime
                         )
                     )
             if item.recipients in (Recipients.PARTIES, Recipients.BOTH):
-                _subject, text = render("reminder.party", advice=PARTY_ADVICE.get(item.kind, ""), **context)
+                with sms_language(case):  # the workers' language, not the watcher's (docs/i18n.md)
+                    party_context = {
+                        **context,
+                        # Labels arrive as Chinese text; a fixed label is its own msgid, so it translates here.
+                        "label": translation.gettext(item.label),
+                        "when": when_phrase(item.last_day, legal_date(now)),
+                        "last_day": _date_text(item.last_day),
+                    }
+                    _subject, text = render("reminder.party", advice=PARTY_ADVICE.get(item.kind, ""), **party_context)
                 for phone in party_recipients(case):
                     rows.append(
                         Notification(
