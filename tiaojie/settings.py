@@ -195,6 +195,14 @@ MIGRATE_DATABASE_URL = env_str("MIGRATE_DATABASE_URL", "")
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "zh-hans", {"zh-hans", "en"})
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "tiaojie" / "locale"]
+# Dates on screen: 2026年3月10日 in Chinese, 10 Mar 2026 in English (templates use |date:"DATE_FORMAT").
+FORMAT_MODULE_PATH = ["tiaojie.formats"]
+# The language switch on every page (set_language) remembers the choice in this cookie for a year, for the
+# public as for staff (docs/i18n.md); without an age it would be forgotten when the browser closes.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = env_timezone("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,7 @@ from tiaojie.api.urls import api
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch of base.html
     path("accounts/", include("tiaojie.accounts.urls")),
     path("cases/", include("tiaojie.cases.urls")),
     path("hotline/", include("tiaojie.hotline.urls")),

@@ -28,6 +28,7 @@ from .core import (
     Step,
     conclude,
     format_number,
+    gettext_noop,
     show,
     yuan,
 )
@@ -66,7 +67,7 @@ SICK_LEAVE_MONTHS_LIMIT: dict[int, tuple[int, str, str]] = {
     10: (3, "（四）", "累计工作满 10 年不满 20 年"),
     15: (4, "（五）", "累计工作满 20 年以上"),
 }
-YES_NO_CHOICES = (("no", "否"), ("yes", "是"))
+YES_NO_CHOICES = (("no", gettext_noop("否")), ("yes", gettext_noop("是")))
 
 
 def _exclusion(

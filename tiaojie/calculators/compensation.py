@@ -36,6 +36,7 @@ from .core import (
     format_amount,
     format_money,
     format_number,
+    gettext_noop,
     input_error,
     measure_service,
     yuan,
@@ -118,38 +119,40 @@ _NOT_IN_ART15 = f"{INTERPRETATION_2001}第十五条未列此情形，2008 年前
 # Rules as data with their source. Every entry is one ground; the N, 2N and 代通知金 calculations read it.
 REASONS: dict[TerminationReason, ReasonRule] = {
     _R.EMPLOYER_PROPOSED_MUTUAL: ReasonRule(
-        label="用人单位提出、双方协商一致解除劳动合同",
+        label=gettext_noop("用人单位提出、双方协商一致解除劳动合同"),
         basis=f"{LCL}第四十六条第（二）项、第三十六条",
         pre2008_cap_months=PRE2008_CAP_MONTHS,
         pre2008_basis=f"{MEASURES_1994}第五条",
     ),
     _R.EMPLOYEE_RESIGNED_ART38: ReasonRule(
-        short="第三十八条",
-        label="劳动者因用人单位过错解除劳动合同（第三十八条，未区分具体情形）",
+        short=gettext_noop("第三十八条"),
+        label=gettext_noop("劳动者因用人单位过错解除劳动合同（第三十八条，未区分具体情形）"),
         basis=f"{LCL}第四十六条第（一）项、第三十八条",
         worker_resigned=True,
         pre2008_choose=_ART38_PRE2008,
         pre2008_basis=f"{INTERPRETATION_2001}第十五条",
     ),
     _R.ART38_CONDITIONS: ReasonRule(
-        short="第一款第（一）项 未提供劳动保护或者劳动条件",
-        label="劳动者解除：用人单位未按照劳动合同约定提供劳动保护或者劳动条件（第三十八条第一款第（一）项）",
+        short=gettext_noop("第一款第（一）项 未提供劳动保护或者劳动条件"),
+        label=gettext_noop(
+            "劳动者解除：用人单位未按照劳动合同约定提供劳动保护或者劳动条件（第三十八条第一款第（一）项）"
+        ),
         basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（一）项",
         worker_resigned=True,
         pre2008_basis=f"{INTERPRETATION_2001}第十五条第（二）项",
         pre2008_note=_ART38_UNCAPPED,
     ),
     _R.ART38_PAY: ReasonRule(
-        short="第一款第（二）项 未及时足额支付劳动报酬",
-        label="劳动者解除：用人单位未及时足额支付劳动报酬（第三十八条第一款第（二）项）",
+        short=gettext_noop("第一款第（二）项 未及时足额支付劳动报酬"),
+        label=gettext_noop("劳动者解除：用人单位未及时足额支付劳动报酬（第三十八条第一款第（二）项）"),
         basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（二）项",
         worker_resigned=True,
         pre2008_basis=f"{INTERPRETATION_2001}第十五条第（二）项至第（五）项",
         pre2008_note=_ART38_UNCAPPED,
     ),
     _R.ART38_SOCIAL_INSURANCE: ReasonRule(
-        short="第一款第（三）项 未依法缴纳社会保险费",
-        label="劳动者解除：用人单位未依法为劳动者缴纳社会保险费（第三十八条第一款第（三）项）",
+        short=gettext_noop("第一款第（三）项 未依法缴纳社会保险费"),
+        label=gettext_noop("劳动者解除：用人单位未依法为劳动者缴纳社会保险费（第三十八条第一款第（三）项）"),
         basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（三）项",
         worker_resigned=True,
         pre2008_pays=False,
@@ -157,8 +160,10 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_note=_NOT_IN_ART15,
     ),
     _R.ART38_RULES: ReasonRule(
-        short="第一款第（四）项 规章制度违法",
-        label="劳动者解除：用人单位的规章制度违反法律、法规的规定，损害劳动者权益（第三十八条第一款第（四）项）",
+        short=gettext_noop("第一款第（四）项 规章制度违法"),
+        label=gettext_noop(
+            "劳动者解除：用人单位的规章制度违反法律、法规的规定，损害劳动者权益（第三十八条第一款第（四）项）"
+        ),
         basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（四）项",
         worker_resigned=True,
         pre2008_pays=False,
@@ -166,8 +171,8 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_note=_NOT_IN_ART15,
     ),
     _R.ART38_INVALID_CONTRACT: ReasonRule(
-        short="第一款第（五）项 劳动合同无效",
-        label="劳动者解除：因第二十六条第一款规定的情形致使劳动合同无效（第三十八条第一款第（五）项）",
+        short=gettext_noop("第一款第（五）项 劳动合同无效"),
+        label=gettext_noop("劳动者解除：因第二十六条第一款规定的情形致使劳动合同无效（第三十八条第一款第（五）项）"),
         basis=f"{LCL}第四十六条第（一）项、第三十八条第一款第（五）项",
         worker_resigned=True,
         pre2008_pays=False,
@@ -175,8 +180,10 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_note=_NOT_IN_ART15,
     ),
     _R.ART38_FORCED_LABOUR: ReasonRule(
-        short="第二款 强迫劳动、强令冒险作业",
-        label="劳动者立即解除：以暴力、威胁或者非法限制人身自由的手段强迫劳动，或者违章指挥、强令冒险作业（第三十八条第二款）",
+        short=gettext_noop("第二款 强迫劳动、强令冒险作业"),
+        label=gettext_noop(
+            "劳动者立即解除：以暴力、威胁或者非法限制人身自由的手段强迫劳动，或者违章指挥、强令冒险作业（第三十八条第二款）"
+        ),
         basis=f"{LCL}第四十六条第（一）项、第三十八条第二款",
         worker_resigned=True,
         pre2008_basis=f"{INTERPRETATION_2001}第十五条第（一）项",
@@ -186,7 +193,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         ),
     ),
     _R.ART39: ReasonRule(
-        label="过失性辞退（第三十九条：试用期不符合录用条件、严重违反规章制度、严重失职等）",
+        label=gettext_noop("过失性辞退（第三十九条：试用期不符合录用条件、严重违反规章制度、严重失职等）"),
         basis=f"{LCL}第三十九条、第四十六条",
         pays=False,
         pre2008_pays=False,
@@ -194,16 +201,18 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_note="过失性解除当时同样不支付经济补偿",
     ),
     _R.ART40: ReasonRule(
-        short="第四十条",
-        label="无过失性辞退（第四十条，未区分具体情形）",
+        short=gettext_noop("第四十条"),
+        label=gettext_noop("无过失性辞退（第四十条，未区分具体情形）"),
         basis=f"{LCL}第四十六条第（三）项、第四十条",
         art40=True,
         pre2008_choose=(_R.ART40_ILLNESS, _R.ART40_INCOMPETENCE, _R.ART40_CHANGED_CIRCUMSTANCES),
         pre2008_basis=f"{MEASURES_1994}第六条至第八条",
     ),
     _R.ART40_ILLNESS: ReasonRule(
-        short="第（一）项 患病或者非因工负伤",
-        label="无过失性辞退：患病或者非因工负伤，医疗期满后不能从事原工作也不能从事另行安排的工作（第四十条第（一）项）",
+        short=gettext_noop("第（一）项 患病或者非因工负伤"),
+        label=gettext_noop(
+            "无过失性辞退：患病或者非因工负伤，医疗期满后不能从事原工作也不能从事另行安排的工作（第四十条第（一）项）"
+        ),
         basis=f"{LCL}第四十六条第（三）项、第四十条第（一）项",
         art40=True,
         pre2008_enterprise_floor=True,
@@ -211,16 +220,18 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_note="当时规定不封顶；另应支付不低于六个月工资的医疗补助费（本计算未含，请另行核算）",
     ),
     _R.ART40_INCOMPETENCE: ReasonRule(
-        short="第（二）项 不能胜任工作",
-        label="无过失性辞退：不能胜任工作，经过培训或者调整工作岗位仍不能胜任（第四十条第（二）项）",
+        short=gettext_noop("第（二）项 不能胜任工作"),
+        label=gettext_noop("无过失性辞退：不能胜任工作，经过培训或者调整工作岗位仍不能胜任（第四十条第（二）项）"),
         basis=f"{LCL}第四十六条第（三）项、第四十条第（二）项",
         art40=True,
         pre2008_cap_months=PRE2008_CAP_MONTHS,
         pre2008_basis=f"{MEASURES_1994}第七条",
     ),
     _R.ART40_CHANGED_CIRCUMSTANCES: ReasonRule(
-        short="第（三）项 客观情况发生重大变化",
-        label="无过失性辞退：订立合同时所依据的客观情况发生重大变化，协商未能就变更达成协议（第四十条第（三）项）",
+        short=gettext_noop("第（三）项 客观情况发生重大变化"),
+        label=gettext_noop(
+            "无过失性辞退：订立合同时所依据的客观情况发生重大变化，协商未能就变更达成协议（第四十条第（三）项）"
+        ),
         basis=f"{LCL}第四十六条第（三）项、第四十条第（三）项",
         art40=True,
         pre2008_enterprise_floor=True,
@@ -228,20 +239,20 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_note="当时规定不封顶",
     ),
     _R.ART41: ReasonRule(
-        label="经济性裁员（第四十一条）",
+        label=gettext_noop("经济性裁员（第四十一条）"),
         basis=f"{LCL}第四十六条第（四）项、第四十一条",
         pre2008_enterprise_floor=True,
         pre2008_basis=f"{MEASURES_1994}第九条、第十一条",
     ),
     _R.CONTRACT_EXPIRED: ReasonRule(
-        label="劳动合同期满终止（用人单位维持或者提高条件续订而劳动者不同意续订的除外）",
+        label=gettext_noop("劳动合同期满终止（用人单位维持或者提高条件续订而劳动者不同意续订的除外）"),
         basis=f"{LCL}第四十六条第（五）项、第四十四条第（一）项",
         verb="终止",
         pre2008_pays=False,
         pre2008_basis=f"《劳动法》第二十三条；{MEASURES_1994}未规定期满终止的经济补偿",
     ),
     _R.TASK_COMPLETED: ReasonRule(
-        label="以完成一定工作任务为期限的劳动合同因任务完成而终止",
+        label=gettext_noop("以完成一定工作任务为期限的劳动合同因任务完成而终止"),
         basis=f"{LCL}第四十六条第（七）项；{REGULATION}第二十二条",
         verb="终止",
         pre2008_pays=False,
@@ -249,7 +260,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_note="任务完成即合同期限届满，当时规定不支付经济补偿（待核对）",
     ),
     _R.BANKRUPTCY_OR_CLOSURE: ReasonRule(
-        label="用人单位被依法宣告破产、被吊销营业执照、责令关闭、撤销或者决定提前解散而终止",
+        label=gettext_noop("用人单位被依法宣告破产、被吊销营业执照、责令关闭、撤销或者决定提前解散而终止"),
         basis=f"{LCL}第四十六条第（六）项、第四十四条第（四）项、第（五）项",
         verb="终止",
         pre2008_basis=f"{MEASURES_1994}第九条（参照）",

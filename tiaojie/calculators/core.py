@@ -66,6 +66,12 @@ def input_error(field_name: str, message: str) -> CalculatorInputError:
     return CalculatorInputError([{"field": field_name, "message": message}])
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a Chinese title or label for the translation catalogue: makemessages extracts `gettext_noop("…")`
+    while this library stays free of Django; calculators_web translates the text when it shows it."""
+    return message
+
+
 @dataclass(frozen=True)
 class Step:
     """One line of the worked calculation shown to the parties: what was done, its value, and the rule."""

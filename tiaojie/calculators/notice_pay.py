@@ -12,14 +12,27 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .compensation import REASONS, parse_reason
-from .core import CalculatorInputError, FieldError, Result, Step, conclude, format_money, input_error, yuan
+from .core import (
+    CalculatorInputError,
+    FieldError,
+    Result,
+    Step,
+    conclude,
+    format_money,
+    gettext_noop,
+    input_error,
+    yuan,
+)
 
 LCL = "《劳动合同法》"
 REGULATION = "《劳动合同法实施条例》"
 
 
 # "Is 2N claimed for this dismissal?" as a form choice.
-CLAIMS_2N_CHOICES = (("no", "否：依第四十条合法解除，仅未提前三十日书面通知"), ("yes", "是：主张违法解除赔偿金（2N）"))
+CLAIMS_2N_CHOICES = (
+    ("no", gettext_noop("否：依第四十条合法解除，仅未提前三十日书面通知")),
+    ("yes", gettext_noop("是：主张违法解除赔偿金（2N）")),
+)
 
 
 def notice_pay(

@@ -20,7 +20,7 @@ from typing import Literal
 
 from .annual_leave import YES_NO_CHOICES, annual_leave
 from .compensation import REASONS, TerminationReason, economic_compensation, unlawful_termination
-from .core import CENT, CalculatorInputError, FieldError, JSONObject, Result, input_error
+from .core import CENT, CalculatorInputError, FieldError, JSONObject, Result, gettext_noop, input_error
 from .double_wage import double_wage
 from .notice_pay import CLAIMS_2N_CHOICES, notice_pay
 from .overtime import overtime
@@ -80,20 +80,22 @@ _ART40_CHOICES = tuple((value, label) for value, label in _REASON_CHOICES if REA
 
 def _service_fields(*, pre2008: bool) -> tuple[Field, ...]:
     fields = [
-        Field("start_date", "date", "入职日期（用工之日）"),
-        Field("end_date", "date", "劳动合同解除或者终止日期（最后工作日）"),
-        Field("monthly_wage", "money", "解除或者终止前十二个月的月平均工资（元）"),
+        Field("start_date", "date", gettext_noop("入职日期（用工之日）")),
+        Field("end_date", "date", gettext_noop("劳动合同解除或者终止日期（最后工作日）")),
+        Field("monthly_wage", "money", gettext_noop("解除或者终止前十二个月的月平均工资（元）")),
         Field(
             "local_average_monthly_wage",
             "money",
-            "当地上年度职工月平均工资（元，填写后适用三倍封顶）",
+            gettext_noop("当地上年度职工月平均工资（元，填写后适用三倍封顶）"),
             required=False,
         ),
-        Field("local_minimum_wage", "money", "当地最低月工资标准（元，填写后作为工资下限）", required=False),
+        Field(
+            "local_minimum_wage", "money", gettext_noop("当地最低月工资标准（元，填写后作为工资下限）"), required=False
+        ),
         Field(
             "termination_reason",
             "choice",
-            "解除或者终止原因",
+            gettext_noop("解除或者终止原因"),
             required=False,
             choices=_REASON_CHOICES,
             default=TerminationReason.ART40.value,
@@ -104,19 +106,19 @@ def _service_fields(*, pre2008: bool) -> tuple[Field, ...]:
             Field(
                 "pre2008_monthly_wage",
                 "money",
-                "2008 年前工作年限适用的月工资（元，默认同上）",
+                gettext_noop("2008 年前工作年限适用的月工资（元，默认同上）"),
                 required=False,
             ),
             Field(
                 "enterprise_average_monthly_wage",
                 "money",
-                "企业月平均工资（元，2008 年前部分因患病、客观情况变化、裁员解除的工资下限）",
+                gettext_noop("企业月平均工资（元，2008 年前部分因患病、客观情况变化、裁员解除的工资下限）"),
                 required=False,
             ),
             Field(
                 "last_month_wage",
                 "money",
-                "上一个月的工资（元，第四十条解除未提前三十日通知的，另列代通知金）",
+                gettext_noop("上一个月的工资（元，第四十条解除未提前三十日通知的，另列代通知金）"),
                 required=False,
             ),
         ]
@@ -126,39 +128,41 @@ def _service_fields(*, pre2008: bool) -> tuple[Field, ...]:
 CALCULATORS: dict[str, Calculator] = {
     calculator.name: calculator
     for calculator in (
-        Calculator("economic-compensation", "经济补偿（N）", economic_compensation, _service_fields(pre2008=True)),
+        Calculator(
+            "economic-compensation", gettext_noop("经济补偿（N）"), economic_compensation, _service_fields(pre2008=True)
+        ),
         Calculator(
             "unlawful-termination",
-            "违法解除或者终止劳动合同赔偿金（2N）",
+            gettext_noop("违法解除或者终止劳动合同赔偿金（2N）"),
             unlawful_termination,
             _service_fields(pre2008=False),
         ),
         Calculator(
             "double-wage",
-            "未签订书面劳动合同的二倍工资",
+            gettext_noop("未签订书面劳动合同的二倍工资"),
             double_wage,
             (
-                Field("start_date", "date", "入职日期（用工之日）"),
-                Field("monthly_wage", "money", "月工资（元）"),
+                Field("start_date", "date", gettext_noop("入职日期（用工之日）")),
+                Field("monthly_wage", "money", gettext_noop("月工资（元）")),
                 Field(
                     "contract_signed_date",
                     "date",
-                    "书面劳动合同签订日期（未签订的留空）",
+                    gettext_noop("书面劳动合同签订日期（未签订的留空）"),
                     nullable=True,
                 ),
-                Field("end_date", "date", "计算截止日期（已离职的填最后工作日）"),
+                Field("end_date", "date", gettext_noop("计算截止日期（已离职的填最后工作日）")),
             ),
         ),
         Calculator(
             "notice-pay",
-            "代通知金（N+1 中的 1）",
+            gettext_noop("代通知金（N+1 中的 1）"),
             notice_pay,
             (
-                Field("last_month_wage", "money", "上一个月的工资（元）"),
+                Field("last_month_wage", "money", gettext_noop("上一个月的工资（元）")),
                 Field(
                     "termination_reason",
                     "choice",
-                    "解除原因（第四十条的情形）",
+                    gettext_noop("解除原因（第四十条的情形）"),
                     required=False,
                     choices=_ART40_CHOICES,
                     default=TerminationReason.ART40.value,
@@ -166,7 +170,7 @@ CALCULATORS: dict[str, Calculator] = {
                 Field(
                     "claims_unlawful_termination",
                     "choice",
-                    "是否主张违法解除赔偿金（2N）",
+                    gettext_noop("是否主张违法解除赔偿金（2N）"),
                     required=False,
                     choices=CLAIMS_2N_CHOICES,
                     default="no",
@@ -175,62 +179,70 @@ CALCULATORS: dict[str, Calculator] = {
         ),
         Calculator(
             "overtime",
-            "加班费",
+            gettext_noop("加班费"),
             overtime,
             (
-                Field("monthly_wage", "money", "月工资（元，加班费计算基数）"),
-                Field("weekday_hours", "number", "工作日延长工作时间（小时）", maximum=Decimal(100000)),
-                Field("rest_day_hours", "number", "休息日工作且未补休（小时）", maximum=Decimal(100000)),
-                Field("holiday_hours", "number", "法定休假日工作（小时）", maximum=Decimal(100000)),
+                Field("monthly_wage", "money", gettext_noop("月工资（元，加班费计算基数）")),
+                Field("weekday_hours", "number", gettext_noop("工作日延长工作时间（小时）"), maximum=Decimal(100000)),
+                Field("rest_day_hours", "number", gettext_noop("休息日工作且未补休（小时）"), maximum=Decimal(100000)),
+                Field("holiday_hours", "number", gettext_noop("法定休假日工作（小时）"), maximum=Decimal(100000)),
             ),
         ),
         Calculator(
             "annual-leave",
-            "未休年休假工资",
+            gettext_noop("未休年休假工资"),
             annual_leave,
             (
-                Field("monthly_wage", "money", "前十二个月剔除加班工资后的月平均工资（元）"),
+                Field("monthly_wage", "money", gettext_noop("前十二个月剔除加班工资后的月平均工资（元）")),
                 Field(
                     "unused_days",
                     "number",
-                    "应休未休年休假天数（已知时直接填写，以下各项留空）",
+                    gettext_noop("应休未休年休假天数（已知时直接填写，以下各项留空）"),
                     required=False,
                     maximum=Decimal(3660),
                 ),
                 Field(
                     "cumulative_years",
                     "number",
-                    "累计工作年限（年，含在其他单位的工作时间）",
+                    gettext_noop("累计工作年限（年，含在其他单位的工作时间）"),
                     required=False,
                     maximum=Decimal(100),
                 ),
                 Field(
                     "period_start",
                     "date",
-                    "本年度在本单位的起始日（入职当年填入职日，否则填 1 月 1 日）",
+                    gettext_noop("本年度在本单位的起始日（入职当年填入职日，否则填 1 月 1 日）"),
                     required=False,
                 ),
-                Field("period_end", "date", "本年度在本单位的截止日（离职日）", required=False),
-                Field("days_taken", "number", "本年度已休年休假天数", required=False, maximum=Decimal(366)),
+                Field("period_end", "date", gettext_noop("本年度在本单位的截止日（离职日）"), required=False),
+                Field(
+                    "days_taken", "number", gettext_noop("本年度已休年休假天数"), required=False, maximum=Decimal(366)
+                ),
                 Field(
                     "school_holiday_days",
                     "number",
-                    "本年度依法享受的寒暑假天数（教职工等，没有的留空）",
+                    gettext_noop("本年度依法享受的寒暑假天数（教职工等，没有的留空）"),
                     required=False,
                     maximum=Decimal(366),
                 ),
                 Field(
                     "paid_personal_leave_days",
                     "number",
-                    "本年度累计事假天数（仅计单位按规定不扣工资的）",
+                    gettext_noop("本年度累计事假天数（仅计单位按规定不扣工资的）"),
                     required=False,
                     maximum=Decimal(366),
                 ),
-                Field("sick_leave_months", "number", "本年度累计病假（月）", required=False, maximum=Decimal(12)),
+                Field(
+                    "sick_leave_months",
+                    "number",
+                    gettext_noop("本年度累计病假（月）"),
+                    required=False,
+                    maximum=Decimal(12),
+                ),
                 Field(
                     "excluded_last_year",
                     "choice",
-                    "上一年度已休年休假后，又请事假累计 20 天以上且不扣工资或者长期病假",
+                    gettext_noop("上一年度已休年休假后，又请事假累计 20 天以上且不扣工资或者长期病假"),
                     required=False,
                     choices=YES_NO_CHOICES,
                     default="no",

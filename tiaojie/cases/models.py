@@ -135,6 +135,10 @@ class Case(models.Model):
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
     # The applicant chose to negotiate with the employer first (offered for small and micro employers).
     negotiation_first = models.BooleanField(_("先行协商"), default=False)
+    # The language the worker applied in on the public form ("en" or "zh-hans"): the SMS to the worker about
+    # this case are written in it, whoever's action sends them (notifications.actions.sms_language). Cases
+    # registered by staff keep Chinese.
+    language = models.CharField(_("语言"), max_length=7, default="zh-hans")
     facts = models.TextField(_("事实和理由"))
     received_at = models.DateTimeField(_("收到申请时间"))
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)

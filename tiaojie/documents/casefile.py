@@ -37,7 +37,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
@@ -141,6 +141,11 @@ def _progress(job: CaseFileJob, **fields: int) -> None:
 
 
 def _build(job: CaseFileJob, written: list[StoredFile]) -> None:
+    with translation.override("zh-hans"):  # the case file is a legal document: Chinese (docs/i18n.md)
+        _build_chinese(job, written)
+
+
+def _build_chinese(job: CaseFileJob, written: list[StoredFile]) -> None:
     case, user = job.case, job.requested_by
     if not can_act_on(user, case):
         raise CaseFileError(_("申请人已无权为本案出具文书，卷宗未生成。"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import segno
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from tiaojie.documents.content import Content, Fields, Heading, Para, Signatures, Table
 
@@ -280,5 +281,6 @@ def render_docx(content: Content, letter: Letter) -> bytes:
 
 
 def render(content: Content, letter: Letter) -> Rendered:
-    pdf, pages = render_pdf(content, letter)
-    return Rendered(pdf=pdf, pages=pages, docx=render_docx(content, letter))
+    with translation.override("zh-hans"):  # legal documents stay Chinese (docs/i18n.md), like kinds.build
+        pdf, pages = render_pdf(content, letter)
+        return Rendered(pdf=pdf, pages=pages, docx=render_docx(content, letter))

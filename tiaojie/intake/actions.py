@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,7 +46,7 @@ from tiaojie.intake.routing import NoRoute, RouteSuggestion, suggest_route
 from tiaojie.lib import crypto
 from tiaojie.lib.idnumbers import InvalidIdentifier, validate_mobile
 from tiaojie.lib.uploads import BadUpload, UploadRules, remove_stored, save_upload
-from tiaojie.notifications.actions import do_queue_sms
+from tiaojie.notifications.actions import do_queue_sms, sms_language
 from tiaojie.organisations.access import active_memberships, membership_in
 from tiaojie.organisations.models import Employer, Organisation
 from tiaojie.reference.models import Division
@@ -98,9 +98,10 @@ def _issue_tracking_code(case: Case, phone: str) -> str:
     TrackingCode.objects.create(
         case=case, code_index=tracking_index(code), phone_index=crypto.blind_index("phone", phone)
     )
-    text = _("【劳动争议调解】您的调解申请已收到，案件查询码 %(code)s。凭查询码和本手机号可查询办理进度。") % {
-        "code": code
-    }
+    with sms_language(case):
+        text = _("【劳动争议调解】您的调解申请已收到，案件查询码 %(code)s。凭查询码和本手机号可查询办理进度。") % {
+            "code": code
+        }
     _queue_sms(phone, text, "tracking_code", case)
     return code
 
@@ -147,14 +148,15 @@ def _flag_duplicate(*, case: Case, original: Case, phone: str, actor: Actor, now
         % {"id": original.display_number},
         data={"duplicate_of": original.pk, "phone_differs": differs},
     )  # fmt: skip
-    text = _(
-        "【劳动争议调解】有人以您的身份信息对%(employer)s提交了一份新的调解申请。如果不是您本人或您委托的人提交的，"
-        "请尽快联系%(org)s%(phone)s。您原来的申请不受影响。"
-    ) % {
-        "employer": original.employer.name,
-        "org": original.organisation.name,
-        "phone": f"（{original.organisation.phone}）" if original.organisation.phone else "",
-    }
+    with sms_language(original):
+        text = _(
+            "【劳动争议调解】有人以您的身份信息对%(employer)s提交了一份新的调解申请。如果不是您本人或您委托的人提交的，"
+            "请尽快联系%(org)s%(phone)s。您原来的申请不受影响。"
+        ) % {
+            "employer": original.employer.name,
+            "org": original.organisation.name,
+            "phone": f"（{original.organisation.phone}）" if original.organisation.phone else "",
+        }
     for number in on_file:
         if number != phone:
             _queue_sms(number, text, "duplicate_application", original)
@@ -218,6 +220,10 @@ def do_submit_application(
         phone = data.workers[0].phone if data.workers else ""
         original = find_open_duplicate(data, employer)
         case = do_create_case(organisation=organisation, data=data, actor=actor)
+        if actor.kind == ActorKind.APPLICANT:
+            # The worker applied on the public form: its language is theirs, and their SMS follow it.
+            case.language = translation.get_supported_language_variant(translation.get_language() or "zh-hans")
+            case.save(update_fields=["language"])
         if route is not None:
             record_case_event(
                 case=case,
@@ -482,13 +488,14 @@ def do_withdraw_by_applicant(
         case = do_transition_case(
             case=case, to=Status.WITHDRAWN, actor=APPLICANT, reason=reason, expected_status=expected_status
         )
-        text = _(
-            "【劳动争议调解】您对%(employer)s的调解申请已撤回。如果不是您本人操作的，请尽快联系%(org)s%(phone)s。"
-        ) % {
-            "employer": case.employer.name,
-            "org": case.organisation.name,
-            "phone": f"（{case.organisation.phone}）" if case.organisation.phone else "",
-        }
+        with sms_language(case):
+            text = _(
+                "【劳动争议调解】您对%(employer)s的调解申请已撤回。如果不是您本人操作的，请尽快联系%(org)s%(phone)s。"
+            ) % {
+                "employer": case.employer.name,
+                "org": case.organisation.name,
+                "phone": f"（{case.organisation.phone}）" if case.organisation.phone else "",
+            }
         for number in phones_on_file(case):
             _queue_sms(number, text, "withdrawn_by_applicant", case)
     return case

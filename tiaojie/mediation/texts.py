@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from tiaojie.cases.models import Case, CaseEvent
@@ -11,7 +12,9 @@ from tiaojie.lib.workdays import legal_date
 
 
 def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    """2026年3月10日 in Chinese (legal documents, Chinese SMS), 10 Mar 2026 when English is active
+    (tiaojie/formats)."""
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def worker_names(case: Case) -> str:
@@ -25,6 +28,7 @@ def claim_assertion_dates(case: Case) -> list[dt.date]:
     return sorted({legal_date(at) for at in case.events.filter(kind__in=kinds).values_list("at", flat=True)})
 
 
+@translation.override("zh-hans")  # a notice is a legal document: Chinese (docs/i18n.md)
 def decline_notice_text(case: Case, reason: str, today: dt.date) -> str:
     return _(
         "不予受理通知书\n\n"
@@ -45,6 +49,7 @@ def decline_notice_text(case: Case, reason: str, today: dt.date) -> str:
     }
 
 
+@translation.override("zh-hans")
 def arbitration_notice_text(case: Case, category: str, reason: str, today: dt.date) -> str:
     claims = "、".join(str(c.get_type_display()) for c in case.claims.order_by("id"))
     assertions = "、".join(cn_date(d) for d in claim_assertion_dates(case)) or cn_date(legal_date(case.received_at))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.models import Case, Worker
@@ -65,7 +65,7 @@ def reminder_moment(last_day: dt.date, offset_days: int) -> dt.datetime:
 
 
 def _date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return formats.date_format(day, "DATE_FORMAT")  # 2026年3月10日, or 10 Mar 2026 in English (tiaojie/formats)
 
 
 # --- recipients ---------------------------------------------------------------------------------------------
@@ -152,7 +152,15 @@ def do_record_reminder(*, item: DeadlineItem, offset_days: int, now: dt.datetime
                         )
                     )
             if item.recipients in (Recipients.PARTIES, Recipients.BOTH):
-                _subject, text = render("reminder.party", advice=PARTY_ADVICE.get(item.kind, ""), **context)
+                with sms_language(case):  # the workers' language, not the watcher's (docs/i18n.md)
+                    party_context = {
+                        **context,
+                        # Labels arrive as Chinese text; a fixed label is its own msgid, so it translates here.
+                        "label": translation.gettext(item.label),
+                        "when": when_phrase(item.last_day, legal_date(now)),
+                        "last_day": _date_text(item.last_day),
+                    }
+                    _subject, text = render("reminder.party", advice=PARTY_ADVICE.get(item.kind, ""), **party_context)
                 for phone in party_recipients(case):
                     rows.append(
                         Notification(
@@ -225,6 +233,16 @@ def do_notify_user(
         )
         _queue([notification])
     return notification
+
+
+def sms_language(case: Case | None = None) -> translation.override:
+    """Build an SMS text inside this: the language it is written in depends on its recipient, not on who
+    caused it. A worker of `case` reads the language they applied in (Case.language, "en" when they used the
+    English public form); an employer, or a case staff registered, gets Chinese (pass no case). A staff member
+    working in English therefore never sends English to a worker who applied in Chinese, nor the reverse.
+    SMS answering the sender's own request (a phone code on the public form) need no override: the request's
+    language is the recipient's."""
+    return translation.override(case.language if case is not None else settings.LANGUAGE_CODE)
 
 
 def do_queue_sms(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content
 from tiaojie.documents.models import Kind
@@ -61,7 +63,10 @@ def build(case: Case, kind: str, subject: str = "") -> Content:
     spec = spec_for(kind)
     if subject not in spec.subjects(case):
         raise NotApplicable(f"本案目前不能出具{Kind(kind).label}")
-    return spec.build(case, subject)
+    # A legal document is Chinese whatever language the staff member's screen is in (docs/i18n.md): the
+    # choice labels and dates a builder reads are gettext_lazy and would otherwise follow the request.
+    with translation.override("zh-hans"):
+        return spec.build(case, subject)
 
 
 # Import the builders so they register themselves.

@@ -42,7 +42,7 @@ from tiaojie.mediation.models import (
     SignerRole,
 )
 from tiaojie.mediation.texts import cn_date
-from tiaojie.notifications.actions import do_queue_sms
+from tiaojie.notifications.actions import do_queue_sms, sms_language
 from tiaojie.reference.calendar import calendar_deadline
 
 # --- the agreement (调解协议书) --------------------------------------------------------------------------
@@ -314,17 +314,18 @@ def do_send_signature_code(*, agreement: Agreement, role: str, version: int, act
             expires_at=now + dt.timedelta(minutes=rules.SIGNATURE_CODE_MINUTES),
             sent_by=staff_user(actor),
         )
-        do_queue_sms(
-            phone=phone[0],
-            text=_(
+        with sms_language(case if role == SignerRole.WORKER else None):
+            text = _(
                 "【%(org)s】您正在确认签署调解协议书（案件%(case)s），验证码%(code)s，%(m)d分钟内有效。请勿告诉他人。"
-            )
-            % {
+            ) % {
                 "org": case.organisation.name,
                 "case": case.display_number,
                 "code": code,
                 "m": rules.SIGNATURE_CODE_MINUTES,
-            },
+            }
+        do_queue_sms(
+            phone=phone[0],
+            text=text,
             template_key="signing_code",
             case=case,
             expires_at=row.expires_at,  # a code that arrives after it lapsed is useless

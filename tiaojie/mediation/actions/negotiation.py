@@ -34,7 +34,7 @@ from tiaojie.mediation.models import (
     Settlement,
 )
 from tiaojie.mediation.texts import cn_date
-from tiaojie.notifications.actions import do_queue_sms
+from tiaojie.notifications.actions import do_queue_sms, sms_language
 from tiaojie.reference.calendar import calendar_deadline
 
 # --- employer contact and negotiation (企业劳动争议协商调解规定) -------------------------------------------
@@ -110,18 +110,19 @@ def do_open_negotiation(
             )
             phone = employer_phone(case) if requested_by == Party.WORKER else None
             if phone:
-                do_queue_sms(
-                    phone=phone[0],
-                    text=_(
+                with sms_language():  # to the employer: Chinese
+                    text = _(
                         "【%(org)s】劳动者%(worker)s请求与贵单位就劳动争议进行协商。请于%(due)s前打开链接答复：%(link)s"
                         " 逾期未答复视为不愿协商，劳动者可以申请调解或仲裁。"
-                    )
-                    % {
+                    ) % {
                         "org": case.organisation.name,
                         "worker": applicant_workers(case)[0].name,
                         "due": cn_date(due.last_day),
                         "link": negotiation_link(base_url, raw),
-                    },
+                    }
+                do_queue_sms(
+                    phone=phone[0],
+                    text=text,
                     template_key="negotiation",
                     case=case,
                 )
@@ -138,13 +139,14 @@ def _end_negotiation_to_mediation(negotiation: Negotiation, *, actor: Actor, rea
         do_transition_case(
             case=case, to=Status.RECEIVED, expected_status=Status.NEGOTIATING, actor=actor, reason=reason, at=now
         )
+        with sms_language(case):
+            text = _(
+                "【%(org)s】%(reason)s。您可以申请调解（本组织将在3个工作日内决定是否受理），也可以直接申请仲裁。"
+            ) % {"org": case.organisation.name, "reason": reason}
         for phone, _masked in applicant_phones(case):
             do_queue_sms(
                 phone=phone,
-                text=_(
-                    "【%(org)s】%(reason)s。您可以申请调解（本组织将在3个工作日内决定是否受理），也可以直接申请仲裁。"
-                )
-                % {"org": case.organisation.name, "reason": reason},
+                text=text,
                 template_key="negotiation_ended",
                 case=case,
             )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tiaojie.accounts.models import User
@@ -31,7 +32,7 @@ from tiaojie.mediation.models import (
     Session,
 )
 from tiaojie.mediation.texts import arbitration_notice_text, cn_date, decline_notice_text
-from tiaojie.notifications.actions import do_queue_sms
+from tiaojie.notifications.actions import do_queue_sms, sms_language
 from tiaojie.organisations.models import Membership
 
 # --- notices --------------------------------------------------------------------------------------------
@@ -66,6 +67,12 @@ def do_issue_decline_notice(*, case: Case, reason: str, actor_user: User | None 
     if Notice.objects.filter(case=case, kind=Notice.Kind.DECLINE).exists():
         return None
     today = legal_date(timezone.now())
+    with sms_language(case):
+        sms = _("【%(org)s】您于%(day)s提出的调解申请不予受理，理由：%(reason)s。您可以依法申请仲裁。") % {
+            "org": case.organisation.name,
+            "day": cn_date(legal_date(case.received_at)),
+            "reason": reason[:60],
+        }
     with transaction.atomic():
         notice = _issue_notice(
             case=case,
@@ -73,8 +80,7 @@ def do_issue_decline_notice(*, case: Case, reason: str, actor_user: User | None 
             reason=reason,
             text=decline_notice_text(case, reason, today),
             actor_user=actor_user,
-            sms=_("【%(org)s】您于%(day)s提出的调解申请不予受理，理由：%(reason)s。您可以依法申请仲裁。")
-            % {"org": case.organisation.name, "day": cn_date(legal_date(case.received_at)), "reason": reason[:60]},
+            sms=sms,
         )
         note_event(
             case.pk, Actor(ActorKind.SYSTEM, actor_user, "system"), _("已制作不予受理通知书"), basis=rules.DECLINE_BASIS
@@ -88,8 +94,14 @@ def do_issue_arbitration_notice(
     """调解终止书 with the right to arbitrate, the 1-year limitation and its interruption. Idempotent."""
     if Notice.objects.filter(case=case, kind=Notice.Kind.ARBITRATION_RIGHT).exists():
         return None
-    label = str(Notice.FailureCategory(category).label)
+    with translation.override("zh-hans"):  # the notice is a legal document: Chinese whatever the screen's language
+        label = str(Notice.FailureCategory(category).label)
     today = legal_date(timezone.now())
+    with sms_language(case):
+        sms = _(
+            "【%(org)s】您的劳动争议调解已终止（%(why)s）。您可以依法向劳动人事争议仲裁委员会申请仲裁，"
+            "仲裁时效一年，申请调解已使时效中断。仲裁不收费。"
+        ) % {"org": case.organisation.name, "why": Notice.FailureCategory(category).label}
     with transaction.atomic():
         notice = _issue_notice(
             case=case,
@@ -98,11 +110,7 @@ def do_issue_arbitration_notice(
             reason=reason,
             text=arbitration_notice_text(case, label, reason, today),
             actor_user=actor_user,
-            sms=_(
-                "【%(org)s】您的劳动争议调解已终止（%(why)s）。您可以依法向劳动人事争议仲裁委员会申请仲裁，"
-                "仲裁时效一年，申请调解已使时效中断。仲裁不收费。"
-            )
-            % {"org": case.organisation.name, "why": label},
+            sms=sms,
         )
         note_event(
             case.pk,
@@ -238,15 +246,19 @@ def _session_place(
     return place, link
 
 
-def _text_parties(case: Case, text: str, template_key: str) -> None:
+def _text_parties(case: Case, make_text: Callable[[], str], template_key: str) -> None:
     """Inside the action's transaction: do_queue_sms sends on commit. The applicants and, when known, the
-    employer's contact."""
-    phones = [p for p, _m in applicant_phones(case)]
+    employer's contact. The text is built once per language: the workers read the language they applied in,
+    the employer Chinese (notifications.sms_language)."""
+    with sms_language(case):
+        text = make_text()
+    for phone, _m in applicant_phones(case):
+        do_queue_sms(phone=phone, text=text, template_key=template_key, case=case)
     employer = employer_phone(case)
     if employer:
-        phones.append(employer[0])
-    for phone in phones:
-        do_queue_sms(phone=phone, text=text, template_key=template_key, case=case)
+        with sms_language():
+            text = make_text()
+        do_queue_sms(phone=employer[0], text=text, template_key=template_key, case=case)
 
 
 def _when(moment: dt.datetime) -> str:
@@ -289,14 +301,17 @@ def do_schedule_session(*, case: Case, data: SessionInput, actor: Actor) -> Sess
             data={"step": "session", "session": session.pk, "already_held": data.already_held},
         )
         if data.notify_parties:
-            where = place or link or _("电话联系")
-            text = _("【%(org)s】您的劳动争议调解定于%(when)s进行（%(mode)s，%(where)s），请准时参加。") % {
-                "org": case.organisation.name,
-                "when": when,
-                "mode": session.get_mode_display(),
-                "where": where,
-            }
-            _text_parties(case, text, "session")
+            _text_parties(
+                case,
+                lambda: _("【%(org)s】您的劳动争议调解定于%(when)s进行（%(mode)s，%(where)s），请准时参加。")
+                % {
+                    "org": case.organisation.name,
+                    "when": when,
+                    "mode": session.get_mode_display(),
+                    "where": place or link or _("电话联系"),
+                },
+                "session",
+            )
     return session
 
 
@@ -352,14 +367,18 @@ def do_reschedule_session(*, session: Session, data: RescheduleInput, actor: Act
             + (f"（{reason}）" if reason else ""),
             data={"step": "session_reschedule", "session": session.pk, "before": before},
         )
-        text = _("【%(org)s】您的劳动争议调解由%(before)s改为%(when)s进行（%(mode)s，%(where)s），请准时参加。") % {
-            "org": case.organisation.name,
-            "before": before,
-            "when": when,
-            "mode": session.get_mode_display(),
-            "where": place or link or _("电话联系"),
-        }
-        _text_parties(case, text, "session_reschedule")
+        _text_parties(
+            case,
+            lambda: _("【%(org)s】您的劳动争议调解由%(before)s改为%(when)s进行（%(mode)s，%(where)s），请准时参加。")
+            % {
+                "org": case.organisation.name,
+                "before": before,
+                "when": when,
+                "mode": session.get_mode_display(),
+                "where": place or link or _("电话联系"),
+            },
+            "session_reschedule",
+        )
     return session
 
 
@@ -383,12 +402,12 @@ def do_cancel_session(*, session: Session, reason: str, actor: Actor) -> Session
             _("取消%(when)s的调解：%(reason)s") % {"when": when, "reason": reason},
             data={"step": "session_cancel", "session": session.pk},
         )
-        text = _("【%(org)s】原定于%(when)s的劳动争议调解已取消（%(reason)s），调解员会另行通知。") % {
-            "org": case.organisation.name,
-            "when": when,
-            "reason": reason[:60],
-        }
-        _text_parties(case, text, "session_cancel")
+        _text_parties(
+            case,
+            lambda: _("【%(org)s】原定于%(when)s的劳动争议调解已取消（%(reason)s），调解员会另行通知。")
+            % {"org": case.organisation.name, "when": when, "reason": reason[:60]},
+            "session_cancel",
+        )
     return session
 
 

@@ -23,7 +23,7 @@ from tiaojie.mediation.models import (
     Party,
     Rating,
 )
-from tiaojie.notifications.actions import do_queue_sms
+from tiaojie.notifications.actions import do_queue_sms, sms_language
 
 # --- satisfaction ----------------------------------------------------------------------------------------
 
@@ -68,10 +68,14 @@ def do_send_rating_sms(*, case: Case, base_url: str) -> int:
                 continue
             won = Rating.objects.filter(pk=rating.pk, sms_sent_at__isnull=True).update(sms_sent_at=timezone.now())
             if won:
+                with sms_language(case if rating.party == Party.WORKER else None):
+                    text = _("【%(org)s】您的劳动争议案件已办结。请为本次服务评分（只需一次）：%(link)s") % {
+                        "org": case.organisation.name,
+                        "link": rating_link(base_url, rating.token),
+                    }
                 do_queue_sms(
                     phone=phone[0],
-                    text=_("【%(org)s】您的劳动争议案件已办结。请为本次服务评分（只需一次）：%(link)s")
-                    % {"org": case.organisation.name, "link": rating_link(base_url, rating.token)},
+                    text=text,
                     template_key="rating",
                     case=case,
                 )
