@@ -304,10 +304,16 @@ def do_send_signature_code(*, agreement: Agreement, role: str, version: int, act
         )
         do_queue_sms(
             phone=phone[0],
+            # The worker knows the dispute by the employer's name, not by the database id it used to show.
             text=_(
-                "【%(org)s】您正在确认签署调解协议书（案件%(case)s），验证码%(code)s，%(m)d分钟内有效。请勿告诉他人。"
+                "【%(org)s】您正在确认签署与%(employer)s的调解协议书，验证码%(code)s，%(m)d分钟内有效。请勿告诉他人。"
             )
-            % {"org": case.organisation.name, "case": case.pk, "code": code, "m": rules.SIGNATURE_CODE_MINUTES},
+            % {
+                "org": case.organisation.name,
+                "employer": case.employer.name,
+                "code": code,
+                "m": rules.SIGNATURE_CODE_MINUTES,
+            },
             template_key="signing_code",
             case=case,
             expires_at=row.expires_at,  # a code that arrives after it lapsed is useless
