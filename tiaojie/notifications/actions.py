@@ -152,7 +152,9 @@ def do_record_reminder(*, item: DeadlineItem, offset_days: int, now: dt.datetime
                         )
                     )
             if item.recipients in (Recipients.PARTIES, Recipients.BOTH):
-                _subject, text = render("reminder.party", advice=PARTY_ADVICE.get(item.kind, ""), **context)
+                _subject, text = render(
+                    "reminder.party", employer=case.employer.name, advice=PARTY_ADVICE.get(item.kind, ""), **context
+                )
                 for phone in party_recipients(case):
                     rows.append(
                         Notification(
