@@ -290,7 +290,7 @@ class CaseEvent(models.Model):
 # The keys actions store in CaseEvent.actor_label when no user acted (cases.actions.Actor.label).
 ACTOR_LABELS = {
     "system": _("系统"),
-    "applicant": _("申请人（网上申请）"),
+    "applicant": _("申请人（在线）"),
     "api": _("接口"),
     "demo": _("演示数据"),
     "agreement": _("系统"),

@@ -103,7 +103,7 @@ def test_case_history_and_calculator_speak_chinese(transactional_db, live_server
     page = signed_in(new_context, live_server.url, mediator_a, viewport=STAFF)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     timeline = page.locator("#timeline")
-    expect(timeline).to_contain_text("申请人（网上申请）")
+    expect(timeline).to_contain_text("申请人（在线）")
     shown = timeline.inner_text().replace(mediator_a.username, "")  # a user's own login name is a name
     assert not KEYISH.search(shown), shown
     page.screenshot(path=f"{SHOTS}/case-history-1366.png", full_page=True)
