@@ -158,7 +158,6 @@ def test_no_link_on_a_supervisors_pages_leads_to_a_404(
             if f"{parts.scheme}://{parts.netloc}" != base or parts.path in seen:
                 continue
             seen[parts.path] = page.request.get(url, max_redirects=5).status
-    print(sorted(seen.items()))
     assert len(seen) >= 10, seen  # the crawl did reach the pages' links
     assert "/intake/new/" not in seen
     dead = {path: status for path, status in seen.items() if status == 404}
