@@ -58,6 +58,7 @@ FIELD_ENCRYPTION_KEYS = [
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "tiaojie.accounts.views.csrf_failure"  # the project's Chinese page, DEBUG or not
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "tiaojie.accounts.middleware.StaffSessionMiddleware",  # staff idle timeout, 2FA-verified sessions only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tiaojie.accounts.middleware.ProjectErrorPagesMiddleware",  # last: the first to see a view's Http404
 ]
 
 ROOT_URLCONF = "tiaojie.urls"

@@ -23,5 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "tiaojie.accounts.views.forbidden"
 handler404 = "tiaojie.accounts.views.not_found"
 handler500 = "tiaojie.accounts.views.server_error"

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tiaojie.accounts import views
 
 ACTIVITY_KEY = "tiaojie_last_activity"
 # The stamp is rewritten at most once a minute (a session write per request would be wasted). A session may so
@@ -74,3 +76,26 @@ def _to_login(request: HttpRequest) -> HttpResponse:
         moved["HX-Redirect"] = response["Location"]
         return moved
     return response
+
+
+class ProjectErrorPagesMiddleware:
+    """The project's Chinese 404 page for every Http404 a view raises, DEBUG or not.
+
+    With DEBUG on (`make run`), Django answers an Http404 with its English technical page, which names the
+    exception and lists the URL patterns. The 404 that an access function raises for another organisation's
+    case is an answer the product gives, not a developer's aid: it must read "未找到该页面" under `make run`
+    as in production, and it must look the same as "does not exist" (docs/style.md habit 3). Only
+    exceptions from views pass through here; a URL that matches no pattern still gets Django's debug page
+    under DEBUG, which is where a developer mistyping a path wants to look. Real errors keep the debug
+    traceback. PermissionDenied needs nothing here: Django renders templates/403.html even under DEBUG."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404):
+            return views.not_found(request, exception)
+        return None

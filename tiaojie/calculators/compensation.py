@@ -500,7 +500,8 @@ def economic_compensation(
     steps = [
         Step(
             text=f"解除或者终止原因：{rule.label}，用人单位应当支付经济补偿",
-            value=reason.value,
+            # The value column is read by people (the web page, the case's claims, documents): never the key.
+            value="应支付经济补偿",
             basis=rule.basis,
         ),
         *wage.steps,

@@ -7,6 +7,7 @@ A blank field is sent as "" which the library reads as "not given" (or as null f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -43,7 +44,7 @@ def wage_table_places() -> list[tuple[str, str]]:
         division = rows[code]
         # A municipality's "市辖区" grouping is shown under the municipality's own name.
         name = division.parent.name if division.is_placeholder and division.parent else division.name
-        places.append((code, f"{name}（{code}）"))
+        places.append((code, name))  # the code is the form's value; a person reads the name only
     return places
 
 
@@ -82,4 +83,10 @@ class CalculatorForm(forms.Form):
     def add_calculator_errors(self, errors: list[FieldError]) -> None:
         for error in errors:
             name = error["field"]
-            self.add_error(name if name in self.fields else None, error["message"])
+            self.add_error(name if name in self.fields else None, self.for_people(error["message"]))
+
+    def for_people(self, text: str) -> str:
+        """The library's text without the JSON keys it names for CLI and API users: "离职日期（end_date）不能早于
+        入职日期（start_date）" reads "离职日期不能早于入职日期" on the page, and in the steps kept with a claim."""
+        keys = "|".join(re.escape(name) for name in sorted(self.fields, key=len, reverse=True))
+        return re.sub(rf"（(?:{keys})）", "", text)

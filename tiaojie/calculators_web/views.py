@@ -70,10 +70,12 @@ def _run(form: CalculatorForm) -> JSONObject | None:
     if not form.is_valid():
         return None
     try:
-        return calculate_with_tables(form.calculator.name, form.calculator_input())
+        result = calculate_with_tables(form.calculator.name, form.calculator_input())
     except CalculatorInputError as exc:
         form.add_calculator_errors(exc.fields)
         return None
+    result["steps"] = [{**step, "text": form.for_people(step["text"])} for step in result["steps"]]
+    return result
 
 
 def _render(request: HttpRequest, form: CalculatorForm, result: JSONObject | None, case: Case | None) -> HttpResponse:

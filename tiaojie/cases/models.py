@@ -325,3 +325,23 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.from_status}->{self.to_status}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, as the timeline and the hand-off package say it. `actor_label` holds a key when no user
+        acted ("applicant", "api", …); the timeline used to print the key itself (issue 13 item 10). Labels
+        already written in Chinese (the rating party, the employer's link) pass through."""
+        if self.actor_id is not None:
+            return str(self.actor)
+        label = ACTOR_LABELS.get(self.actor_label or "system")
+        return str(label) if label is not None else self.actor_label
+
+
+# The keys actions store in CaseEvent.actor_label when no user acted (cases.actions.Actor.label).
+ACTOR_LABELS = {
+    "system": _("系统"),
+    "applicant": _("申请人（在线）"),
+    "api": _("接口"),
+    "demo": _("演示数据"),
+    "agreement": _("系统"),
+}

@@ -136,7 +136,7 @@ def handoff_package(case: Case, *, user: User, request: HttpRequest | None, reve
                 "kind_label": str(e.get_kind_display()),
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "actor": str(e.actor) if e.actor else e.actor_label,
+                "actor": e.actor_display,
                 "reason": e.reason,
                 "basis": e.basis,
             }

@@ -224,6 +224,14 @@ def settlement_performance(request: AuthedRequest, settlement: Settlement, d: Da
     )
 
 
+def _token_page_headers(response: HttpResponse) -> None:
+    """Headers for the pages a party opens from an SMS link, whose token is in the URL. "same-origin" keeps the
+    token out of the Referer sent to any other site; "no-referrer" would too, but Chrome then posts the page's
+    own form with `Origin: null` and Django's CSRF check refuses the answer (issue 13 item 1)."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+
+
 def _employer_page(request: HttpRequest, negotiation: Negotiation, status: int = 200) -> HttpResponse:
     case = negotiation.case
     today = legal_date(timezone.now())
@@ -237,8 +245,7 @@ def _employer_page(request: HttpRequest, negotiation: Negotiation, status: int =
         "basis": rules.NEGOTIATION_ANSWER_BASIS,
     }
     response = render(request, "mediation/employer_negotiation.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
-    response["X-Robots-Tag"] = "noindex"
+    _token_page_headers(response)
     return response
 
 
@@ -740,6 +747,5 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("mediation:rate", token=token)
         messages.error(request, _("请选择满意度（1到5分）。"))
     response = render(request, "mediation/rate.html", {"rating": rating, "case": rating.case, "form": form})
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
+    _token_page_headers(response)
     return response

@@ -160,7 +160,12 @@ def do_record_reminder(*, item: DeadlineItem, offset_days: int, now: dt.datetime
                         "when": when_phrase(item.last_day, legal_date(now)),
                         "last_day": _date_text(item.last_day),
                     }
-                    _subject, text = render("reminder.party", advice=PARTY_ADVICE.get(item.kind, ""), **party_context)
+                    _subject, text = render(
+                        "reminder.party",
+                        employer=case.employer.name,
+                        advice=PARTY_ADVICE.get(item.kind, ""),
+                        **party_context,
+                    )
                 for phone in party_recipients(case):
                     rows.append(
                         Notification(

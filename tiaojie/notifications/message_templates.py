@@ -32,7 +32,10 @@ TEMPLATES: dict[str, MessageTemplate] = {
     ),
     "reminder.party": MessageTemplate(
         subject="",
-        body=_("%(signature)s您的调解案件（编号%(case_id)s）%(label)s%(when)s（最后一日%(last_day)s）。%(advice)s"),
+        # A party knows the dispute by the employer's name; the case's database id meant nothing to them.
+        body=_(
+            "%(signature)s您的调解案件（被申请人：%(employer)s）%(label)s%(when)s（最后一日%(last_day)s）。%(advice)s"
+        ),
     ),
     "breach.staff": MessageTemplate(
         subject=_("【逾期】案件%(case_id)s %(label)s已届满"),

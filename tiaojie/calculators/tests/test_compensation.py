@@ -217,7 +217,8 @@ def test_employment_ended_before_2008():
 
 def test_default_reason_is_art40():
     result = n(start_date="2024-01-01", end_date="2024-06-30", monthly_wage="6000")
-    assert result["steps"][0]["value"] == "art40"
+    assert "无过失性辞退（第四十条" in result["steps"][0]["text"]
+    assert result["steps"][0]["value"] == "应支付经济补偿"  # not the key "art40" (issue 13 item 10)
     assert "第四十六条第（三）项" in result["steps"][0]["basis"]
 
 

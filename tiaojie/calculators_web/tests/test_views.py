@@ -245,3 +245,37 @@ def test_a_duplicate_of_the_type_left_from_intake_is_pointed_out(client, org_a, 
     amounts = ClaimItem.objects.filter(case=case, type=ClaimType.COMPENSATION).order_by("id")
     assert [c.amount_claimed for c in amounts] == [Decimal("26000.00"), Decimal("1000.00")]  # the earliest replaced
     assert "本案还有1项「经济补偿」，合计时会重复计算" in html
+
+
+# --- what a person reads: no JSON keys, no codes (issue 13 item 10) ---------------------------------------
+
+
+def test_places_are_named_without_their_code(client):
+    wage_row("3201", "minimum_monthly", "2024-01-01", "2490.00")
+    form = client.get(page("economic-compensation")).content.decode()
+    assert '<option value="3201">南京市</option>' in form
+    assert "（3201）" not in form and "（31）" not in form
+
+
+def test_messages_and_steps_on_the_page_name_no_json_key(client, org_a, mediator_a):
+    backwards = client.post(page("economic-compensation"), {**TWO_N, "end_date": "2004-01-01"})
+    errors = backwards.context["form"].errors["end_date"]
+    assert errors == ["离职日期不能早于入职日期"]
+    wage_row("3201", "minimum_monthly", "2024-01-01", "2490.00", source="南京市最低工资文件")
+    data = {"start_date": "2023-01-01", "end_date": "2024-06-30", "monthly_wage": "2000", "city_code": "3201"}
+    steps = client.post(page("economic-compensation"), data).context["result"]["steps"]
+    texts = " ".join(step["text"] + step["value"] for step in steps)
+    assert "按地区查表：南京市" in texts  # the lookup step, which names its field for CLI users
+    assert not re.search(r"[a-z]+_[a-z_]+|art\d+", texts), texts
+    # The steps kept with a claim read the same.
+    case = make_case(org_a, mediator_a)
+    client.force_login(mediator_a)
+    client.post(add_url("economic-compensation", case), data)
+    kept = ClaimItem.objects.get(case=case, type=ClaimType.COMPENSATION).explanation
+    assert not re.search(r"[a-z]+_[a-z_]+|art\d+", " ".join(s["text"] + s["value"] for s in kept))
+
+
+def test_the_cli_and_api_note_is_for_signed_in_staff_only(client, mediator_a):
+    assert "tiaojie calc" not in client.get(reverse("calculators:index")).content.decode()
+    client.force_login(mediator_a)
+    assert "tiaojie calc NAME" in client.get(reverse("calculators:index")).content.decode()

@@ -315,11 +315,12 @@ def do_send_signature_code(*, agreement: Agreement, role: str, version: int, act
             sent_by=staff_user(actor),
         )
         with sms_language(case if role == SignerRole.WORKER else None):
+            # The worker knows the dispute by the employer's name, not by a number it has never seen.
             text = _(
-                "【%(org)s】您正在确认签署调解协议书（案件%(case)s），验证码%(code)s，%(m)d分钟内有效。请勿告诉他人。"
+                "【%(org)s】您正在确认签署与%(employer)s的调解协议书，验证码%(code)s，%(m)d分钟内有效。请勿告诉他人。"
             ) % {
                 "org": case.organisation.name,
-                "case": case.display_number,
+                "employer": case.employer.name,
                 "code": code,
                 "m": rules.SIGNATURE_CODE_MINUTES,
             }

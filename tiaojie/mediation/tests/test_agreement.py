@@ -122,6 +122,8 @@ def test_sms_code_signature_hash_only_expiry_and_five_tries(org_a, mediator_a, _
         phone, text = _sms_outbox[-1]
         code = re.search(r"验证码(\d{6})", text).group(1)
         assert phone == "13800138000" and row.phone_masked == "138****8000"
+        # The worker reads which dispute it is by the employer's name, not by a database id (issue 13 item 10).
+        assert f"签署与{case.employer.name}的调解协议书" in text and f"案件{case.pk}" not in text
         assert code not in row.code_hash and len(row.code_hash) == 64  # only a keyed hash is stored
     # Expired after 10 minutes.
     with at(2026, 11, 2, 9, 10), pytest.raises(CaseActionError, match="已过期"):

@@ -76,7 +76,7 @@ def test_employer_page_explains_and_accepts_in_one_step(client, org_a, mediator_
     assert page.status_code == 200
     for words in ("什么是协商", "调解", "5日内不答复的，视为不愿协商", "人社部令第17号", "同意协商", "不同意协商"):
         assert words in body
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     response = client.post(url, {"answer": "accept"}, follow=True)
     assert "您的答复已记录" in response.content.decode()
     negotiation = case.negotiations.get()

@@ -133,6 +133,8 @@ class TestClockA:
         assert sms.text.startswith("【劳动争议调解】")
         assert "申请劳动争议仲裁" in sms.text
         assert "张三" not in sms.text  # no names in an SMS
+        # The dispute named as the party knows it, not by the case's database id (issue 13 item 10).
+        assert f"您的调解案件（被申请人：{case.employer.name}）" in sms.text and "编号" not in sms.text
         # The plain number is stored nowhere on the row.
         row = Notification.objects.filter(pk=sms.pk).values().get()
         assert not any(WORKER_PHONE in str(value) for value in row.values())
