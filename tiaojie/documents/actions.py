@@ -197,6 +197,24 @@ def log_pii(
         )
 
 
+def _certain_content(case: Case, kind: str, subject: str) -> Content:
+    """The content to issue, refused while a date in it is uncertain (kinds.common.deadline_day): a document
+    once numbered and served cannot take a wrong date back, so staff are told what to wait for instead."""
+    try:
+        content = kinds.build(case, kind, subject)
+    except kinds.NotApplicable as exc:
+        raise DocumentError(exc.message) from exc
+    if content.unsettled:
+        raise DocumentError(
+            _(
+                "%(kind)s中的%(dates)s落在尚未录入节假日安排的年份，日期尚不确定，暂不能出具。"
+                "请管理员在“节假日安排”中录入该年的安排后再出具。"
+            )
+            % {"kind": Kind(kind).label, "dates": "、".join(content.unsettled)}
+        )
+    return content
+
+
 def do_issue_document(
     *, case: Case, kind: str, subject: str = "", user: User, request: HttpRequest | None = None, check: bool = True
 ) -> Document:
@@ -206,10 +224,7 @@ def do_issue_document(
         _require_staff(user, case)
     if Document.objects.filter(case=case, kind=kind, subject=subject).exists():
         raise DocumentError(_("该文书已经出具；如内容有变化，请重新生成新版本"))
-    try:
-        content = kinds.build(case, kind, subject)
-    except kinds.NotApplicable as exc:
-        raise DocumentError(exc.message) from exc
+    content = _certain_content(case, kind, subject)
     now = timezone.now()
     year = legal_date(now).year
     written: list[StoredFile] = []
@@ -258,10 +273,7 @@ def do_regenerate_document(
     _require_staff(user, case)
     if not reason.strip():
         raise DocumentError(_("请说明重新生成的原因"), {"reason": _("请说明重新生成的原因")})
-    try:
-        content = kinds.build(case, document.kind, document.subject)
-    except kinds.NotApplicable as exc:
-        raise DocumentError(exc.message) from exc
+    content = _certain_content(case, document.kind, document.subject)
     written: list[StoredFile] = []
     try:
         with transaction.atomic():
@@ -507,7 +519,7 @@ def do_set_letterhead(
     return letterhead
 
 
-def do_request_case_file(*, case: Case, user: User, issue_missing: bool = True) -> CaseFileJob:
+def do_request_case_file(*, case: Case, user: User, issue_missing: bool = False) -> CaseFileJob:
     """Queue a 卷宗 for the background worker; one job at a time per case."""
     _require_staff(user, case)
     with transaction.atomic():

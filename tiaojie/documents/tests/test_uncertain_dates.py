@@ -1,0 +1,74 @@
+"""A signed document never prints a date that counting could not settle, nor a note about it: while a
+deadline looks past the configured holiday years, issuing is refused with a message saying what to wait for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from tiaojie.documents import kinds
+from tiaojie.documents.actions import DocumentError, do_issue_document, draft_letter
+from tiaojie.documents.kinds.common import BLANK_DATE
+from tiaojie.documents.models import Document
+from tiaojie.documents.render import render
+from tiaojie.documents.tests.kind_fixtures import (
+    accept_and_mediate,
+    bj,
+    draft,
+    pdf_text,
+    received_case,
+    sign_every_way,
+    squeeze,
+)
+from tiaojie.lib.cndates import chinese_date
+from tiaojie.reference.calendar import work_calendar
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "超出已配置的节假日年份"
+
+
+@pytest.fixture
+def december_agreement(org_a, mediator_a, admin_a, django_capture_on_commit_callbacks, _sms_outbox):
+    """A case agreed on 10 December of the calendar's last configured year (whichever it is): the 15-day review
+    window ends that year, the 30-day judicial one in the next, which has no holiday data."""
+    year = work_calendar().last_year
+    with time_machine.travel(bj(year, 12, 1, 9, 30), tick=False):
+        case = received_case(org_a, mediator_a, received_at=bj(year, 12, 1, 9, 0))
+        accept_and_mediate(case, mediator_a, admin_a, at=bj(year, 12, 1, 10, 0))
+    with time_machine.travel(bj(year, 12, 10, 10, 0), tick=False):
+        agreement = draft(case, mediator_a, due=dt.date(year, 12, 20))
+        sign_every_way(
+            agreement,
+            mediator_a,
+            admin_a,
+            commit=lambda: django_capture_on_commit_callbacks(execute=True),
+            outbox=_sms_outbox,
+        )
+    agreement.refresh_from_db()
+    case.refresh_from_db()
+    assert agreement.judicial_due_uncertain and not agreement.review_due_uncertain
+    return case, agreement
+
+
+def test_an_uncertain_deadline_blocks_issuing_with_a_message_and_the_draft_leaves_it_blank(
+    december_agreement, mediator_a, tmp_path
+):
+    case, agreement = december_agreement
+    year = agreement.judicial_due.year
+    with time_machine.travel(bj(year - 1, 12, 10, 11, 0), tick=False):
+        with pytest.raises(DocumentError) as refused:
+            do_issue_document(case=case, kind="agreement", user=mediator_a)
+        message = refused.value.message
+        assert "申请司法确认期限" in message and agreement.judicial_due.isoformat() in message
+        assert "暂不能出具" in message and "录入该年的安排" in message
+        assert not Document.objects.filter(case=case).exists()  # no number used
+
+        content = kinds.build(case, "agreement")
+        text = squeeze(pdf_text(render(content, draft_letter(case)).pdf, tmp_path))
+    assert NOTE not in text
+    assert chinese_date(agreement.judicial_due) not in text  # the uncertain date is not printed …
+    assert chinese_date(agreement.review_due) in text  # … the certain one is
+    assert squeeze(BLANK_DATE) + "二十四时" in text
