@@ -4,9 +4,11 @@ deadline looks past the configured holiday years, issuing is refused with a mess
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 
 from tiaojie.documents import kinds
 from tiaojie.documents.actions import DocumentError, do_issue_document, draft_letter
@@ -23,7 +25,11 @@ from tiaojie.documents.tests.kind_fixtures import (
     squeeze,
 )
 from tiaojie.lib.cndates import chinese_date
+from tiaojie.lib.workdays import LEGAL_TZ, calendar_days_deadline
+from tiaojie.reference.actions import do_enter_calendar_year
 from tiaojie.reference.calendar import work_calendar
+from tiaojie.reference.notice import Period, parse_notice
+from tiaojie.reference.tests.notices import NOTICE_2027_FOR_TESTS
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +78,41 @@ def test_an_uncertain_deadline_blocks_issuing_with_a_message_and_the_draft_leave
     assert chinese_date(agreement.judicial_due) not in text  # the uncertain date is not printed …
     assert chinese_date(agreement.review_due) in text  # … the certain one is
     assert squeeze(BLANK_DATE) + "二十四时" in text
+
+
+def next_year_periods(year: int) -> list[Period]:
+    """The test notice for 2027 when that is the year missing, else a New Year's Day of the missing year."""
+    if year == 2027:
+        parsed = parse_notice(NOTICE_2027_FOR_TESTS, 2027)
+        assert parsed.errors == []
+        return parsed.periods
+    return [Period("元旦", dt.date(year, 1, 1), dt.date(year, 1, 1))]
+
+
+def test_entering_the_year_recounts_uncertain_deadlines_and_the_agreement_then_issues(
+    december_agreement, org_a, mediator_a, admin_a, django_user_model, tmp_path
+):
+    case, agreement = december_agreement
+    year = agreement.judicial_due.year
+    with time_machine.travel(bj(year - 1, 12, 20, 9, 30), tick=False):
+        late = received_case(org_a, mediator_a, received_at=bj(year - 1, 12, 20, 9, 0))  # clock A ends in January
+        accept_and_mediate(late, mediator_a, admin_a, at=bj(year - 1, 12, 20, 10, 0))
+    late.refresh_from_db()
+    assert late.clock_a_due_uncertain and late.clock_b_due_uncertain
+    root = django_user_model.objects.create_user(username="root", password="x", is_staff=True, is_superuser=True)
+    with time_machine.travel(bj(year - 1, 12, 21, 9, 0), tick=False):
+        entered = do_enter_calendar_year(
+            year=year, notice_number="国办发明电〔2026〕9号", periods=next_year_periods(year), user=root
+        )
+    assert entered.recomputed == 2  # the agreement (its judicial window) and the late case (its two clocks)
+    agreement.refresh_from_db()
+    late.refresh_from_db()
+    assert not agreement.judicial_due_uncertain and not late.clock_a_due_uncertain and not late.clock_b_due_uncertain
+    expected = calendar_days_deadline(agreement.effective_at.astimezone(LEGAL_TZ).date(), 30, work_calendar())
+    assert agreement.judicial_due == expected.last_day
+    with time_machine.travel(bj(year - 1, 12, 21, 10, 0), tick=False):
+        document = do_issue_document(case=case, kind="agreement", user=mediator_a)
+    version = document.versions.get(version=1)
+    text = squeeze(pdf_text((Path(settings.PRIVATE_MEDIA_ROOT) / version.pdf_path).read_bytes(), tmp_path))
+    assert NOTE not in text and squeeze(BLANK_DATE) not in text
+    assert chinese_date(agreement.judicial_due) + "二十四时" in text
