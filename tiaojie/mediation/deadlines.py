@@ -106,6 +106,7 @@ def recompute_uncertain_agreement_windows(*, year: int, **kwargs: object) -> int
     count = 0
     uncertain = Agreement.objects.filter(Q(review_due_uncertain=True) | Q(judicial_due_uncertain=True))
     for a in uncertain.filter(effective_at__isnull=False).only("pk", "effective_at"):
+        assert a.effective_at is not None  # filtered above
         day = legal_date(a.effective_at)
         review = calendar_deadline(day, rules.ARBITRATION_REVIEW_DAYS)
         judicial = calendar_deadline(day, rules.JUDICIAL_CONFIRMATION_DAYS)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,12 +28,13 @@ class EnteredYear:
     recomputed: int  # records (cases, agreements) whose uncertain deadlines were counted again
 
 
-def may_edit_calendar(user: AbstractBaseUser | None) -> bool:
+def may_edit_calendar(user: Any) -> bool:
     """A superuser, or a staff account allowed to change holiday days (the platform's administrators)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
+    # (Typed Any: the user model lives in accounts, above this app.)
     return bool(getattr(user, "is_superuser", False)) or (
-        bool(getattr(user, "is_staff", False)) and user.has_perm("reference.change_specialday")
+        bool(getattr(user, "is_staff", False)) and bool(user.has_perm("reference.change_specialday"))
     )
 
 
@@ -64,9 +65,7 @@ def validate_periods(year: int, periods: list[Period]) -> list[str]:
     return errors
 
 
-def do_enter_calendar_year(
-    *, year: int, notice_number: str, periods: list[Period], user: AbstractBaseUser
-) -> EnteredYear:
+def do_enter_calendar_year(*, year: int, notice_number: str, periods: list[Period], user: Any) -> EnteredYear:
     """Replace `year`'s holidays and 调休 days with the notice's, in one transaction that also moves the
     calendar revision (every process then counts on it) and recomputes the deadlines stored as uncertain."""
     if not may_edit_calendar(user):

@@ -141,13 +141,18 @@ def enter_year(request: HttpRequest) -> HttpResponse:
             context["errors"] = errors
             context["parsed"] = True
     context["rows"] = rows + [{"name": "", "first": "", "last": "", "workdays": ""}] * BLANK_ROWS
-    context["holiday_days"] = sum(
-        (_parse_date(r["last"]) - _parse_date(r["first"])).days + 1  # type: ignore[operator]
-        for r in rows
-        if _parse_date(r["first"]) and _parse_date(r["last"])
-    )
+    context["holiday_days"] = _holiday_days(rows)
     status = 400 if context["errors"] and request.method == "POST" and request.POST.get("step") != "parse" else 200
     return render(request, "reference/enter_year.html", context, status=status)
+
+
+def _holiday_days(rows: list[dict[str, str]]) -> int:
+    total = 0
+    for r in rows:
+        first, last = _parse_date(r["first"]), _parse_date(r["last"])
+        if first and last and last >= first:
+            total += (last - first).days + 1
+    return total
 
 
 def _notice_number_in(text: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from tiaojie.reference.actions import may_edit_calendar
+from tiaojie.reference.actions import may_edit_calendar as _may_edit_calendar
 from tiaojie.reference.views import missing_next_year
 
 register = template.Library()
@@ -17,5 +17,11 @@ register = template.Library()
 def calendar_banner(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    year = missing_next_year() if may_edit_calendar(user) else None
+    year = missing_next_year() if _may_edit_calendar(user) else None
     return {"missing_year": year}
+
+
+@register.filter
+def may_edit_calendar(user: object) -> bool:
+    """The 节假日安排 link in the site header."""
+    return _may_edit_calendar(user)
