@@ -197,13 +197,9 @@ def log_pii(
         )
 
 
-def _certain_content(case: Case, kind: str, subject: str) -> Content:
-    """The content to issue, refused while a date in it is uncertain (kinds.common.deadline_day): a document
-    once numbered and served cannot take a wrong date back, so staff are told what to wait for instead."""
-    try:
-        content = kinds.build(case, kind, subject)
-    except kinds.NotApplicable as exc:
-        raise DocumentError(exc.message) from exc
+def _refuse_unsettled(content: Content, kind: str) -> None:
+    """Refuse to issue while a date in the content is uncertain (kinds.common.deadline_day): a document once
+    numbered and served cannot take a wrong date back, so staff are told what to wait for instead."""
     if content.unsettled:
         raise DocumentError(
             _(
@@ -212,7 +208,6 @@ def _certain_content(case: Case, kind: str, subject: str) -> Content:
             )
             % {"kind": Kind(kind).label, "dates": "、".join(content.unsettled)}
         )
-    return content
 
 
 def do_issue_document(
@@ -224,7 +219,11 @@ def do_issue_document(
         _require_staff(user, case)
     if Document.objects.filter(case=case, kind=kind, subject=subject).exists():
         raise DocumentError(_("该文书已经出具；如内容有变化，请重新生成新版本"))
-    content = _certain_content(case, kind, subject)
+    try:
+        content = kinds.build(case, kind, subject)
+    except kinds.NotApplicable as exc:
+        raise DocumentError(exc.message) from exc
+    _refuse_unsettled(content, kind)
     now = timezone.now()
     year = legal_date(now).year
     written: list[StoredFile] = []
@@ -273,7 +272,11 @@ def do_regenerate_document(
     _require_staff(user, case)
     if not reason.strip():
         raise DocumentError(_("请说明重新生成的原因"), {"reason": _("请说明重新生成的原因")})
-    content = _certain_content(case, document.kind, document.subject)
+    try:
+        content = kinds.build(case, document.kind, document.subject)
+    except kinds.NotApplicable as exc:
+        raise DocumentError(exc.message) from exc
+    _refuse_unsettled(content, document.kind)
     written: list[StoredFile] = []
     try:
         with transaction.atomic():
