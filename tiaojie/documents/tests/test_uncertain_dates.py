@@ -116,3 +116,14 @@ def test_entering_the_year_recounts_uncertain_deadlines_and_the_agreement_then_i
     text = squeeze(pdf_text((Path(settings.PRIVATE_MEDIA_ROOT) / version.pdf_path).read_bytes(), tmp_path))
     assert NOTE not in text and squeeze(BLANK_DATE) not in text
     assert chinese_date(agreement.judicial_due) + "二十四时" in text
+
+
+def test_the_demo_builds_in_a_year_the_table_does_not_hold(settings):
+    """`make run` in December (or the suite on a clock moved a year ahead): the demo's notice whose deadlines are
+    uncertain simply waits, instead of the demo crashing."""
+    from tiaojie.demo import build_demo
+
+    year = work_calendar().last_year + 1
+    with time_machine.travel(bj(year, 6, 1, 10, 0), tick=False):
+        build_demo(seed=5, cases=3)
+    assert not Document.objects.filter(kind="acceptance", case__clock_a_due_uncertain=True).exists()
