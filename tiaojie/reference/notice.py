@@ -18,6 +18,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 WEEKDAYS = "一二三四五六日"
 NOTICE_NUMBER = re.compile(r"国办发明电〔\d{4}〕\d+号")
 
@@ -69,7 +71,12 @@ def _weekday_error(day: dt.date, note: str | None, line_no: int) -> str | None:
     stated = "日" if found.group(1) == "天" else found.group(1)
     actual = WEEKDAYS[day.weekday()]
     if stated != actual:
-        return f"第{line_no}行：{day.month}月{day.day}日标注为周{stated}，但{day.year}年这一天是周{actual}"
+        values = {"line": line_no, "month": day.month, "day": day.day, "year": day.year}
+        return _("第%(line)d行：%(month)d月%(day)d日标注为周%(stated)s，但%(year)d年这一天是周%(actual)s") % {
+            **values,
+            "stated": stated,
+            "actual": actual,
+        }
     return None
 
 
@@ -77,11 +84,11 @@ def _date(match: re.Match[str], p: str, year: int, month: int | None, line_no: i
     y = int(match.group(f"{p}y") or year)
     m = int(match.group(f"{p}m") or month or 0)
     if not m:
-        raise ValueError(f"第{line_no}行：日期{match.group(0)}没有月份")
+        raise ValueError(_("第%(line)d行：日期%(date)s没有月份") % {"line": line_no, "date": match.group(0)})
     try:
         return dt.date(y, m, int(match.group(f"{p}d"))), m
     except ValueError:
-        raise ValueError(f"第{line_no}行：没有这一天：{match.group(0)}") from None
+        raise ValueError(_("第%(line)d行：没有这一天：%(date)s") % {"line": line_no, "date": match.group(0)}) from None
 
 
 def parse_notice(text: str, year: int) -> ParsedNotice:
@@ -95,7 +102,7 @@ def parse_notice(text: str, year: int) -> ParsedNotice:
         name, body = matched.group("name"), matched.group("body")
         period = _PERIOD.search(body)
         if period is None:
-            result.errors.append(f"第{line_no}行（{name}）：没有读到放假日期")
+            result.errors.append(_("第%(line)d行（%(name)s）：没有读到放假日期") % {"line": line_no, "name": name})
             continue
         try:
             first, month = _date(period, "a", year, None, line_no)
@@ -104,7 +111,8 @@ def parse_notice(text: str, year: int) -> ParsedNotice:
             result.errors.append(str(exc))
             continue
         if last < first:
-            result.errors.append(f"第{line_no}行（{name}）：放假的最后一天早于第一天")
+            message = _("第%(line)d行（%(name)s）：放假的最后一天早于第一天")
+            result.errors.append(message % {"line": line_no, "name": name})
             continue
         for day, p in ((first, "a"), (last, "b")):
             error = _weekday_error(day, period.group(f"{p}note"), line_no)
@@ -114,7 +122,8 @@ def parse_notice(text: str, year: int) -> ParsedNotice:
         total = _TOTAL.search(body)
         stated_days = int(total.group("n")) if total else int(period.group("single") or 0)
         if stated_days and stated_days != item.days:
-            result.errors.append(f"第{line_no}行（{name}）：写明共{stated_days}天，但日期范围是{item.days}天")
+            message = _("第%(line)d行（%(name)s）：写明共%(stated)d天，但日期范围是%(days)d天")
+            result.errors.append(message % {"line": line_no, "name": name, "stated": stated_days, "days": item.days})
         # The 调休 working days are in the sentence(s) that end with 上班, after the holiday itself.
         rest = body[period.end() :]
         for sentence in re.split(r"[。；]", rest):
@@ -132,8 +141,8 @@ def parse_notice(text: str, year: int) -> ParsedNotice:
                 item.workdays.append(day)
         result.periods.append(item)
     if not result.periods and not result.errors:
-        result.errors.append("没有找到“一、元旦：1月1日……放假”这样的条目，请检查粘贴的内容")
+        result.errors.append(_("没有找到“一、元旦：1月1日……放假”这样的条目，请检查粘贴的内容"))
     wrong_year = [p.name for p in result.periods if p.first.year != year]
     if wrong_year:
-        result.errors.append(f"{'、'.join(wrong_year)}的日期不在{year}年")
+        result.errors.append(_("%(names)s的日期不在%(year)d年") % {"names": "、".join(wrong_year), "year": year})
     return result
