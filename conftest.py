@@ -152,6 +152,16 @@ def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> I
         importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
     clear_calendar_cache()
     yield
+    # The flush keeps the calendar tables: take back the years a test added (entered through the page, or
+    # reference.tests.factories.cover_years_ahead), so the next test finds the seeded table.
+    from tiaojie.reference.loaders import CALENDAR_SOURCE
+    from tiaojie.reference.models import CalendarYear, SpecialDay
+
+    added = list(CalendarYear.objects.exclude(source=CALENDAR_SOURCE).values_list("year", flat=True))
+    if added:
+        SpecialDay.objects.filter(date__year__in=added).delete()
+        CalendarYear.objects.filter(year__in=added).delete()
+        load_calendar()  # a seeded year a test replaced comes back as seeded
     clear_calendar_cache()  # the rows go with the flush; don't leave a cached calendar built from them
 
 

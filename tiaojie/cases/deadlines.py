@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.dispatch import receiver
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.transitions import ACCEPTANCE_BASIS, CLOCK_A_BASIS, CLOCK_B_BASIS, PERIOD_RULE
 from tiaojie.lib.workdays import Deadline, days_left
+from tiaojie.reference.calendar import calendar_year_entered
 
 SOON_DAYS = 2
 
@@ -112,3 +114,36 @@ def case_deadlines(case: Case, now: dt.datetime) -> list[DeadlineView]:
             )
         )
     return views
+
+
+# --- recounting when a holiday year is entered -------------------------------------------------------------
+
+
+@receiver(calendar_year_entered)
+def recompute_uncertain_case_deadlines(*, year: int, **kwargs: object) -> int:
+    """Recount clock A (from receipt) and clock B (from acceptance, with its agreed extension) wherever they were
+    stored as uncertain, now that the holiday table covers `year`; returns how many rows were recounted.
+
+    The acceptance period is left alone: it restarts from the day a case is sent back, which is not stored,
+    and it is three working days, so it is settled long before anyone needs it recounted."""
+    from django.db.models import Q
+
+    from tiaojie.cases.transitions import CLOCK_A_DAYS, CLOCK_B_DAYS
+    from tiaojie.lib.workdays import legal_date
+    from tiaojie.reference.calendar import calendar_deadline
+
+    count = 0
+    uncertain = Case.objects.filter(Q(clock_a_due_uncertain=True) | Q(clock_b_due_uncertain=True))
+    for case in uncertain.only(
+        "pk", "received_at", "accepted_at", "clock_b_extension_days", "clock_a_due_uncertain", "clock_b_due_uncertain"
+    ):
+        updates: dict[str, object] = {}
+        if case.clock_a_due_uncertain:
+            a = calendar_deadline(legal_date(case.received_at), CLOCK_A_DAYS)
+            updates.update(clock_a_due=a.last_day, clock_a_due_uncertain=a.uncertain)
+        if case.clock_b_due_uncertain and case.accepted_at:
+            b = calendar_deadline(legal_date(case.accepted_at), CLOCK_B_DAYS + case.clock_b_extension_days)
+            updates.update(clock_b_due=b.last_day, clock_b_due_uncertain=b.uncertain)
+        if updates:
+            count += Case.objects.filter(pk=case.pk).update(**updates)
+    return count

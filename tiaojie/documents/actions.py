@@ -197,6 +197,19 @@ def log_pii(
         )
 
 
+def _refuse_unsettled(content: Content, kind: str) -> None:
+    """Refuse to issue while a date in the content is uncertain (kinds.common.deadline_day): a document once
+    numbered and served cannot take a wrong date back, so staff are told what to wait for instead."""
+    if content.unsettled:
+        raise DocumentError(
+            _(
+                "%(kind)s中的%(dates)s落在尚未录入节假日安排的年份，日期尚不确定，暂不能出具。"
+                "请管理员在“节假日安排”中录入该年的安排后再出具。"
+            )
+            % {"kind": Kind(kind).label, "dates": "、".join(content.unsettled)}
+        )
+
+
 def do_issue_document(
     *, case: Case, kind: str, subject: str = "", user: User, request: HttpRequest | None = None, check: bool = True
 ) -> Document:
@@ -210,6 +223,7 @@ def do_issue_document(
         content = kinds.build(case, kind, subject)
     except kinds.NotApplicable as exc:
         raise DocumentError(exc.message) from exc
+    _refuse_unsettled(content, kind)
     now = timezone.now()
     year = legal_date(now).year
     written: list[StoredFile] = []
@@ -262,6 +276,7 @@ def do_regenerate_document(
         content = kinds.build(case, document.kind, document.subject)
     except kinds.NotApplicable as exc:
         raise DocumentError(exc.message) from exc
+    _refuse_unsettled(content, document.kind)
     written: list[StoredFile] = []
     try:
         with transaction.atomic():
@@ -507,7 +522,7 @@ def do_set_letterhead(
     return letterhead
 
 
-def do_request_case_file(*, case: Case, user: User, issue_missing: bool = True) -> CaseFileJob:
+def do_request_case_file(*, case: Case, user: User, issue_missing: bool = False) -> CaseFileJob:
     """Queue a 卷宗 for the background worker; one job at a time per case."""
     _require_staff(user, case)
     with transaction.atomic():

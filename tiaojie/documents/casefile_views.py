@@ -32,6 +32,7 @@ from tiaojie.documents.access import access_case_file_job
 from tiaojie.documents.actions import DocumentError, do_request_case_file, verify_url
 from tiaojie.documents.casefile import do_log_case_file_download
 from tiaojie.documents.models import CaseFileJob, Document
+from tiaojie.documents.panels import unissued_labels
 from tiaojie.lib.downloads import content_disposition, private_attachment
 from tiaojie.lib.uploads import existing_file
 from tiaojie.lib.workdays import LEGAL_TZ
@@ -42,7 +43,13 @@ PARTIAL = "documents/_casefile.html"
 
 
 def _partial(request: AuthedRequest, case: Case, job: CaseFileJob | None, error: str = "") -> HttpResponse:
-    context = {"case": case, "case_file_job": job, "can_act": can_act_on(request.user, case), "casefile_error": error}
+    context = {
+        "case": case,
+        "case_file_job": job,
+        "can_act": can_act_on(request.user, case),
+        "casefile_error": error,
+        "casefile_missing": unissued_labels(case),
+    }
     return render(request, PARTIAL, context)
 
 
@@ -50,7 +57,8 @@ def _partial(request: AuthedRequest, case: Case, job: CaseFileJob | None, error:
 @require_POST
 def request_case_file(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id, need=Need.ACT)
-    # An unticked checkbox sends nothing, so absence means "no"; the form ticks it by default.
+    # An unticked checkbox sends nothing, so absence means "no". The box is never ticked by default: issuing
+    # numbers documents for good, so each one must be what someone chose (the form lists them).
     issue_missing = bool(request.POST.get("issue_missing"))
     error, job = "", None
     try:

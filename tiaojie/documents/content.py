@@ -79,3 +79,7 @@ class Content:
     pii: list[tuple[str, int, str]] = field(default_factory=list)
     # Words a test or a reader can look for: the key fields of the document.
     key_fields: dict[str, str] = field(default_factory=dict)
+    # Deadlines the builder left blank because they fall in a year with no holiday data yet: "label（date）".
+    # A draft shows the blanks; issuing refuses (documents.actions) until the year is entered and the date
+    # is certain, so a signed document never carries a date that may be wrong, nor a note about it.
+    unsettled: list[str] = field(default_factory=list)

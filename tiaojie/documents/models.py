@@ -213,7 +213,8 @@ class CaseFileJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     # Also issue, as the requester, every document the case allows but nobody has issued yet.
-    issue_missing = models.BooleanField(_("同时出具尚未出具的文书"), default=True)
+    # Never by default: issuing numbers a document for good (see casefile_views.request_case_file).
+    issue_missing = models.BooleanField(_("同时出具尚未出具的文书"), default=False)
     message = models.CharField(max_length=300, blank=True)  # why it failed, in Chinese, for the page
     pdf_path = models.CharField(max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)

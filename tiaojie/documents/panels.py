@@ -91,6 +91,12 @@ def document_rows(case: Case) -> list[Row]:
     return rows
 
 
+def unissued_labels(case: Case) -> list[str]:
+    """What "同时出具尚未出具的文书" would number, named for the person deciding whether to tick it."""
+    rows = document_rows(case)
+    return [f"{r.label} {r.subject_label}".strip() for r in rows if r.document is None]
+
+
 def is_served(kind: str) -> bool:
     spec = kinds.REGISTRY.get(kind)
     return spec is not None and spec.served
@@ -120,6 +126,7 @@ def panel_context(request: HttpRequest, case: Case, can_act: bool) -> dict[str, 
         "rows": document_rows(case),
         "case_file_job": CaseFileJob.objects.filter(case=case).order_by("-requested_at", "-id").first(),
         "casefile_template": casefile_template(),
+        "casefile_missing": unissued_labels(case),
         "can_manage_letterhead": membership is not None and membership.can_manage_organisation,
     }
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from tiaojie.cases.models import Status
 from tiaojie.lib.workdays import Deadline
 from tiaojie.mediation.models import Agreement, Negotiation, Payment
+from tiaojie.reference.calendar import calendar_deadline, calendar_year_entered
 
 
 def mediation_deadlines(now: dt.datetime) -> list[dict[str, Any]]:
@@ -90,3 +92,28 @@ def mediation_deadlines(now: dt.datetime) -> list[dict[str, Any]]:
                     }
                 )
     return out
+
+
+@receiver(calendar_year_entered)
+def recompute_uncertain_agreement_windows(*, year: int, **kwargs: object) -> int:
+    """Recount the 15-day review and 30-day judicial windows stored as uncertain, from the day the agreement
+    took effect, now that the holiday table covers `year`; returns how many rows were recounted."""
+    from django.db.models import Q
+
+    from tiaojie.lib.workdays import legal_date
+    from tiaojie.mediation import rules
+
+    count = 0
+    uncertain = Agreement.objects.filter(Q(review_due_uncertain=True) | Q(judicial_due_uncertain=True))
+    for a in uncertain.filter(effective_at__isnull=False).only("pk", "effective_at"):
+        assert a.effective_at is not None  # filtered above
+        day = legal_date(a.effective_at)
+        review = calendar_deadline(day, rules.ARBITRATION_REVIEW_DAYS)
+        judicial = calendar_deadline(day, rules.JUDICIAL_CONFIRMATION_DAYS)
+        count += Agreement.objects.filter(pk=a.pk).update(
+            review_due=review.last_day,
+            review_due_uncertain=review.uncertain,
+            judicial_due=judicial.last_day,
+            judicial_due_uncertain=judicial.uncertain,
+        )
+    return count

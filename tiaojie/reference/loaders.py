@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.apps.registry import Apps
+from django.db.models import F as models_F
 
 DIVISIONS_DIR = Path(__file__).parent / "data" / "china-division-2.7.0"
 DIVISIONS_VALID_FROM = dt.date(2023, 1, 1)  # NBS 2023 codes
@@ -86,4 +87,12 @@ def load_calendar(apps: Apps | None = None) -> int:
     years = {d.year for d in constants.holidays}
     known = set(CalendarYear.objects.values_list("year", flat=True))
     CalendarYear.objects.bulk_create([CalendarYear(year=y, source=CALENDAR_SOURCE) for y in sorted(years - known)])
+    # bulk_create sends no signals: move the revision so every process rebuilds its cached calendar.
+    # (The data migration runs before the revision table exists: nothing is cached then.)
+    try:
+        Revision = apps.get_model("reference", "CalendarRevision") if apps else models.CalendarRevision
+    except LookupError:
+        return len(rows)
+    if rows and not Revision.objects.filter(pk=1).update(revision=models_F("revision") + 1):
+        Revision.objects.get_or_create(pk=1, defaults={"revision": 1})
     return len(rows)

@@ -117,3 +117,21 @@ class SpecialDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class CalendarRevision(models.Model):
+    """One row whose number goes up with every change to the holiday table.
+
+    Each process keeps the calendar in memory; before using it, it reads this one number (a primary-key
+    lookup) and rebuilds when another process has changed the table meanwhile. Without it, two workers could
+    count the same day's deadline on different calendars until one of them restarts."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("节假日表版本")
+        verbose_name_plural = _("节假日表版本")
+
+    def __str__(self) -> str:
+        return str(self.revision)

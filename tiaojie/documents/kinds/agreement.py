@@ -16,6 +16,7 @@ from tiaojie.documents.kinds.common import (
     applicant_names,
     claims_sentence,
     day,
+    deadline_day,
     party_blocks,
     signers,
 )
@@ -77,13 +78,14 @@ def total_agreed(items: list[AgreementItem]) -> Decimal:
     return sum((i.amount_agreed for i in items), Decimal("0"))
 
 
-def deadline_text(last_day: dt.date | None, uncertain: bool) -> str:
+REVIEW_LABEL = "申请仲裁审查确认期限"
+JUDICIAL_LABEL = "申请司法确认期限"
+
+
+def deadline_text(content: Content, last_day: dt.date | None, uncertain: bool, label: str) -> str:
     if last_day is None:
         return ""
-    text = f"{day(last_day)}二十四时"
-    if uncertain:
-        text += "（该日期超出已配置的节假日年份，请核对）"
-    return text
+    return f"{deadline_day(content, last_day, uncertain, label)}二十四时"
 
 
 def _signature_note(signature: Signature | None) -> str:
@@ -173,7 +175,7 @@ def build_agreement(case: Case, subject: str) -> Content:
     ):
         if text.strip():
             sections.append((heading, [Para(line.strip()) for line in text.splitlines() if line.strip()]))
-    sections.append(("协议的效力", effect_blocks(agreement)))
+    sections.append(("协议的效力", effect_blocks(agreement, content)))
     for number, (heading, blocks) in zip(SECTION_NUMBERS, sections, strict=False):
         content.blocks += [Heading(f"{number}、{heading}"), *blocks]
     content.blocks.append(
@@ -209,7 +211,7 @@ def performance_blocks(agreement: Agreement, payments: list[Payment], total: Dec
     return out
 
 
-def effect_blocks(agreement: Agreement) -> list[Block]:
+def effect_blocks(agreement: Agreement, content: Content) -> list[Block]:
     confirm = (
         f"双方当事人可以自本协议生效之日起十五日内共同向有管辖权的劳动人事争议仲裁委员会申请仲裁审查确认（{REVIEW_BASIS}），"
         f"或者自生效之日起三十日内共同向人民法院申请司法确认（{JUDICIAL_BASIS}）。"
@@ -217,8 +219,8 @@ def effect_blocks(agreement: Agreement) -> list[Block]:
     if agreement.effective_at:
         confirm += (
             f"本协议已于{day(agreement.effective_at)}生效，上述期限分别至"
-            f"{deadline_text(agreement.review_due, agreement.review_due_uncertain)}和"
-            f"{deadline_text(agreement.judicial_due, agreement.judicial_due_uncertain)}。"
+            f"{deadline_text(content, agreement.review_due, agreement.review_due_uncertain, REVIEW_LABEL)}和"
+            f"{deadline_text(content, agreement.judicial_due, agreement.judicial_due_uncertain, JUDICIAL_LABEL)}。"
         )
     return [
         Para(

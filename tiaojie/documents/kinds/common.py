@@ -132,6 +132,20 @@ def organisation_seal(case: Case, on: dt.date | None, *, sealed: bool = True) ->
 
 # A date line the signer fills in by hand.
 BLANK_DATE = "　　　　年　　月　　日"
+CLOCK_A_LABEL = "收到调解申请起十五日的期限"
+CLOCK_B_LABEL = "调解期限"
+
+
+def deadline_day(content: Content, last_day: dt.date, uncertain: bool, label: str) -> str:
+    """The last day of a period in words, or a blank while it is uncertain (counting looked past the years
+    the holiday table holds). The blank is recorded in `content.unsettled`, which blocks issuing: a legal
+    document shows a date only once it is certain, and never a note for staff."""
+    if uncertain:
+        content.unsettled.append(f"{label}（{last_day.isoformat()}）")
+        return BLANK_DATE
+    return day(last_day)
+
+
 # An empty form cell with room to write in (ideographic spaces survive HTML white-space collapsing).
 BLANK = "　\n　"
 

@@ -4,6 +4,7 @@ reviewed by the arbitration commission (15 days) or confirmed by a court (30 day
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tiaojie.cases.models import Case
@@ -11,8 +12,10 @@ from tiaojie.documents.content import Content, Heading, Para, Signatures, SignBo
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
 from tiaojie.documents.kinds.agreement import (
     JUDICIAL_BASIS,
+    JUDICIAL_LABEL,
     REVIEW_BASIS,
     REVIEW_BASIS_UNVERIFIED,
+    REVIEW_LABEL,
     deadline_text,
     items_table,
     load_state,
@@ -41,6 +44,7 @@ class Route:
     days: int
     request: str
     basis: str
+    chosen_route: str  # mediation.Agreement.Route value the parties register for this application
 
 
 REVIEW = Route(
@@ -51,6 +55,7 @@ REVIEW = Route(
     days=15,
     request="请求贵委对双方当事人经调解达成的调解协议进行审查，经审查符合条件的，依法制作仲裁调解书。",
     basis=REVIEW_BASIS,
+    chosen_route="arbitration_review",
 )
 JUDICIAL = Route(
     kind=Kind.JUDICIAL_APPLICATION,
@@ -60,13 +65,30 @@ JUDICIAL = Route(
     days=30,
     request="请求人民法院依法确认双方当事人经调解达成的调解协议有效。",
     basis=JUDICIAL_BASIS,
+    chosen_route="judicial",
 )
 
 
-def _subjects(case: Case) -> list[str]:
+def _chosen(route_value: str) -> Callable[[Case], list[str]]:
+    """The application applies once the agreement is effective AND the parties chose this route (登记在
+    "调解协议确认"): an application is the parties' joint act, so it is never made for them by default."""
+
+    def subjects(case: Case) -> list[str]:
+        from tiaojie.mediation.models import Agreement
+
+        chosen = Agreement.objects.filter(case=case, effective_at__isnull=False, confirmation_route=route_value)
+        return [""] if chosen.exists() else []
+
+    return subjects
+
+
+def _route_not_chosen(case: Case, route: Route) -> str | None:
     from tiaojie.mediation.models import Agreement
 
-    return [""] if Agreement.objects.filter(case=case, effective_at__isnull=False).exists() else []
+    agreement = Agreement.objects.filter(case=case).only("confirmation_route").first()
+    if agreement is not None and agreement.confirmation_route != route.chosen_route:
+        return f"双方当事人尚未选择申请{route.title.removesuffix('申请书')}（请先在“调解协议确认”中登记双方的选择）"
+    return None
 
 
 def _build(case: Case, route: Route) -> Content:
@@ -74,6 +96,9 @@ def _build(case: Case, route: Route) -> Content:
     agreement = state.agreement
     if agreement is None or agreement.effective_at is None:
         raise NotApplicable("调解协议书尚未生效（需双方当事人、调解员签名并加盖调解组织印章），不能申请确认")
+    not_chosen = _route_not_chosen(case, route)
+    if not_chosen:
+        raise NotApplicable(not_chosen)
     items, payments = state.items, state.payments
     total = total_agreed(items)
     if route is REVIEW:
@@ -113,7 +138,7 @@ def _build(case: Case, route: Route) -> Content:
             "不损害国家利益、社会公共利益和他人合法权益；如因虚假陈述等原因导致协议被撤销的，愿意承担相应的法律责任。"
         )
     )
-    content.blocks.append(Para(deadline_para(route, last_day, uncertain)))
+    content.blocks.append(Para(deadline_para(content, route, last_day, uncertain)))
     content.blocks += [
         Para(f"依据：{route.basis}。", indent=False),
         Para("此致", indent=True),
@@ -147,12 +172,13 @@ def _build(case: Case, route: Route) -> Content:
     return content
 
 
-def deadline_para(route: Route, last_day: dt.date | None, uncertain: bool) -> str:
+def deadline_para(content: Content, route: Route, last_day: dt.date | None, uncertain: bool) -> str:
     """The period and, once it has passed, a warning (the period is the parties' to keep, not ours to block)."""
     text = f"本申请应当由双方当事人自调解协议生效之日起{route.days}日内共同提出"
     if last_day is None:
         return text + "。"
-    text += f"，即{deadline_text(last_day, uncertain)}前。"
+    label = REVIEW_LABEL if route is REVIEW else JUDICIAL_LABEL
+    text += f"，即{deadline_text(content, last_day, uncertain, label)}前。"
     if today() > last_day:
         text += f"注意：该期限已于{day(last_day)}届满，{route.body}可能不予受理，请核实后再提交。"
     return text
@@ -170,7 +196,7 @@ register(
     KindSpec(
         kind=Kind.REVIEW_APPLICATION,
         build=build_review_application,
-        subjects=_subjects,
+        subjects=_chosen(REVIEW.chosen_route),
         served=False,
         order=70,
         basis=REVIEW_BASIS_UNVERIFIED,
@@ -180,7 +206,7 @@ register(
     KindSpec(
         kind=Kind.JUDICIAL_APPLICATION,
         build=build_judicial_application,
-        subjects=_subjects,
+        subjects=_chosen(JUDICIAL.chosen_route),
         served=False,
         order=71,
         basis=JUDICIAL_BASIS,

@@ -5,7 +5,15 @@ from __future__ import annotations
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Para
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
-from tiaojie.documents.kinds.common import applicant_names, claims_sentence, day, organisation_seal
+from tiaojie.documents.kinds.common import (
+    CLOCK_A_LABEL,
+    CLOCK_B_LABEL,
+    applicant_names,
+    claims_sentence,
+    day,
+    deadline_day,
+    organisation_seal,
+)
 from tiaojie.documents.models import Kind
 from tiaojie.lib.workdays import legal_date
 
@@ -19,7 +27,10 @@ def build_acceptance(case: Case, subject: str) -> Content:
         raise NotApplicable("案件尚未受理")
     content = Content(kind=Kind.ACCEPTANCE, title="劳动争议调解受理通知书", blocks=[])
     accepted = legal_date(case.accepted_at)
-    clock_b = day(case.clock_b_due) if case.clock_b_due else ""
+    clock_a = deadline_day(content, case.clock_a_due, case.clock_a_due_uncertain, CLOCK_A_LABEL)
+    clock_b = (
+        deadline_day(content, case.clock_b_due, case.clock_b_due_uncertain, CLOCK_B_LABEL) if case.clock_b_due else ""
+    )
     content.blocks += [
         Para(f"{applicant_names(case)}、{case.employer.name}：", indent=False),
         Para(
@@ -32,7 +43,7 @@ def build_acceptance(case: Case, subject: str) -> Content:
             "调解期间，当事人应当如实陈述事实、提供证据，遵守调解秩序。"
         ),
         Para(
-            f"自本组织收到调解申请之日起十五日内（{day(case.clock_a_due)}二十四时前）未达成调解协议的，"
+            f"自本组织收到调解申请之日起十五日内（{clock_a}二十四时前）未达成调解协议的，"
             "当事人可以依法申请仲裁，不受调解期限延长的影响（《劳动争议调解仲裁法》第十四条第三款）。"
             "申请调解使仲裁时效中断（同法第二十七条第二款）。"
         ),

@@ -7,9 +7,11 @@ from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Heading, Para
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
 from tiaojie.documents.kinds.common import (
+    CLOCK_A_LABEL,
     applicant_names,
     claims_sentence,
     day,
+    deadline_day,
     organisation_seal,
     party_blocks,
 )
@@ -32,6 +34,7 @@ def build_termination(case: Case, subject: str) -> Content:
     assertions = "、".join(day(d) for d in claim_assertion_dates(case)) or day(case.received_at)
     accepted = f"本组织于{day(case.accepted_at)}受理。" if case.accepted_at else ""
     content = Content(kind=Kind.TERMINATION, title="劳动争议调解终止书", blocks=[])
+    clock_a = deadline_day(content, case.clock_a_due, case.clock_a_due_uncertain, CLOCK_A_LABEL)
     content.blocks += party_blocks(case, content)
     content.blocks += [
         Heading("争议事项"),
@@ -45,7 +48,7 @@ def build_termination(case: Case, subject: str) -> Content:
         Heading("申请仲裁的权利"),
         Para(
             "当事人可以依法向有管辖权的劳动人事争议仲裁委员会申请仲裁（《劳动争议调解仲裁法》第十四条第三款、"
-            f"第十五条）。自本组织收到调解申请之日起十五日内（{day(case.clock_a_due)}二十四时前）"
+            f"第十五条）。自本组织收到调解申请之日起十五日内（{clock_a}二十四时前）"
             "未达成调解协议的，任何一方当事人均可申请仲裁，不受调解的影响。"
         ),
         Para(

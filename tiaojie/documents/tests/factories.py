@@ -21,12 +21,15 @@ from tiaojie.cases.transitions import ActorKind
 from tiaojie.documents.actions import do_issue_document
 from tiaojie.documents.models import Document, Kind
 from tiaojie.organisations.models import Organisation
+from tiaojie.reference.tests.factories import cover_years_ahead
 
 WORKER_NAME = "张三"  # make_case's default worker: tests assert it never reaches the public page
 
 
 def accepted_case(org: Organisation, user: User, **overrides: object) -> Case:
-    """A new case (one worker 张三 with an ID and phone number, unless overridden), accepted by `user`."""
+    """A new case (one worker 张三 with an ID and phone number, unless overridden), accepted by `user`. Its
+    deadlines are certain on any date (reference.tests.factories.cover_years_ahead), so its notice can issue."""
+    cover_years_ahead()
     case = make_case(org, user, **overrides)
     do_transition_case(case=case, to=Status.ACCEPTED, actor=Actor(ActorKind.STAFF, user))
     case.refresh_from_db()

@@ -96,7 +96,7 @@ def test_fifty_documents_in_one_case_file(org_a, mediator_a, settings, django_ca
     acceptance exists: a second round), all issued by the job itself."""
     case = case_with_minutes(org_a, mediator_a, 47)
     with django_capture_on_commit_callbacks() as queued:
-        job = do_request_case_file(case=case, user=mediator_a)
+        job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     assert len(queued) == 1  # the task goes to the worker on commit
 
     # Progress as the page would poll it: read the job's row before each document is issued.
@@ -162,7 +162,7 @@ def test_fifty_documents_in_one_case_file(org_a, mediator_a, settings, django_ca
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.DOCUMENT, data__case_file=job.pk).count() == 1
 
     # Again, now that everything is issued: only the cover, the contents and the merge.
-    again = do_request_case_file(case=case, user=mediator_a)
+    again = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     started = time.monotonic()
     assert run_case_file_job(again.pk) is True
     print(f"the same case file again, nothing left to issue: {time.monotonic() - started:.1f} s")
@@ -234,7 +234,7 @@ def test_failure_midway_leaves_a_message_and_no_file(org_a, mediator_a, settings
             raise RuntimeError("renderer crashed: traceback details")
         return real_issue(**kwargs)
 
-    job = do_request_case_file(case=case, user=mediator_a)
+    job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     casefile.do_issue_document = failing_issue
     try:
         assert run_case_file_job(job.pk) is False
@@ -290,8 +290,8 @@ def test_the_same_job_runs_once(org_a, mediator_a, settings):
 
 def test_one_job_at_a_time_and_a_stale_one_is_replaced(org_a, mediator_a):
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
-    first = do_request_case_file(case=case, user=mediator_a)
-    assert do_request_case_file(case=case, user=mediator_a) == first
+    first = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
+    assert do_request_case_file(case=case, user=mediator_a, issue_missing=True) == first
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
         assert first.stale
         second = do_request_case_file(case=case, user=mediator_a, issue_missing=False)
@@ -330,7 +330,7 @@ def tasks_in_database(settings):
 def test_progress_is_committed_step_by_step(transactional_db, tasks_in_database, org_a, mediator_a):
     # No personal numbers printed: SQLite cannot flush the append-only access log after a transactional test.
     case = case_with_minutes(org_a, mediator_a, 2, **anonymous_workers())
-    job = do_request_case_file(case=case, user=mediator_a)
+    job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     seen = []
     real_issue = casefile.do_issue_document
 
@@ -354,7 +354,7 @@ def test_request_queues_a_task_the_db_worker_runs(transactional_db, tasks_in_dat
     from django_tasks_db.models import DBTaskResult
 
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
-    job = do_request_case_file(case=case, user=mediator_a)
+    job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     assert DBTaskResult.objects.filter(task_path="tiaojie.documents.tasks.build_case_file").count() == 1
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     job.refresh_from_db()
@@ -397,10 +397,37 @@ def test_partial_without_a_job_offers_the_button(rf, org_a, mediator_a):
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
     request = rf.get("/")
     request.user = mediator_a
-    html = render_to_string("documents/_casefile.html", {"case": case, "case_file_job": None}, request=request)
+    context = {"case": case, "case_file_job": None, "casefile_missing": ["受理通知书", "送达回证 受理通知书 X"]}
+    html = render_to_string("documents/_casefile.html", context, request=request)
     assert "生成卷宗" in html
-    assert re.search(r'name="issue_missing" value="1" checked', html)
+    # Never ticked by default, and the person deciding sees what ticking it would number.
+    assert re.search(r'<input type="checkbox" name="issue_missing" value="1" id="casefile-issue-missing">', html)
+    assert "checked" not in html
+    assert "<li>受理通知书</li>" in html and "<li>送达回证 受理通知书 X</li>" in html
     assert "hx-trigger" not in html
+    # Nothing left to issue: no box at all.
+    context["casefile_missing"] = []
+    html = render_to_string("documents/_casefile.html", context, request=request)
+    assert "issue_missing" not in html and "生成卷宗" in html
+
+
+def test_default_case_file_issues_nothing_and_the_form_lists_what_it_would(
+    client, org_a, mediator_a, settings, django_capture_on_commit_callbacks
+):
+    """The form posted as shown (box untouched) numbers nothing: only what was issued before is in the file."""
+    case = accepted_case(org_a, mediator_a, **anonymous_workers())
+    client.force_login(mediator_a)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    listed = re.search(r'<div class="muted" id="casefile-missing">(.*?)</div>', page, re.S)
+    assert listed is not None and "受理通知书" in listed.group(1)
+    assert not re.search(r'name="issue_missing"[^>]*checked', page)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("documents:casefile_request", args=[case.pk]), {}, HTTP_HX_REQUEST="true")
+    job = CaseFileJob.objects.get(case=case)
+    assert job.issue_missing is False
+    assert job.state == CaseFileJob.State.DONE, job.message
+    assert Document.objects.filter(case=case).count() == 0
+    assert job.total == 0
 
 
 def test_request_view_htmx_and_plain(client, org_a, mediator_a, django_capture_on_commit_callbacks):
@@ -426,7 +453,7 @@ def test_request_view_htmx_and_plain(client, org_a, mediator_a, django_capture_o
 def test_status_polls_while_running_and_stops_when_done(client, org_a, mediator_a, settings):
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
     issue(case, mediator_a)
-    job = do_request_case_file(case=case, user=mediator_a)
+    job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     client.force_login(mediator_a)
     url = reverse("documents:casefile_status", args=[job.pk])
     CaseFileJob.objects.filter(pk=job.pk).update(state="running", done=1, total=2)
@@ -443,7 +470,7 @@ def test_status_polls_while_running_and_stops_when_done(client, org_a, mediator_
 
 def test_status_shows_the_failure_and_a_retry_button(client, org_a, mediator_a):
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
-    job = do_request_case_file(case=case, user=mediator_a)
+    job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     CaseFileJob.objects.filter(pk=job.pk).update(state="failed", message="出具受理通知书时出错：测试")
     client.force_login(mediator_a)
     html = client.get(reverse("documents:casefile_status", args=[job.pk])).content.decode()
@@ -452,7 +479,7 @@ def test_status_shows_the_failure_and_a_retry_button(client, org_a, mediator_a):
 
 def test_download_is_an_attachment_and_logs_personal_numbers(client, org_a, mediator_a, supervisor_county, settings):
     case = accepted_case(org_a, mediator_a)  # 张三 with ID and phone: the application prints both
-    job = do_request_case_file(case=case, user=mediator_a)
+    job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     assert run_case_file_job(job.pk)
     job.refresh_from_db()
     url = reverse("documents:casefile_download", args=[job.pk])
@@ -476,7 +503,7 @@ def test_download_is_an_attachment_and_logs_personal_numbers(client, org_a, medi
 
 def test_other_organisation_and_anonymous(client, org_a, mediator_a, mediator_b, supervisor_county):
     case = accepted_case(org_a, mediator_a, **anonymous_workers())
-    job = do_request_case_file(case=case, user=mediator_a)
+    job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     urls = [
         reverse("documents:casefile_status", args=[job.pk]),
         reverse("documents:casefile_download", args=[job.pk]),

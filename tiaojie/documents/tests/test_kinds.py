@@ -59,6 +59,17 @@ def subject_of(case, kind: str) -> str:
     return next(subject for spec, subject in kinds.applicable(case) if spec.kind == kind)
 
 
+def choose_route(case, route: str, user) -> None:
+    """The parties' choice of confirmation, registered as staff do it (mediation's 调解协议确认 form)."""
+    from tiaojie.mediation.actions import do_record_confirmation
+    from tiaojie.mediation.models import Agreement
+    from tiaojie.mediation.tests.factories import staff
+
+    do_record_confirmation(
+        agreement=Agreement.objects.get(case=case), route=route, outcome="pending", actor=staff(user)
+    )
+
+
 def check(rendered: Rendered, wanted: dict[str, str] | list[str], tmp: Path, where: str, max_pages: int = 4) -> str:
     """The wanted strings are in the PDF and in the Word file; the PDF has 1..max_pages pages. Returns the PDF
     text for further checks."""
@@ -239,7 +250,14 @@ def test_confirmation_and_payment_order_applications(agreed, mediator_a, tmp_pat
     case = agreed
     with at(2026, 3, 5, 11, 0):
         number = issue(case, "agreement", mediator_a).number
+        # An application is the parties' joint choice: none applies until it is registered.
+        applicable = {spec.kind for spec, _ in kinds.applicable(case)}
+        assert not applicable & {"review_application", "judicial_application"}
+        with pytest.raises(NotApplicable, match="尚未选择申请仲裁审查确认"):
+            kinds.REGISTRY["review_application"].build(case, "")
+        choose_route(case, "arbitration_review", mediator_a)
         assert subject_of(case, "review_application") == ""
+        assert "judicial_application" not in {spec.kind for spec, _ in kinds.applicable(case)}
         assert "payment_order" not in {spec.kind for spec, _ in kinds.applicable(case)}  # nothing overdue yet
     with at(2026, 3, 20, 10, 0):  # the first instalment (due 10 March) is overdue
         common = [WORKER, EMPLOYER, number, "二〇二六年三月五日", "14,000.00元（人民币壹万肆仟元整）", CONTACT_PHONE]
@@ -260,6 +278,8 @@ def test_confirmation_and_payment_order_applications(agreed, mediator_a, tmp_pat
             "review_application",
         )
 
+        choose_route(case, "judicial", mediator_a)
+        assert "review_application" not in {spec.kind for spec, _ in kinds.applicable(case)}
         content, rendered = draft_of(case, "judicial_application")
         check(
             rendered,
@@ -288,6 +308,7 @@ def test_confirmation_and_payment_order_applications(agreed, mediator_a, tmp_pat
         )
         assert "加班费（" not in squeeze(pdf_text(rendered.pdf, tmp_path))  # overtime is not eligible (art 16)
     with at(2026, 3, 21, 10, 0):  # the review period has passed: the application says so
+        choose_route(case, "arbitration_review", mediator_a)
         content = kinds.build(case, "review_application")
         assert any("该期限已于二〇二六年三月二十日届满" in getattr(b, "text", "") for b in content.blocks)
 
@@ -436,7 +457,5 @@ def test_subjects_are_cheap(agreed, django_assert_max_num_queries):
         "acceptance",
         "minutes",
         "agreement",
-        "review_application",
-        "judicial_application",
         "payment_order",
     }

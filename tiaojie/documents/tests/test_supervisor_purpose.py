@@ -56,7 +56,7 @@ def test_staff_download_without_a_purpose_as_before(client, application, mediato
 
 def test_supervisor_case_file_download_needs_a_stated_purpose(client, org_a, mediator_a, supervisor_county):
     case = accepted_case(org_a, mediator_a)
-    job = do_request_case_file(case=case, user=mediator_a)
+    job = do_request_case_file(case=case, user=mediator_a, issue_missing=True)
     assert run_case_file_job(job.pk)
     before = PiiAccessLog.objects.count()
     client.force_login(supervisor_county)
