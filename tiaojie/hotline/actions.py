@@ -267,7 +267,7 @@ def do_convert_call_to_case(*, call: HotlineCall, data: ConversionInput, actor: 
     if call.kind != CallKind.DISPUTE:
         raise HotlineActionError(_("只有争议类来电可以转为调解案件"))
     if call.case_id:
-        raise HotlineActionError(_("该来电已转为案件 #%(id)s") % {"id": call.case_id})
+        raise HotlineActionError(_("该来电已转为案件 %(number)s") % {"number": call.case.display_number})
     division = _conversion_division(data.employer_division)
     phone = data.worker_phone.strip()
     if not phone and data.use_caller_phone and call.caller_phone_is_mobile:
