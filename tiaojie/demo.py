@@ -132,6 +132,7 @@ def build_demo(*, seed: int = 2023, cases: int = 300, today: dt.date | None = No
                     division_id=TOWNSHIP_B if division == COUNTY_B else TOWNSHIP_A,
                     address=f"杭州市{['余杭区', '西湖区'][division == COUNTY_B]}示范路{i + 1}号",
                     legal_representative=_name(rng),
+                    is_registered=True,
                 )
             )
         org = partial(do_create_organisation, actor=None)  # the demo builder acts as the system

@@ -3,6 +3,7 @@ hotline, runs in one transaction and writes a HotlineEvent."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from tiaojie.hotline.models import (
     ServiceRating,
     WorkOrder,
 )
+from tiaojie.hotline.queries import divisions_named
 from tiaojie.intake.actions import do_submit_application
 from tiaojie.lib.idnumbers import InvalidIdentifier, validate_mobile
 from tiaojie.lib.workdays import legal_date
@@ -62,6 +64,7 @@ class CallInput:
     answer: str
     duration_seconds: int
     started_at: dt.datetime | None = None  # None: now
+    other_topics: list[str] = dataclasses.field(default_factory=list)  # the further matters raised in the same call
 
 
 @dataclass
@@ -76,6 +79,9 @@ class ConversionInput:
     use_caller_phone: bool = True
     amount: Decimal | None = None
     employer_credit_code: str = ""
+    # The further claims of the same call, (type, amount or None): a rider asks to have the labour
+    # relationship confirmed and to be paid, two claim items of one case.
+    more_claims: list[tuple[str, Decimal | None]] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -119,6 +125,12 @@ def validate_call_input(data: CallInput, *, now: dt.datetime) -> dict[str, str]:
             errors["caller_phone"] = str(exc)
     if data.topic not in ClaimType.values:
         errors["topic"] = _("请选择来电事项")
+    if any(t not in ClaimType.values for t in data.other_topics):
+        errors["other_topics"] = _("请从列表中选择其他来电事项")
+    # The main matter is not repeated among the others; the order chosen is kept.
+    data.other_topics = [
+        t for i, t in enumerate(data.other_topics) if t != data.topic and t not in data.other_topics[:i]
+    ]
     if data.kind not in CallKind.values:
         errors["kind"] = _("请选择来电类型")
     for field, missing, too_long in (
@@ -166,6 +178,7 @@ def do_log_call(
         operator=operator,
         caller_name=data.caller_name,
         topic=data.topic,
+        other_topics=data.other_topics,
         kind=data.kind,
         summary=data.summary,
         answer=data.answer,
@@ -243,18 +256,34 @@ def do_close_work_order(*, call: HotlineCall, note: str, actor: User, at: dt.dat
     return WorkOrder.objects.get(call=call)
 
 
-def _conversion_division(code: str) -> Division:
-    code = code.strip()
-    if not code:
-        raise HotlineActionError(_("请选择用人单位所在地"), {"employer.division": _("请选择用人单位所在地")})
-    division = Division.objects.filter(code=code).first() if code.isdigit() else None
-    if division is None:
-        raise HotlineActionError(
-            _("没有这个行政区划代码，请核对"), {"employer.division": _("没有这个行政区划代码，请核对")}
-        )
+def _division_error(message: str) -> HotlineActionError:
+    return HotlineActionError(message, {"employer.division": message})
+
+
+def _conversion_division(text: str, organisation: Organisation) -> Division:
+    """The employer's location as the operator gave it: a division code, or a name within the hotline's own
+    area ("仓前" or "浙江省杭州市余杭区仓前街道"), which must name one place only."""
+    text = text.strip()
+    if not text:
+        raise _division_error(_("请选择用人单位所在地"))
+    if text.isdigit():
+        division = Division.objects.filter(code=text).first()
+        if division is None:
+            raise _division_error(_("没有这个行政区划代码，请核对"))
+    else:
+        named = divisions_named(text, [organisation])
+        if not named:
+            raise _division_error(
+                _("本热线服务范围内没有名为“%(text)s”的县（区）或乡镇（街道），请核对后重新输入") % {"text": text[:30]}
+            )
+        if len(named) > 1:
+            raise _division_error(
+                _("“%(text)s”对应多个地方：%(names)s。请输入更完整的名称或从列表中选择")
+                % {"text": text[:30], "names": "、".join(full for _code, full in named[:5])}
+            )
+        division = Division.objects.get(code=named[0][0])
     if division.level < Division.Level.COUNTY:
-        message = _("请选择到县（区）或乡镇（街道）一级")
-        raise HotlineActionError(message, {"employer.division": message})
+        raise _division_error(_("请选择到县（区）或乡镇（街道）一级"))
     return division
 
 
@@ -268,14 +297,22 @@ def do_convert_call_to_case(*, call: HotlineCall, data: ConversionInput, actor: 
         raise HotlineActionError(_("只有争议类来电可以转为调解案件"))
     if call.case_id:
         raise HotlineActionError(_("该来电已转为案件 %(number)s") % {"number": call.case.display_number})
-    division = _conversion_division(data.employer_division)
+    kinds = [data.claim_type, *(kind for kind, _amount in data.more_claims)]
+    for i, kind in enumerate(kinds):
+        if kind in kinds[:i]:
+            message = _("请求事项“%(type)s”填了两次，请合并为一项") % {"type": dict(ClaimType.choices).get(kind, kind)}
+            raise HotlineActionError(message, {f"claims.{i}.type": message})
+    division = _conversion_division(data.employer_division, call.organisation)
     phone = data.worker_phone.strip()
     if not phone and data.use_caller_phone and call.caller_phone_is_mobile:
         phone = call.reveal_caller_phone()  # used, not shown: no display to log
     case_input = CaseInput(
         employer=EmployerInput(name=data.employer_name, credit_code=data.employer_credit_code.strip()),
         workers=[WorkerInput(name=data.worker_name, id_number=data.worker_id_number.strip(), phone=phone)],
-        claims=[ClaimInput(type=data.claim_type, amount=data.amount)],
+        claims=[
+            ClaimInput(type=data.claim_type, amount=data.amount),
+            *(ClaimInput(type=kind, amount=amount) for kind, amount in data.more_claims),
+        ],
         channel=Channel.HOTLINE,
         facts=data.facts,
     )

@@ -57,6 +57,13 @@ class CallForm(forms.Form):
     topic = forms.ChoiceField(
         label=_("来电事项"), choices=ClaimType.choices, error_messages=_required(_("请选择来电事项"))
     )
+    other_topics = forms.MultipleChoiceField(
+        label=_("同一来电还反映了（可多选）"),
+        choices=ClaimType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("请从列表中选择其他来电事项")},
+    )
     summary = forms.CharField(
         label=_("来电内容"), widget=TEXTAREA, max_length=5000, error_messages=_required(_("请填写来电内容"))
     )
@@ -99,6 +106,7 @@ class CallForm(forms.Form):
             caller_name=d["caller_name"],
             caller_phone=d.get("caller_phone", ""),
             topic=d["topic"],
+            other_topics=list(d.get("other_topics") or []),
             kind=d["kind"],
             summary=d["summary"],
             answer=d["answer"],
@@ -173,21 +181,53 @@ class ConvertForm(forms.Form):
         label=_("用人单位名称"), max_length=200, error_messages=_required(_("请填写用人单位名称"))
     )
     employer_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
+    # A name or a code: the action resolves a name within the hotline's area (hotline.actions). No numeric
+    # keypad: operators type names ("仓前") far more often than nine-digit codes.
     employer_division = forms.CharField(
-        label=_("用人单位所在地（行政区划代码）"),
-        max_length=12,
-        help_text=_("输入乡镇（街道）或县（区）的名称或代码，从列表中选择；决定由哪个调解组织受理"),
+        label=_("用人单位所在地"),
+        max_length=60,
+        help_text=_(
+            "输入乡镇（街道）或县（区）的名称，如“仓前”，从列表中选择，也可输入行政区划代码；决定由哪个调解组织受理"
+        ),
         error_messages=_required(_("请选择用人单位所在地")),
-        widget=forms.TextInput(attrs={"list": "division-options", "autocomplete": "off", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"list": "division-options", "autocomplete": "off"}),
     )
+
+    MORE_CLAIMS = 3  # rows for further claims of the same call, after the first
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(2, self.MORE_CLAIMS + 2):
+            self.fields[f"claim_type_{n}"] = forms.ChoiceField(
+                label=_("请求事项%(n)d") % {"n": n}, choices=[("", _("（无）")), *ClaimType.choices], required=False
+            )
+            amount = claim_amount_field()
+            amount.label = _("请求金额%(n)d（元）") % {"n": n}
+            self.fields[f"amount_{n}"] = amount
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        for n in range(2, self.MORE_CLAIMS + 2):
+            if d.get(f"amount_{n}") is not None and not d.get(f"claim_type_{n}"):
+                self.add_error(f"claim_type_{n}", _("填了金额的，请选择是哪一项请求"))
+        return d
+
+    def claim_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """The (type, amount) fields of each claim row, the first included, for the template."""
+        names = [("claim_type", "amount")] + [
+            (f"claim_type_{n}", f"amount_{n}") for n in range(2, self.MORE_CLAIMS + 2)
+        ]
+        return [(self[t], self[a]) for t, a in names]
 
     @classmethod
     def initial_from_call(cls, call: HotlineCall) -> dict[str, object]:
+        more = {f"claim_type_{n}": t for n, t in enumerate(call.other_topics[: cls.MORE_CLAIMS], start=2)}
         return {
             "worker_name": call.caller_name,
             "use_caller_phone": call.caller_phone_is_mobile,
             "claim_type": call.topic,
             "facts": call.summary,
+            **more,
         }
 
     def conversion_input(self) -> ConversionInput:
@@ -203,6 +243,11 @@ class ConvertForm(forms.Form):
             employer_name=d["employer_name"],
             employer_credit_code=d.get("employer_credit_code", ""),
             employer_division=d["employer_division"],
+            more_claims=[
+                (d[f"claim_type_{n}"], d.get(f"amount_{n}"))
+                for n in range(2, self.MORE_CLAIMS + 2)
+                if d.get(f"claim_type_{n}")
+            ],
         )
 
     def attach_action_errors(self, errors: dict[str, str]) -> None:
@@ -218,5 +263,10 @@ class ConvertForm(forms.Form):
             "employer.credit_code": "employer_credit_code",
             "employer.division": "employer_division",
         }
+        # A further claim's key counts the rows filled; find the row it came from.
+        filled = [n for n in range(2, self.MORE_CLAIMS + 2) if self.cleaned_data.get(f"claim_type_{n}")]
+        for i, n in enumerate(filled, start=1):
+            fields[f"claims.{i}.type"] = f"claim_type_{n}"
+            fields[f"claims.{i}.amount"] = f"amount_{n}"
         for key, message in errors.items():
             self.add_error(fields.get(key), message)

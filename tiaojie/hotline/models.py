@@ -71,6 +71,9 @@ class HotlineCall(models.Model):
     caller_phone_masked = models.CharField(_("来电号码"), max_length=16, blank=True)
     caller_phone_is_mobile = models.BooleanField(default=False)
     topic = models.CharField(_("来电事项"), max_length=24, choices=ClaimType.choices)
+    # One call often raises several matters (a rider: 确认劳动关系 and 劳动报酬). `topic` stays the main one, which
+    # the statistics count; these are the others, ClaimType values, carried into the case on conversion.
+    other_topics = models.JSONField(_("其他来电事项"), default=list, blank=True)
     kind = models.CharField(_("来电类型"), max_length=12, choices=CallKind.choices)
     summary = models.TextField(_("来电内容"))
     answer = models.TextField(_("答复内容"))
@@ -101,6 +104,11 @@ class HotlineCall(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.caller_name}"
+
+    def topics_display(self) -> str:
+        """The main matter and the others raised in the call: "劳动报酬、确认劳动关系"."""
+        labels = dict(ClaimType.choices)
+        return "、".join(str(labels.get(t, t)) for t in [self.topic, *self.other_topics])
 
     def set_caller_phone(self, number: str, *, is_mobile: bool) -> None:
         """`number` must already be validated (tiaojie.hotline.actions.validate_caller_phone)."""

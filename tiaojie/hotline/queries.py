@@ -23,6 +23,7 @@ __all__ = [
     "call_events",
     "call_page",
     "division_options",
+    "divisions_named",
     "filter_calls",
 ]
 
@@ -63,9 +64,8 @@ def call_events(call: HotlineCall) -> QuerySet[HotlineEvent]:
 DIVISION_OPTIONS_LIMIT = 3000  # a city hotline has a few hundred townships; beyond this, codes are typed
 
 
-def division_options(organisations: list[Organisation]) -> list[tuple[str, str]]:
-    """(code, label) of the counties and townships under the hotlines' divisions, for the employer-location
-    picker: "余杭区 仓前街道". Two queries whatever the number of rows."""
+def _division_rows(organisations: list[Organisation]) -> list[tuple[str, str, str]]:
+    """(code, own name, full name) of the counties and townships under the hotlines' divisions."""
     q = Q(pk__in=[])
     for code in {o.division_id for o in organisations}:
         q |= in_subtree_q("code", code)
@@ -77,12 +77,36 @@ def division_options(organisations: list[Organisation]) -> list[tuple[str, str]]
             is_placeholder=False,
         )
         .order_by("code")
-        .values_list("code", "name", "level")[:DIVISION_OPTIONS_LIMIT]
+        .values_list("code", "name")[:DIVISION_OPTIONS_LIMIT]
     )
-    counties = {code: name for code, name, level in rows if level == Division.Level.COUNTY}
-    missing = {code[:6] for code, _name, level in rows if level == Division.Level.TOWNSHIP} - counties.keys()
-    counties.update(Division.objects.filter(code__in=missing).values_list("code", "name"))
+    prefixes = {code[:n] for code, _name in rows for n in (2, 4, 6) if n < len(code)}
+    # 市辖区-style placeholders are left out of the full name, as Division.full_name does.
+    above = dict(Division.objects.filter(code__in=prefixes, is_placeholder=False).values_list("code", "name"))
     return [
-        (code, name if level == Division.Level.COUNTY else f"{counties.get(code[:6], '')} {name}".strip())
-        for code, name, level in rows
+        (code, name, "".join(above.get(code[:n], "") for n in (2, 4, 6) if n < len(code)) + name) for code, name in rows
     ]
+
+
+def division_options(organisations: list[Organisation]) -> list[tuple[str, str]]:
+    """(code, full name) of the counties and townships under the hotlines' divisions, for the employer-location
+    field: "浙江省杭州市余杭区仓前街道", so an operator who types "仓前" sees which 仓前 it is. Two queries
+    whatever the number of rows."""
+    return [(code, full) for code, _name, full in _division_rows(organisations)]
+
+
+def divisions_named(text: str, organisations: list[Organisation], limit: int = 8) -> list[tuple[str, str]]:
+    """The (code, full name) pairs under the hotlines that `text` names, at most `limit`: the one whose full
+    name it is; else those whose own name it is ("余杭区" is the county, not its townships); else those whose
+    full name contains it ("仓前" → 浙江省杭州市余杭区仓前街道). More than one means the text is ambiguous."""
+    wanted = "".join(text.split())
+    if not wanted:
+        return []
+    rows = _division_rows(organisations)
+    for matches in (
+        [(code, full) for code, _name, full in rows if full == wanted],
+        [(code, full) for code, name, full in rows if name == wanted],
+        [(code, full) for code, _name, full in rows if wanted in full],
+    ):
+        if matches:
+            return matches[:limit]
+    return []

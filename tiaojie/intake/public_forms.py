@@ -11,12 +11,14 @@ application is submitted; `case_input_from_draft` turns it into the action's inp
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -189,19 +191,40 @@ def division_picker(code: str) -> tuple[list[PickerLevel], Division | None]:
     return levels, division
 
 
+def public_employers() -> QuerySet[Employer]:
+    """The employers a member of the public may see and pick: those staff registered or checked. Rows that
+    applications created from a typed name stay out: listing them would reveal who has been named in a dispute."""
+    return Employer.objects.filter(is_registered=True)
+
+
+def _normalised_name(name: str) -> str:
+    # NFKC folds full-width letters and brackets (（） → ()), so "杭州Ａ（集团）" and "杭州A(集团)" are one name.
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
 def employer_matches(query: str, limit: int = 8) -> list[Employer]:
     """Registered employers whose name contains `query`, or whose credit code it is (a short list to pick from;
-    the page shows only name and credit code)."""
+    the page shows only name and credit code). Each employer once: rows with the same normalised name collapse
+    into the ones carrying a credit code (two codes are two legal persons and both stay), or into the oldest."""
     query = query.strip()
     if len(query) < 2:
         return []
-    rows = Employer.objects.only("pk", "name", "credit_code")
+    rows = public_employers().only("pk", "name", "credit_code")
     code = query.replace(" ", "").upper()
     if len(code) == 18 and code.isalnum():
         by_code = list(rows.filter(credit_code=code)[:limit])
         if by_code:
             return by_code
-    return list(rows.filter(name__icontains=query).order_by("name", "pk")[:limit])
+    # Read a few more than shown, so duplicates do not shorten the list; credit-coded rows first in each name.
+    found = rows.filter(name__icontains=query).order_by("name", F("credit_code").asc(nulls_last=True), "pk")
+    groups: dict[str, list[Employer]] = {}
+    for employer in found[: limit * 4]:
+        groups.setdefault(_normalised_name(employer.name), []).append(employer)
+    listed: list[Employer] = []
+    for same_name in groups.values():
+        coded = [e for e in same_name if e.credit_code]
+        listed.extend(coded or same_name[:1])
+    return listed[:limit]
 
 
 class EmployerStepForm(StepForm):
@@ -234,7 +257,7 @@ class EmployerStepForm(StepForm):
         if "employer_id" in self.errors:
             return d
         if d.get("employer_id"):
-            self.employer = Employer.objects.filter(pk=d["employer_id"]).first()
+            self.employer = public_employers().filter(pk=d["employer_id"]).first()
             if self.employer is None:
                 self.add_error(None, _("所选用人单位不存在，请重新搜索或直接填写"))
             return d
@@ -498,7 +521,7 @@ def preview_employer(draft: Draft) -> tuple[Employer | None, Division | None]:
     """The employer the application will name and where it is, as the action will see them: the one picked,
     or one already registered under the credit code typed, or an unsaved one at the place chosen."""
     if draft.get("employer_id", "").isdigit():
-        return Employer.objects.filter(pk=int(draft["employer_id"])).first(), None
+        return public_employers().filter(pk=int(draft["employer_id"])).first(), None
     code = draft.get("division_code", "")
     division = Division.objects.filter(code=code, is_placeholder=False).first() if code else None
     credit_code = draft.get("employer_credit_code", "").strip()

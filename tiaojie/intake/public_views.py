@@ -70,6 +70,7 @@ from tiaojie.intake.public_forms import (
     employer_matches,
     employment_summary,
     preview_employer,
+    public_employers,
     step_field_names,
     step_for_key,
     time_limit_warning,
@@ -197,6 +198,8 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
         draft.setdefault(TOKEN, secrets.token_urlsafe(18))
         if step == "employer" and (nav.startswith("pick:") or nav == "unpick"):
             picked = nav.removeprefix("pick:")
+            # Kept as posted: the page and the step's form read it through public_employers(), so a hand-made
+            # pick:<id> of a row the search would not list shows nothing and is refused like a missing one.
             draft["employer_id"] = picked if nav != "unpick" and picked.isdigit() else ""
         _store(request, DRAFT_KEY, draft)
         request.session.pop(ERRORS_KEY, None)
@@ -252,7 +255,7 @@ def _render_step(request: HttpRequest, step: str, form: StepForm, draft: Draft, 
 
 def _employer_context(draft: Draft, form: StepForm) -> dict[str, Any]:
     picked = (
-        Employer.objects.filter(pk=int(draft["employer_id"])).first()
+        public_employers().filter(pk=int(draft["employer_id"])).first()
         if draft.get("employer_id", "").isdigit()
         else None
     )

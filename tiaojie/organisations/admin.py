@@ -116,11 +116,15 @@ class MembershipAdmin(HistoryAdmin):
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
-    list_display = ["name", "credit_code", "size", "industry", "division"]
-    list_filter = ["size", "industry"]
+    list_display = ["name", "credit_code", "size", "industry", "division", "is_registered"]
+    list_filter = ["is_registered", "size", "industry"]
     search_fields = ["name", "credit_code"]
     raw_id_fields = ["division"]
     show_full_result_count = False
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # An employer staff add by hand is one they know: public search lists it unless they untick the box.
+        return {"is_registered": True, **super().get_changeform_initial_data(request)}
 
 
 @admin.register(SupervisorScope)

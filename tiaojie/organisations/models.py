@@ -75,6 +75,13 @@ class Employer(models.Model):
     division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("所在区划"), related_name="+")
     address = models.CharField(_("地址"), max_length=200, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    # Applications create an Employer row for whatever name a worker types. Only rows staff entered or checked
+    # are shown to the public search: listing the others would tell anyone who has been named in a dispute.
+    is_registered = models.BooleanField(
+        _("已登记核实"),
+        default=False,
+        help_text=_("由工作人员登记或核实的单位，公众申请时可以搜索到；申请人自己填写的单位不公开"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

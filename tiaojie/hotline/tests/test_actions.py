@@ -20,7 +20,7 @@ from tiaojie.hotline.actions import (
     validate_caller_phone,
 )
 from tiaojie.hotline.models import ComplexityTier, HotlineCall, HotlineEvent, ServiceRating, WorkOrder
-from tiaojie.hotline.queries import CallFilters, filter_calls
+from tiaojie.hotline.queries import CallFilters, divisions_named, filter_calls
 from tiaojie.hotline.tests.factories import CALLER_PHONE, call_input, conversion_input, make_call
 from tiaojie.lib import crypto
 from tiaojie.lib.idnumbers import InvalidIdentifier
@@ -49,6 +49,15 @@ class TestLogCall:
         assert (event.kind, event.actor, event.data) == ("logged", operator, {"kind": "dispute", "topic": "wages"})
         assert call.operator == operator and call.organisation == hotline
 
+    def test_a_call_with_several_matters(self, hotline, operator):
+        # The main matter is not repeated, nor any other; their order is kept.
+        call = make_call(
+            hotline, operator, topic="labour_relationship", other_topics=["wages", "labour_relationship", "wages"]
+        )
+        call.refresh_from_db()
+        assert (call.topic, call.other_topics) == ("labour_relationship", ["wages"])
+        assert call.topics_display() == "确认劳动关系、劳动报酬"
+
     def test_fixed_line_and_withheld_numbers(self, hotline, operator):
         landline = make_call(hotline, operator, caller_phone="0571-8800 1234")
         assert landline.caller_phone_masked == "057****1234" and not landline.caller_phone_is_mobile
@@ -71,6 +80,7 @@ class TestLogCall:
             ({"caller_name": "张" * 51}, "caller_name", "不超过50字"),
             ({"caller_phone": "12345"}, "caller_phone", "来电号码应为11位手机号码"),
             ({"topic": "nonsense"}, "topic", "请选择来电事项"),
+            ({"other_topics": ["wages", "nonsense"]}, "other_topics", "请从列表中选择其他来电事项"),
             ({"kind": ""}, "kind", "请选择来电类型"),
             ({"summary": ""}, "summary", "请填写来电内容"),
             ({"answer": " \n"}, "answer", "请填写答复内容"),
@@ -272,6 +282,35 @@ class TestConvert:
         assert case.events.filter(kind=CaseEvent.Kind.ROUTED).exists()
         assert [phone for phone, _text in _sms_outbox] == [CALLER_PHONE]  # the tracking code goes to the worker
 
+    def test_a_name_finds_the_place_and_every_claim_is_carried(self, hotline, operator, org_a):
+        # A rider: the labour relationship to confirm, and the pay; the township typed as the operator hears it.
+        call = make_call(hotline, operator, topic="labour_relationship", other_topics=["wages"])
+        data = conversion_input(
+            employer_division=" 仓前 ",
+            claim_type="labour_relationship",
+            amount=None,
+            more_claims=[("wages", Decimal("8600.50"))],
+        )
+        case = do_convert_call_to_case(call=call, data=data, actor=operator).case
+        assert case.employer.division_id == "330110012" and case.organisation == org_a
+        claims = sorted((c.type, c.amount_claimed) for c in case.claims.all())
+        assert claims == [("labour_relationship", None), ("wages", Decimal("8600.50"))]
+
+    @pytest.mark.parametrize(
+        ("text", "code"),
+        [("浙江省杭州市余杭区仓前街道", "330110012"), ("仓前街道", "330110012"), ("330110012", "330110012")],
+    )
+    def test_a_full_name_an_own_name_or_a_code(self, hotline, operator, org_a, text, code):
+        call = make_call(hotline, operator)
+        case = do_convert_call_to_case(call=call, data=conversion_input(employer_division=text), actor=operator).case
+        assert case.employer.division_id == code
+
+    def test_an_own_name_is_that_place_not_the_places_below(self, hotline):
+        # "余杭区" is the county, though every township of it has 余杭区 in its full name.
+        assert divisions_named("余杭区", [hotline]) == [("330110", "浙江省杭州市余杭区")]
+        assert divisions_named("仓前", [hotline]) == [("330110012", "浙江省杭州市余杭区仓前街道")]
+        assert divisions_named("鄞州", [hotline]) == []  # Ningbo's, outside this hotline
+
     def test_a_different_phone_or_none(self, hotline, operator, org_a, _sms_outbox):
         other = make_call(hotline, operator)
         result = do_convert_call_to_case(call=other, data=conversion_input(worker_phone="13700001111"), actor=operator)
@@ -317,7 +356,12 @@ class TestConvert:
         [
             ({"employer_division": ""}, "employer.division", "请选择用人单位所在地"),
             ({"employer_division": "999999999"}, "employer.division", "没有这个行政区划代码"),
-            ({"employer_division": "33; DROP"}, "employer.division", "没有这个行政区划代码"),
+            ({"employer_division": "33; DROP"}, "employer.division", "本热线服务范围内没有名为“33; DROP”"),
+            # A name outside the hotline's area (鄞州区 is Ningbo's; this is Hangzhou's hotline) is not found.
+            ({"employer_division": "鄞州"}, "employer.division", "本热线服务范围内没有名为“鄞州”"),
+            ({"employer_division": "西湖"}, "employer.division", "对应多个地方"),  # 西湖区 and its townships
+            ({"claim_type": "wages", "more_claims": [("wages", None)]}, "claims.1.type", "填了两次"),
+            ({"more_claims": [("x", None)]}, "claims.1.type", "请选择请求事项类型"),
             ({"employer_division": "3301"}, "employer.division", "县（区）或乡镇（街道）"),
             ({"worker_id_number": "110101199001011230"}, "workers.0.id_number", "校验位"),
             ({"worker_phone": "123"}, "workers.0.phone", "手机号码应为11位"),

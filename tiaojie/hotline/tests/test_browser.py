@@ -118,3 +118,54 @@ def test_console_on_a_phone_has_no_sideways_scrolling(transactional_db, live_ser
     page.goto(f"{base}/hotline/")
     expect(page.locator("#call-rows")).to_contain_text("139****5678")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_rider_call_with_two_claims_and_the_township_typed_by_name(
+    transactional_db, live_server, new_context, hotline, operator, org_a
+):
+    """Issue 13 item 11: a delivery rider asks to have the labour relationship confirmed and to be paid; the
+    operator hears "仓前" and types it, at a 1366 px desk."""
+    base = live_server.url
+    page = new_context(viewport={"width": 1366, "height": 900}).new_page()
+    log_in(page, base, "operator")
+    page.goto(f"{base}/hotline/calls/new/")
+    page.locator("[name=caller_name]").fill("赵六")
+    page.locator("[name=caller_phone]").fill("139 1234 5678")
+    page.get_by_label("争议").check()
+    page.locator("select[name=topic]").select_option("labour_relationship")
+    page.get_by_role("group", name="同一来电还反映了（可多选）").get_by_label("劳动报酬").check()
+    page.locator("[name=summary]").fill("外卖骑手，平台称不是员工，拖欠两个月配送费8600元。")
+    page.locator("[name=answer]").fill("已告知可申请调解确认劳动关系并追索报酬。")
+    page.locator("[name=duration_minutes]").fill("9")
+    page.get_by_role("button", name="保存来电").click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/hotline/calls/\d+/$"))
+    expect(page.locator("main")).to_contain_text("确认劳动关系、劳动报酬")
+
+    page.get_by_role("link", name="转为调解申请").click()
+    # Both matters of the call arrive as claim rows; the operator adds the amount of the pay.
+    expect(page.locator("select[name=claim_type]")).to_have_value("labour_relationship")
+    expect(page.locator("select[name=claim_type_2]")).to_have_value("wages")
+    page.get_by_label("请求金额2（元）").fill("8600")
+    page.locator("[name=employer_name]").fill("杭州云帆即时配送有限公司")
+    field = page.get_by_label("用人单位所在地")
+    field.fill("仓前")
+    # The suggestions the browser offers for "仓前" carry the parents: which 仓前 it is.
+    suggestions = page.locator("#division-options option").evaluate_all(
+        "(os, typed) => os.map(o => o.value).filter(v => v.includes(typed))", "仓前"
+    )
+    assert suggestions == ["浙江省杭州市余杭区仓前街道"]
+    page.screenshot(path="/tmp/shots/h6/hotline-convert-two-claims.png", full_page=True)
+    # Close the browser's suggestion list and go on, keeping "仓前" as typed (a click on the button while the
+    # list is open only closes the list, in Chromium).
+    field.press("Escape")
+    page.get_by_label("事实和理由").click()
+    expect(field).to_have_value("仓前")
+    page.get_by_role("button", name="提交调解申请").click()
+    expect(page.get_by_role("status").first).to_contain_text("已转为调解案件")
+    case = Case.objects.get()
+    assert case.employer.division_id == "330110012" and case.organisation == org_a
+    assert sorted((c.type, str(c.amount_claimed)) for c in case.claims.all()) == [
+        ("labour_relationship", "None"),
+        ("wages", "8600.00"),
+    ]
+    page.screenshot(path="/tmp/shots/h6/hotline-converted.png", full_page=True)

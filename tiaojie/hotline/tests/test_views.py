@@ -54,6 +54,22 @@ def convert_post(**overrides):
 
 
 class TestNewCall:
+    def test_a_call_with_two_matters(self, client, hotline, operator):
+        client.force_login(operator)
+        post = call_post(
+            organisation=str(hotline.pk), topic="labour_relationship", other_topics=["wages", "social_insurance"]
+        )
+        response = client.post(reverse("hotline:new"), post)
+        call = HotlineCall.objects.get()
+        assert response["Location"] == reverse("hotline:detail", args=[call.pk])
+        assert call.other_topics == ["wages", "social_insurance"]
+        page = client.get(response["Location"]).content.decode()
+        assert "确认劳动关系、劳动报酬、社会保险" in page
+        bad = client.post(
+            reverse("hotline:new"), call_post(organisation=str(hotline.pk), other_topics=["x"])
+        ).content.decode()
+        assert "请从列表中选择其他来电事项" in bad and HotlineCall.objects.count() == 1
+
     def test_logs_the_call_and_shows_only_the_masked_number(self, client, hotline, operator):
         client.force_login(operator)
         form = client.get(reverse("hotline:new")).content.decode()
@@ -249,14 +265,19 @@ class TestDetail:
 
 class TestConvert:
     def test_prefilled_from_the_call(self, client, hotline, operator, org_a):
-        call = make_call(hotline, operator)
+        call = make_call(hotline, operator, other_topics=["labour_relationship"])
         client.force_login(operator)
         page = client.get(reverse("hotline:convert", args=[call.pk])).content.decode()
         assert 'value="李四"' in page and call.summary in page
         assert '<option value="wages" selected>' in page
         assert "139****5678" in page and CALLER_PHONE not in page  # the number is used, not shown
         assert 'name="use_caller_phone"' in page and "checked" in page
-        assert '<option value="330110012">余杭区 仓前街道</option>' in page
+        # The place by its full name, parents first, so typing "仓前" shows which 仓前; the code beside it.
+        assert '<option value="浙江省杭州市余杭区仓前街道">330110012</option>' in page
+        assert 'inputmode="numeric"' not in page  # names are typed: no number pad on a tablet
+        # Each matter of the call is a claim row, the others after the main one.
+        assert '<select name="claim_type_2" id="id_claim_type_2">' in page
+        assert '<option value="labour_relationship" selected>' in page
 
     def test_converts_and_shows_where_it_went_and_why(self, client, hotline, operator, org_a):
         call = make_call(hotline, operator)
@@ -272,6 +293,35 @@ class TestConvert:
         again = client.post(reverse("hotline:convert", args=[call.pk]), convert_post(), follow=True)
         assert "该来电已转为案件" in again.content.decode() and Case.objects.count() == 1
         assert "转为调解申请</a>" not in client.get(reverse("hotline:detail", args=[call.pk])).content.decode()
+
+    def test_a_rider_with_two_claims_and_the_place_typed_by_name(self, client, hotline, operator, org_a):
+        call = make_call(hotline, operator, topic="labour_relationship", other_topics=["wages"])
+        client.force_login(operator)
+        post = convert_post(
+            claim_type="labour_relationship", amount="", claim_type_2="wages", amount_2="8600", employer_division="仓前"
+        )
+        response = client.post(reverse("hotline:convert", args=[call.pk]), post)
+        assert response.status_code == 302
+        case = Case.objects.get()
+        assert sorted(c.type for c in case.claims.all()) == ["labour_relationship", "wages"]
+        assert case.employer.division_id == "330110012"
+
+    @pytest.mark.parametrize(
+        ("overrides", "message"),
+        [
+            ({"amount_3": "500"}, "填了金额的，请选择是哪一项请求"),  # an amount is never dropped silently
+            ({"claim_type_2": "wages"}, "请求事项“劳动报酬”填了两次"),
+            ({"claim_type_3": "overtime", "amount_3": "abc"}, "请输入金额"),
+            ({"employer_division": "西湖"}, "对应多个地方"),
+        ],
+    )
+    def test_claim_and_place_errors_keep_everything(self, client, hotline, operator, org_a, overrides, message):
+        call = make_call(hotline, operator)
+        client.force_login(operator)
+        response = client.post(reverse("hotline:convert", args=[call.pk]), convert_post(**overrides))
+        body = response.content.decode()
+        assert response.status_code == 200 and message in body and "杭州仓前示例科技有限公司" in body
+        assert not Case.objects.exists()
 
     def test_duplicate_is_flagged_for_the_organisation(self, client, hotline, operator, org_a):
         id_number, credit_code = valid_id_number(), valid_credit_code()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiaojie.cases.actions import Actor, CaseActionError, WorkerInput, do_transition_case
+from tiaojie.cases.actions import Actor, CaseActionError, EmployerInput, WorkerInput, do_transition_case
 from tiaojie.cases.models import Case, CaseEvent, Status
 from tiaojie.cases.tests.factories import case_input, valid_id_number
 from tiaojie.cases.transitions import ActorKind
@@ -269,6 +269,43 @@ class TestEmployerStep:
             EmployerFactory(name="杭州同名测试有限公司")
         body = client.get(reverse("public:employer_search"), {"employer_q": "同名测试"}).content.decode()
         assert body.count('value="pick:') == 8
+
+    def test_search_lists_each_employer_once(self, client):
+        # Staff registered the rider company twice (once without its code, once with, and a full-width
+        # bracket); the search shows the row with the credit code only.
+        coded = EmployerFactory(name="杭州云帆即时配送有限公司")
+        EmployerFactory(name="杭州云帆即时配送有限公司", credit_code=None)
+        EmployerFactory(name="杭州云帆即时配送有限公司 ", credit_code=None)
+        body = client.get(reverse("public:employer_search"), {"employer_q": "云帆即时"}).content.decode()
+        assert body.count('value="pick:') == 1 and f'value="pick:{coded.pk}"' in body
+        # Two rows with no code and the same name are one employer too.
+        EmployerFactory(name="杭州同名（集团）有限公司", credit_code=None)
+        EmployerFactory(name="杭州同名(集团)有限公司", credit_code=None)
+        body = client.get(reverse("public:employer_search"), {"employer_q": "同名"}).content.decode()
+        assert body.count('value="pick:') == 1
+
+    def test_search_never_lists_names_other_applicants_typed(self, client, org_a):
+        # An applicant names an employer by typing it: the action creates a row, which must stay private.
+        data = case_input(employer=EmployerInput(name="杭州保密测试餐饮有限公司"), channel="online")
+        do_submit_application(data=data, actor=APPLICANT, employer_division=org_a.division)
+        typed = Employer.objects.get(name="杭州保密测试餐饮有限公司")
+        assert typed.is_registered is False
+        body = client.get(reverse("public:employer_search"), {"employer_q": "保密测试"}).content.decode()
+        assert "杭州保密测试餐饮有限公司" not in body and "没有找到这个单位" in body
+        # Nor through the form without JavaScript, nor by its credit code.
+        client.post(step("employer"), {"employer_q": "保密测试", "nav": "search"})
+        assert "杭州保密测试餐饮有限公司" not in client.get(step("employer")).content.decode()
+
+    def test_a_forged_pick_does_not_show_an_unlisted_employer(self, client, org_a):
+        typed = EmployerFactory(name="杭州他人填写测试有限公司", is_registered=False)
+        response = client.post(step("employer"), {"nav": f"pick:{typed.pk}"})
+        assert response.status_code == 302
+        page = client.get(step("employer")).content.decode()
+        assert typed.name not in page and typed.credit_code not in page
+        # Going on with it is refused as if the row did not exist, and the name is still not shown.
+        response = client.post(step("employer"), {"nav": "next"})
+        body = response.content.decode()
+        assert response.status_code == 200 and "所选用人单位不存在" in body and typed.name not in body
 
     def test_search_without_javascript(self, client):
         employer = EmployerFactory(name="杭州无脚本测试有限公司")

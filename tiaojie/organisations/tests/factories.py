@@ -35,6 +35,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     division_id = "330110012"
     size = Employer.Size.SMALL_MICRO
     industry = "C"
+    is_registered = True  # as staff enter them; an applicant-typed row is made by the intake action
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
