@@ -295,7 +295,7 @@ def do_convert_call_to_case(*, call: HotlineCall, data: ConversionInput, actor: 
     _require_operator(actor, call.organisation_id)
     if call.kind != CallKind.DISPUTE:
         raise HotlineActionError(_("只有争议类来电可以转为调解案件"))
-    if call.case_id:
+    if call.case is not None:
         raise HotlineActionError(_("该来电已转为案件 %(number)s") % {"number": call.case.display_number})
     kinds = [data.claim_type, *(kind for kind, _amount in data.more_claims)]
     for i, kind in enumerate(kinds):

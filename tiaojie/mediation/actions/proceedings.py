@@ -303,13 +303,15 @@ def do_schedule_session(*, case: Case, data: SessionInput, actor: Actor) -> Sess
         if data.notify_parties:
             _text_parties(
                 case,
-                lambda: _("【%(org)s】您的劳动争议调解定于%(when)s进行（%(mode)s，%(where)s），请准时参加。")
-                % {
-                    "org": case.organisation.name,
-                    "when": when,
-                    "mode": session.get_mode_display(),
-                    "where": place or link or _("电话联系"),
-                },
+                lambda: (
+                    _("【%(org)s】您的劳动争议调解定于%(when)s进行（%(mode)s，%(where)s），请准时参加。")
+                    % {
+                        "org": case.organisation.name,
+                        "when": when,
+                        "mode": session.get_mode_display(),
+                        "where": place or link or _("电话联系"),
+                    }
+                ),
                 "session",
             )
     return session
@@ -369,14 +371,16 @@ def do_reschedule_session(*, session: Session, data: RescheduleInput, actor: Act
         )
         _text_parties(
             case,
-            lambda: _("【%(org)s】您的劳动争议调解由%(before)s改为%(when)s进行（%(mode)s，%(where)s），请准时参加。")
-            % {
-                "org": case.organisation.name,
-                "before": before,
-                "when": when,
-                "mode": session.get_mode_display(),
-                "where": place or link or _("电话联系"),
-            },
+            lambda: (
+                _("【%(org)s】您的劳动争议调解由%(before)s改为%(when)s进行（%(mode)s，%(where)s），请准时参加。")
+                % {
+                    "org": case.organisation.name,
+                    "before": before,
+                    "when": when,
+                    "mode": session.get_mode_display(),
+                    "where": place or link or _("电话联系"),
+                }
+            ),
             "session_reschedule",
         )
     return session
@@ -404,8 +408,10 @@ def do_cancel_session(*, session: Session, reason: str, actor: Actor) -> Session
         )
         _text_parties(
             case,
-            lambda: _("【%(org)s】原定于%(when)s的劳动争议调解已取消（%(reason)s），调解员会另行通知。")
-            % {"org": case.organisation.name, "when": when, "reason": reason[:60]},
+            lambda: (
+                _("【%(org)s】原定于%(when)s的劳动争议调解已取消（%(reason)s），调解员会另行通知。")
+                % {"org": case.organisation.name, "when": when, "reason": reason[:60]}
+            ),
             "session_cancel",
         )
     return session

@@ -158,7 +158,7 @@ def test_every_total_agrees_page_agreement_pdf_word_ledger_dashboard(
 
     client.force_login(supervisor_county)
     ledger = _csv(client.get("/analytics/region/330110/ledger.csv"))
-    head, row = ledger[0], next(r for r in ledger[1:] if r and r[0] == str(case.pk))
+    head, row = ledger[0], next(r for r in ledger[1:] if r and r[0] == Case.objects.get(pk=case.pk).display_number)
     assert Decimal(row[head.index("请求金额（元）")]) == claimed
     assert Decimal(row[head.index("协议金额（元）")]) == agreed
     assert row[head.index("请求事项")].count("经济补偿") == 1 and "经济补偿 26000.00" in row[head.index("请求事项")]

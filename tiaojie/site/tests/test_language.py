@@ -107,13 +107,14 @@ def chinese_chrome(html: str, data: list[str]) -> list[str]:
 
 
 def shown_data() -> list[str]:
-    from tiaojie.cases.models import Worker
+    from tiaojie.cases.models import Case, Worker
     from tiaojie.organisations.models import Employer, Organisation
 
     return [
         *Organisation.objects.values_list("name", flat=True),
         *Employer.objects.values_list("name", flat=True),
         *Worker.objects.values_list("name", flat=True),
+        *Case.objects.values_list("number", flat=True),  # 组调〔2026〕1号: the organisation's own designation
     ]
 
 
