@@ -266,6 +266,17 @@ def _sms_outbox(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a test client request in English leaves English active in the
+    thread (LocaleMiddleware activates, nothing deactivates), which would leak into the next test on the worker."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
     """Tasks run when enqueued (django_tasks' ImmediateBackend) instead of waiting for `tiaojie db_worker`: an
     SMS an action queues (notifications.actions.do_queue_sms) reaches the outbox when the transaction commits,

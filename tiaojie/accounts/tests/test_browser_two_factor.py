@@ -34,7 +34,7 @@ def password_step(page: Page, base: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.locator("input[name=username]").fill("mediator_a")
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("button[type=submit]").click()
+    page.locator("form:not(.language-switch) button[type=submit]").click()
 
 
 @override_settings(STAFF_2FA_REQUIRED=True)

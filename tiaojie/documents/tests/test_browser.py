@@ -35,7 +35,7 @@ def log_in(page: Page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("button[type=submit]").click()
+    page.locator("form:not(.language-switch) button[type=submit]").click()
     expect(page).to_have_url(f"{base_url}/cases/")
 
 
