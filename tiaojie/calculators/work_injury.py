@@ -472,7 +472,7 @@ def _on_leaving(
     employment = base * standard.employment_months[grade.grade]
     text = (
         f"一次性伤残就业补助金：{grade.grade}级伤残 {standard.employment_months[grade.grade]} 个月 × {yuan(base)}"
-        f"= {yuan(employment)}"
+        f" = {yuan(employment)}"
     )
     if years_to_retirement is not None and years_to_retirement < standard.reduction_years:
         # "离法定退休年龄不足五年的，……按照职工每增加一周岁递减百分之二十": each year of age past the

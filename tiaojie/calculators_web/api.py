@@ -115,6 +115,19 @@ def _given(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"required": [name], "properties": {name: schema or _NOT_NULL}}
 
 
+# What a calculator judges from its own tables or across numbers, which JSON Schema cannot say: a 422 with its message.
+_BEYOND_THE_SCHEMA = {
+    "work-injury": (
+        "因工死亡且死亡前一年不在全国城镇居民人均可支配收入表中的，须填写 national_urban_income；"
+        "省份标准在解除日期尚未施行的（浙江自 2018-01-01），为 422。"
+    ),
+    "sick-leave": "在本单位工作年限不能超过实际工作年限，否则为 422。",
+    "unlawful-probation": "试用期实际履行至、劳动合同终止日期均不能早于劳动合同起始日。",
+    "service-period-penalty": "服务期届满日、离职日期均不能早于服务期起始日。",
+    "open-ended-double-wage": "计算截止日期不能早于应当订立无固定期限劳动合同之日。",
+}
+
+
 def _value_type(field: CalculatorField) -> Any:
     if field.type == "date":
         return IsoDate
@@ -285,6 +298,7 @@ for _calculator in CALCULATORS.values():
         description=(
             f"输入与 tiaojie calc {_calculator.name} 相同的 JSON 对象，返回金额与逐步计算过程。"
             + (_DATES_IN_ORDER if any(f.type == "date" for f in _calculator.fields) else "")
+            + _BEYOND_THE_SCHEMA.get(_calculator.name, "")
         ),
     )
 
