@@ -91,6 +91,16 @@ def sick_leave(
         "monthly_floor": format_amount(floor),
     }
     if sick_pay_paid is None or sick_months is None:
+        if (sick_pay_paid is None) != (sick_months is None):
+            # One of the pair without the other: say so rather than drop it without a word.
+            missing = "病休月数（sick_months）" if sick_months is None else "每月实发病假工资（sick_pay_paid）"
+            steps.append(
+                Step(
+                    text=f"计算差额还需填写{missing}；未计算差额，结果为每月病假工资下限",
+                    value="未计算",
+                    basis=f"{OPINION_1995}第五十九条",
+                )
+            )
         return conclude(
             steps,
             floor,

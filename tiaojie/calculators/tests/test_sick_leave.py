@@ -50,3 +50,10 @@ def test_years_with_employer_cannot_exceed_the_total():
     with pytest.raises(CalculatorInputError) as error:
         run("3", "4")
     assert error.value.fields[0]["field"] == "years_with_employer"
+
+
+def test_half_of_the_shortfall_pair_is_named_not_dropped():
+    result = run("3", "1", sick_pay_paid="1500")
+    assert result["amount"] == "1992.00"
+    assert any("病休月数（sick_months）" in s["text"] for s in result["steps"])
+    assert not any(s["value"] == "未计算" for s in run("3", "1")["steps"])
