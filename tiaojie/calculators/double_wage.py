@@ -29,6 +29,7 @@ from .core import (
     conclude,
     day_before,
     format_number,
+    gettext_noop,
     measure_service,
     show,
     yuan,
@@ -144,4 +145,83 @@ def double_wage(
             "period_start": period_start.isoformat(),
             "period_end": period_end.isoformat(),
         },
+    )
+
+
+# 《劳动合同法》art 14 ¶2: the cases where an open-ended contract must be concluded; art 14 ¶3 (a year without
+# a written contract) is deemed open-ended already (实施条例 art 7), which art 82 ¶2 does not reach.
+OPEN_ENDED_GROUNDS = (
+    ("art14_2_1", gettext_noop("在该用人单位连续工作满十年（第十四条第二款第（一）项）")),
+    (
+        "art14_2_2",
+        gettext_noop("初次实行劳动合同制度或者国有企业改制时，连续工作满十年且距法定退休年龄不足十年（第（二）项）"),
+    ),
+    (
+        "art14_2_3",
+        gettext_noop("连续订立二次固定期限劳动合同后续订，且无第三十九条和第四十条第一项、第二项情形（第（三）项）"),
+    ),
+    ("art14_3", gettext_noop("自用工之日起满一年未订立书面劳动合同（第十四条第三款，视为已订立无固定期限劳动合同）")),
+)
+
+
+def open_ended_double_wage(
+    *,
+    due_date: dt.date,
+    monthly_wage: Decimal,
+    end_date: dt.date,
+    ground: str = "art14_2_1",
+) -> Result:
+    """二倍工资 for an open-ended contract the employer refused to conclude (art 82 ¶2): the extra one-fold wage
+    from the day the open-ended contract should have been concluded to the day before it was, or the end date.
+
+    The statute sets no eleven-month ceiling here (unlike art 82 ¶1 with 实施条例 art 7); the arbitration
+    limitation (调解仲裁法 art 27) may bar the earlier months and is not applied by this calculator."""
+    if end_date < due_date:
+        raise CalculatorInputError(
+            [
+                {
+                    "field": "end_date",
+                    "message": "计算截止日期（end_date）不能早于应当订立无固定期限劳动合同之日（due_date）",
+                }
+            ]
+        )
+    labels = dict(OPEN_ENDED_GROUNDS)
+    steps = [Step(text=f"应当订立无固定期限劳动合同的情形：{labels[ground]}", value=ground, basis=f"{LCL}第十四条")]
+    if ground == "art14_3":
+        steps.append(
+            Step(
+                text=(
+                    "满一年未订立书面劳动合同的，视为自满一年之日起已订立无固定期限劳动合同，应立即补订书面合同；"
+                    "此后不再支付第八十二条第二款的二倍工资（此前的二倍工资请用“未签订书面劳动合同的二倍工资”计算）"
+                ),
+                value="0",
+                basis=f"{LCL}第十四条第三款；{REGULATION}第七条",
+            )
+        )
+        return conclude(
+            steps, Fraction(0), text="二倍工资差额为 0 元", basis=f"{REGULATION}第七条", extra={"months": "0"}
+        )
+    service = measure_service(due_date, end_date)
+    months = service.months + Fraction(service.days, service.month_length)
+    part = f"，另有 {service.days} 天按该月日历天数 {service.month_length} 天折算" if service.days else ""
+    steps.append(
+        Step(
+            text=(
+                f"自应当订立之日起算：{service.span()}，整月 {service.months} 个月{part}，"
+                f"合计 {show(months, 4)} 个月（法律未设十一个月上限；仲裁时效可能限制较早的月份，本计算未适用）"
+            ),
+            value=format_number(months),
+            basis=f"{LCL}第八十二条第二款（不足一个月的按日历天数折算，系本计算口径）",
+        )
+    )
+    amount = months * Fraction(monthly_wage)
+    return conclude(
+        steps,
+        amount,
+        text=(
+            f"正常工资已支付，另应支付一倍工资差额：{show(months, 4)} 个月 × {yuan(monthly_wage)}"
+            f" = {yuan(amount)}，四舍五入到分"
+        ),
+        basis=f"{LCL}第八十二条第二款",
+        extra={"months": format_number(months)},
     )

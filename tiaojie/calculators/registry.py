@@ -21,9 +21,14 @@ from typing import Literal
 from .annual_leave import YES_NO_CHOICES, annual_leave
 from .compensation import REASONS, TerminationReason, economic_compensation, unlawful_termination
 from .core import CENT, CalculatorInputError, FieldError, JSONObject, Result, gettext_noop, input_error
-from .double_wage import double_wage
+from .double_wage import OPEN_ENDED_GROUNDS, double_wage, open_ended_double_wage
+from .non_compete import non_compete
 from .notice_pay import CLAIMS_2N_CHOICES, notice_pay
 from .overtime import overtime
+from .probation import CONTRACT_KINDS, unlawful_probation
+from .service_period import service_period_penalty
+from .sick_leave import sick_leave
+from .work_injury import OUTCOME_CHOICES, PROVINCE_CHOICES, STOPPAGE_MAX_MONTHS, work_injury
 
 FieldType = Literal["money", "date", "number", "choice"]
 
@@ -246,6 +251,222 @@ CALCULATORS: dict[str, Calculator] = {
                     required=False,
                     choices=YES_NO_CHOICES,
                     default="no",
+                ),
+            ),
+        ),
+        Calculator(
+            "work-injury",
+            gettext_noop("工伤待遇"),
+            work_injury,
+            (
+                Field("monthly_wage", "money", gettext_noop("本人工资（元，受伤前十二个月平均月缴费工资）")),
+                Field("local_average_monthly_wage", "money", gettext_noop("统筹地区上年度职工月平均工资（元）")),
+                Field(
+                    "outcome",
+                    "choice",
+                    gettext_noop("伤残等级或者因工死亡"),
+                    required=False,
+                    choices=OUTCOME_CHOICES,
+                    default="none",
+                ),
+                Field(
+                    "employer_insured",
+                    "choice",
+                    gettext_noop("用人单位是否参加了工伤保险"),
+                    required=False,
+                    choices=(("yes", gettext_noop("是")), ("no", gettext_noop("否：全部待遇由用人单位支付"))),
+                    default="yes",
+                ),
+                Field(
+                    "stoppage_months",
+                    "number",
+                    gettext_noop("停工留薪期（月，一般不超过 12 个月，经确认延长的最多 24 个月）"),
+                    required=False,
+                    maximum=Decimal(STOPPAGE_MAX_MONTHS),
+                ),
+                Field(
+                    "original_monthly_wage",
+                    "money",
+                    gettext_noop("停工留薪期的原工资福利（元/月，默认同本人工资）"),
+                    required=False,
+                ),
+                Field(
+                    "suitable_work_arranged",
+                    "choice",
+                    gettext_noop("五级、六级伤残：用人单位是否已安排适当工作"),
+                    required=False,
+                    choices=(("no", gettext_noop("否：难以安排工作，按月发给伤残津贴")), ("yes", gettext_noop("是"))),
+                    default="no",
+                ),
+                Field(
+                    "local_minimum_wage",
+                    "money",
+                    gettext_noop("当地最低月工资标准（元，伤残津贴的下限）"),
+                    required=False,
+                ),
+                Field(
+                    "employment_end_date",
+                    "date",
+                    gettext_noop("解除或者终止劳动关系日期（五级至十级伤残，未解除的留空）"),
+                    required=False,
+                ),
+                Field(
+                    "province",
+                    "choice",
+                    gettext_noop("一次性工伤医疗补助金、伤残就业补助金适用的省份标准"),
+                    required=False,
+                    choices=PROVINCE_CHOICES,
+                    default="none",
+                ),
+                Field(
+                    "province_average_monthly_wage",
+                    "money",
+                    gettext_noop("上年度全省职工月平均工资（元，按省份标准计算补助金的基数）"),
+                    required=False,
+                ),
+                Field(
+                    "years_to_retirement",
+                    "number",
+                    gettext_noop("解除时距法定退休年龄的年数（不足五年的就业补助金递减）"),
+                    required=False,
+                    maximum=Decimal(100),
+                ),
+                Field("death_date", "date", gettext_noop("死亡日期（因工死亡的填写）"), required=False),
+                Field(
+                    "national_urban_income",
+                    "money",
+                    gettext_noop("上一年度全国城镇居民人均可支配收入（元，未收录该年度时填写）"),
+                    required=False,
+                ),
+            ),
+        ),
+        Calculator(
+            "unlawful-probation",
+            gettext_noop("违法约定试用期的赔偿金"),
+            unlawful_probation,
+            (
+                Field("contract_start_date", "date", gettext_noop("劳动合同起始日（试用期起始日）")),
+                Field(
+                    "probation_served_until",
+                    "date",
+                    gettext_noop("试用期实际履行至（约定试用期的最后一日或者离职日，取早者）"),
+                ),
+                Field("post_probation_wage", "money", gettext_noop("试用期满月工资（元，劳动合同约定的转正工资）")),
+                Field(
+                    "contract_kind",
+                    "choice",
+                    gettext_noop("劳动合同类型"),
+                    required=False,
+                    choices=CONTRACT_KINDS,
+                    default="fixed",
+                ),
+                Field(
+                    "contract_end_date",
+                    "date",
+                    gettext_noop("劳动合同终止日期（固定期限劳动合同填写）"),
+                    required=False,
+                ),
+                Field(
+                    "earlier_probation",
+                    "choice",
+                    gettext_noop("此前是否已与该劳动者约定过试用期"),
+                    required=False,
+                    choices=(("no", gettext_noop("否")), ("yes", gettext_noop("是：同一用人单位只能约定一次试用期"))),
+                    default="no",
+                ),
+            ),
+        ),
+        Calculator(
+            "open-ended-double-wage",
+            gettext_noop("未订立无固定期限劳动合同的二倍工资"),
+            open_ended_double_wage,
+            (
+                Field("due_date", "date", gettext_noop("应当订立无固定期限劳动合同之日")),
+                Field("monthly_wage", "money", gettext_noop("月工资（元）")),
+                Field("end_date", "date", gettext_noop("计算截止日期（补订之日的前一日或者离职日）")),
+                Field(
+                    "ground",
+                    "choice",
+                    gettext_noop("应当订立无固定期限劳动合同的情形"),
+                    required=False,
+                    choices=OPEN_ENDED_GROUNDS,
+                    default="art14_2_1",
+                ),
+            ),
+        ),
+        Calculator(
+            "service-period-penalty",
+            gettext_noop("服务期违约金上限"),
+            service_period_penalty,
+            (
+                Field("training_cost", "money", gettext_noop("用人单位提供的专项培训费用（元）")),
+                Field("service_start_date", "date", gettext_noop("服务期起始日")),
+                Field("service_end_date", "date", gettext_noop("服务期届满日")),
+                Field("left_on", "date", gettext_noop("劳动者离职日期（最后工作日）")),
+                Field(
+                    "agreed_penalty", "money", gettext_noop("约定的违约金（元，未约定具体数额的留空）"), required=False
+                ),
+                Field(
+                    "resigned_under_art38",
+                    "choice",
+                    gettext_noop("劳动者是否依第三十八条解除劳动合同"),
+                    required=False,
+                    choices=(("no", gettext_noop("否")), ("yes", gettext_noop("是：不属于违反服务期约定"))),
+                    default="no",
+                ),
+            ),
+        ),
+        Calculator(
+            "non-compete",
+            gettext_noop("竞业限制经济补偿"),
+            non_compete,
+            (
+                Field("average_monthly_wage", "money", gettext_noop("解除或者终止前十二个月的月平均工资（元）")),
+                Field(
+                    "months_observed",
+                    "number",
+                    gettext_noop("劳动者已履行竞业限制的月数（不超过 24）"),
+                    maximum=Decimal(24),
+                ),
+                Field(
+                    "local_minimum_wage", "money", gettext_noop("劳动合同履行地最低月工资标准（元）"), required=False
+                ),
+                Field(
+                    "agreed_monthly_compensation",
+                    "money",
+                    gettext_noop("约定的每月经济补偿（元，未约定的留空）"),
+                    required=False,
+                ),
+                Field(
+                    "released_by_employer",
+                    "choice",
+                    gettext_noop("用人单位是否在竞业限制期限内解除了竞业限制协议"),
+                    required=False,
+                    choices=(("no", gettext_noop("否")), ("yes", gettext_noop("是：另付三个月经济补偿"))),
+                    default="no",
+                ),
+            ),
+        ),
+        Calculator(
+            "sick-leave",
+            gettext_noop("医疗期和病假工资"),
+            sick_leave,
+            (
+                Field(
+                    "total_work_years",
+                    "number",
+                    gettext_noop("实际工作年限（年，含在其他单位的年限）"),
+                    maximum=Decimal(100),
+                ),
+                Field("years_with_employer", "number", gettext_noop("在本单位工作年限（年）"), maximum=Decimal(100)),
+                Field("local_minimum_wage", "money", gettext_noop("当地最低月工资标准（元）")),
+                Field("sick_pay_paid", "money", gettext_noop("每月实发病假工资（元，计算差额时填写）"), required=False),
+                Field(
+                    "sick_months",
+                    "number",
+                    gettext_noop("病休月数（计算差额时填写）"),
+                    required=False,
+                    maximum=Decimal(120),
                 ),
             ),
         ),

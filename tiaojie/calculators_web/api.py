@@ -101,13 +101,40 @@ assert LABOUR_CONTRACT_LAW_EFFECTIVE.isoformat() == "2008-01-01"
 _DATES_IN_ORDER = "结束日期不能早于开始日期（end_date ≥ start_date，period_end ≥ period_start 且同一年），否则为 422。"
 
 
+# Amounts a calculator divides by or multiplies as a base: zero is refused (422), so the schema says > 0.
+_POSITIVE = {"local_average_monthly_wage", "province_average_monthly_wage"}
+_NOT_NULL = {"not": {"type": "null"}}
+
+
+def _required_if(condition: dict[str, Any], *names: str) -> dict[str, Any]:
+    """JSON Schema for "when `condition` holds, these keys are present and not null"."""
+    return {"if": condition, "then": {"required": list(names), "properties": dict.fromkeys(names, _NOT_NULL)}}
+
+
+def _given(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"required": [name], "properties": {name: schema or _NOT_NULL}}
+
+
+# What a calculator judges from its own tables or across numbers, which JSON Schema cannot say: a 422 with its message.
+_BEYOND_THE_SCHEMA = {
+    "work-injury": (
+        "因工死亡且死亡前一年不在全国城镇居民人均可支配收入表中的，须填写 national_urban_income；"
+        "省份标准在解除日期尚未施行的（浙江自 2018-01-01），为 422。"
+    ),
+    "sick-leave": "在本单位工作年限不能超过实际工作年限，否则为 422。",
+    "unlawful-probation": "试用期实际履行至、劳动合同终止日期均不能早于劳动合同起始日。",
+    "service-period-penalty": "服务期届满日、离职日期均不能早于服务期起始日。",
+    "open-ended-double-wage": "计算截止日期不能早于应当订立无固定期限劳动合同之日。",
+}
+
+
 def _value_type(field: CalculatorField) -> Any:
     if field.type == "date":
         return IsoDate
     if field.type == "choice":
         return Literal[tuple(value for value, _label in field.choices)]
     maximum = MAX_MONEY if field.type == "money" else (field.maximum or Decimal(0))
-    return decimal_type(maximum, positive=field.name == "local_average_monthly_wage")
+    return decimal_type(maximum, positive=field.name in _POSITIVE)
 
 
 def _field(field: CalculatorField, extra: dict[str, Any] | None = None) -> tuple[Any, Any]:
@@ -166,6 +193,38 @@ def _schema_rules(calculator: Calculator) -> dict[str, Any]:
                 "then": {"properties": {"termination_reason": {"enum": [*art40, None]}}},
             },
         ]
+    if calculator.name == "work-injury":
+        from tiaojie.calculators.work_injury import PROVINCIAL_SUBSIDIES
+
+        provinces = [p.province for p in PROVINCIAL_SUBSIDIES]
+        grades_5_10 = [str(g) for g in range(5, 11)]
+        rules.setdefault("allOf", []).extend(
+            [
+                _required_if(_given("outcome", {"const": "death"}), "death_date"),
+                # A grade 5–10 worker leaving, with a province's table: the table's base is the province's average.
+                _required_if(
+                    {
+                        "required": ["outcome", "province", "employment_end_date"],
+                        "properties": {
+                            "outcome": {"enum": grades_5_10},
+                            "province": {"enum": provinces},
+                            "employment_end_date": _NOT_NULL,
+                        },
+                    },
+                    "province_average_monthly_wage",
+                ),
+            ]
+        )
+    if calculator.name == "unlawful-probation":
+        # A fixed-term contract's term decides the lawful probation (劳动合同法 art 19): its end date is needed.
+        rules.setdefault("allOf", []).append(
+            {"if": _given("contract_kind", {"enum": ["open_ended", "task"]}), "else": _given("contract_end_date")}
+        )
+    if names & set(TABLE_FIELDS) and "end_date" not in names:
+        # No end date to default the lookup day to: a city code needs its on_date.
+        rules.setdefault("allOf", []).append(
+            _required_if({"required": ["city_code"], "properties": {"city_code": {"type": "string"}}}, "on_date")
+        )
     if names & set(TABLE_FIELDS):
         rules["if"] = {"required": ["on_date"], "properties": {"on_date": {"type": "string"}}}
         rules["then"] = {"required": ["city_code"], "properties": {"city_code": {"type": "string"}}}
@@ -239,6 +298,7 @@ for _calculator in CALCULATORS.values():
         description=(
             f"输入与 tiaojie calc {_calculator.name} 相同的 JSON 对象，返回金额与逐步计算过程。"
             + (_DATES_IN_ORDER if any(f.type == "date" for f in _calculator.fields) else "")
+            + _BEYOND_THE_SCHEMA.get(_calculator.name, "")
         ),
     )
 

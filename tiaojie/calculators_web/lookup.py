@@ -146,8 +146,12 @@ def _fill_from_tables(name: str, data: dict[str, object]) -> tuple[list[FieldErr
         if day is None:
             message = _("查表日期（on_date）须为 YYYY-MM-DD 格式的日期，如 2024-06-30")
             errors.append({"field": "on_date", "message": message})
-    else:
+    elif any(f.name == "end_date" for f in calculator.fields):
         day = _parse_day(data.get("end_date"))  # a bad or missing end_date is reported by the calculator
+    else:
+        day = None
+        message = _("%(title)s没有解除或者终止日期，按地区查表请填写查表日期（on_date）") % {"title": calculator.title}
+        errors.append({"field": "on_date", "message": message})
     if asked is None or day is None:
         return errors, steps
     to_fill = [f for f in wanted if _blank(data.get(f.name))]

@@ -35,6 +35,13 @@ CLAIM_TYPES: dict[str, ClaimType] = {
     "notice-pay": ClaimType.NOTICE_PAY,
     "overtime": ClaimType.OVERTIME,
     "annual-leave": ClaimType.ANNUAL_LEAVE,
+    "work-injury": ClaimType.WORK_INJURY,
+    "unlawful-probation": ClaimType.OTHER,
+    "open-ended-double-wage": ClaimType.DOUBLE_WAGE,
+    # What the worker owes the employer at most: a mediator records it to settle against, not as a worker's claim.
+    "service-period-penalty": ClaimType.OTHER,
+    "non-compete": ClaimType.OTHER,
+    "sick-leave": ClaimType.WAGES,
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+from decimal import Decimal
 from typing import Any
 
 import schemathesis
@@ -96,6 +97,31 @@ def _in_order(body: dict[str, Any], start: str, end: str, *, same_year: bool = F
     body[start], body[end] = first.isoformat(), last.isoformat()
 
 
+def _at_most(body: dict[str, Any], small: str, large: str) -> None:
+    """Years with this employer are part of the total years of work (sick-leave): swap them when drawn the other
+    way round."""
+    try:
+        low, high = Decimal(str(body[small])), Decimal(str(body[large]))
+    except (KeyError, ArithmeticError, ValueError):
+        return
+    if low > high:
+        body[small], body[large] = body[large], body[small]
+
+
+def _work_injury_tables(body: dict[str, Any]) -> None:
+    """The work-injury tables are data with dates (work_injury.py): a death year or a provincial standard outside
+    them is a 422 with its message; a positive case stays inside them."""
+    from tiaojie.calculators.work_injury import NATIONAL_URBAN_INCOME, PROVINCIAL_SUBSIDIES
+
+    death = _day(body.get("death_date"))
+    if death is not None and death.year - 1 not in NATIONAL_URBAN_INCOME and body.get("national_urban_income") is None:
+        body["national_urban_income"] = "50000.00"
+    end = _day(body.get("employment_end_date"))
+    starts = [p.effective_from for p in PROVINCIAL_SUBSIDIES if p.province == body.get("province")]
+    if end is not None and starts and end < min(starts):
+        body["employment_end_date"] = min(starts).isoformat()
+
+
 def _one_id_number_each(body: dict[str, Any]) -> None:
     seen: set[str] = set()
     for worker in body.get("workers") or []:
@@ -141,6 +167,18 @@ def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> sche
         _in_order(body, "start_date", "end_date")
     elif path.endswith("/annual-leave"):
         _in_order(body, "period_start", "period_end", same_year=True)
+    elif path.endswith("/open-ended-double-wage"):
+        _in_order(body, "due_date", "end_date")
+    elif path.endswith("/unlawful-probation"):
+        _in_order(body, "contract_start_date", "probation_served_until")
+        _in_order(body, "contract_start_date", "contract_end_date")
+    elif path.endswith("/service-period-penalty"):
+        _in_order(body, "service_start_date", "service_end_date")
+        _in_order(body, "service_start_date", "left_on")
+    elif path.endswith("/sick-leave"):
+        _at_most(body, "years_with_employer", "total_work_years")
+    elif path.endswith("/work-injury"):
+        _work_injury_tables(body)
     elif path.endswith(("/cases", "/referrals")):
         _one_id_number_each(body)
         organisation = body.get("organisation_id")

@@ -26,6 +26,12 @@ def test_names():
         "notice-pay",
         "overtime",
         "annual-leave",
+        "work-injury",
+        "unlawful-probation",
+        "open-ended-double-wage",
+        "service-period-penalty",
+        "non-compete",
+        "sick-leave",
     ]
 
 
