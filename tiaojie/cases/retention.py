@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaojie.cases.actions import record_case_event
 from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, Status, Worker
@@ -55,7 +56,8 @@ RETENTION_STATUSES: dict[str, str] = {
     Status.WITHDRAWN: "ended_at",
 }
 
-RETENTION_BASIS = (
+# A gettext_noop msgid: stored in Chinese on the event, shown in the reader's language (`|translate_stored`).
+RETENTION_BASIS = gettext_noop(
     "《个人信息保护法》第十九条：个人信息的保存期限应当为实现处理目的所必要的最短时间；"
     "第四十七条：保存期限已届满的，个人信息处理者应当主动删除个人信息"
 )

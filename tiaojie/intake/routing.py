@@ -1,7 +1,9 @@
 """Routing an application to the organisation that should handle it, as an ordered list of rules.
 
 Each rule is data: a code, the reason shown to staff and the worker, and its basis. The first rule that
-finds an active organisation wins. Staff can re-route with a reason (intake.actions.do_reroute_case).
+finds an active organisation wins. The basis is a gettext_noop msgid: stored in Chinese with the case event
+and the hotline call, shown on pages in the reader's language with `|translate_stored`. Staff can re-route with a reason
+(intake.actions.do_reroute_case).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from tiaojie.organisations.models import Employer, Organisation
 from tiaojie.reference.models import Division
@@ -66,25 +69,25 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "employer_committee",
         _("用人单位设有企业劳动争议调解委员会，由本单位调解委员会调解"),
-        "《劳动争议调解仲裁法》第十条；《企业劳动争议协商调解规定》",
+        gettext_noop("《劳动争议调解仲裁法》第十条；《企业劳动争议协商调解规定》"),
         _employer_committee,
     ),
     Rule(
         "chamber",
         _("用人单位所在行业和地区设有商（协）会调解组织"),
-        "人社厅发〔2023〕36号",
+        gettext_noop("人社厅发〔2023〕36号"),
         _chamber,
     ),
     Rule(
         "township_centre",
         _("由用人单位所在乡镇（街道）劳动人事争议调解中心调解"),
-        "《劳动争议调解仲裁法》第十条；人社厅发〔2023〕36号",
+        gettext_noop("《劳动争议调解仲裁法》第十条；人社厅发〔2023〕36号"),
         _township_centre,
     ),
     Rule(
         "arbitration_centre",
         _("由用人单位所在县（区）劳动人事争议仲裁院调解中心调解"),
-        "人社厅发〔2023〕36号",
+        gettext_noop("人社厅发〔2023〕36号"),
         _county_arbitration_centre,
     ),
 )

@@ -32,6 +32,7 @@ class KindSpec:
     subjects: Callable[[Case], list[str]]
     served: bool
     order: int
+    # A gettext_noop msgid: printed as it is, shown on the staff page in its language (`|translate_stored`).
     basis: str
 
 

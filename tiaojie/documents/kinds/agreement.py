@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_noop
+
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Block, Content, Heading, Para, Signatures, SignBox, Table
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
@@ -31,8 +33,9 @@ if TYPE_CHECKING:
 
 # Printed in documents without the review mark; KindSpec.basis (shown to staff) keeps it until checked.
 REVIEW_BASIS = "《劳动人事争议仲裁办案规则》第七十四条、第七十八条"
-REVIEW_BASIS_UNVERIFIED = REVIEW_BASIS + "〔二手资料，待核对原文〕"
-JUDICIAL_BASIS = "《民事诉讼法》第二百零五条、第二百零六条"
+# Spelt out, not REVIEW_BASIS + "…": the staff page translates it, which needs one literal msgid.
+REVIEW_BASIS_UNVERIFIED = gettext_noop("《劳动人事争议仲裁办案规则》第七十四条、第七十八条〔二手资料，待核对原文〕")
+JUDICIAL_BASIS = gettext_noop("《民事诉讼法》第二百零五条、第二百零六条")
 SECTION_NUMBERS = "一二三四五六七八"
 
 
@@ -240,7 +243,9 @@ register(
         subjects=_subjects,
         served=True,
         order=50,
-        basis="《劳动争议调解仲裁法》第十四条第二款：调解协议书由双方当事人签名或者盖章，经调解员签名并加盖调解组织"
-        "印章后生效，对双方当事人具有约束力，当事人应当履行",
+        basis=gettext_noop(
+            "《劳动争议调解仲裁法》第十四条第二款：调解协议书由双方当事人签名或者盖章，经调解员签名并加盖调解组织"
+            "印章后生效，对双方当事人具有约束力，当事人应当履行"
+        ),
     )
 )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Fields, Heading, Para, Signatures, SignBox
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
@@ -129,7 +131,7 @@ register(
         subjects=_always,
         served=False,
         order=10,
-        basis="《劳动争议调解仲裁法》第十二条：当事人申请劳动争议调解可以书面申请，也可以口头申请",
+        basis=gettext_noop("《劳动争议调解仲裁法》第十二条：当事人申请劳动争议调解可以书面申请，也可以口头申请"),
     )
 )
 register(
@@ -139,7 +141,9 @@ register(
         subjects=_oral_subjects,
         served=False,
         order=11,
-        basis="《劳动争议调解仲裁法》第十二条：口头申请的，调解组织应当当场记录申请人基本情况、申请调解的争议事项、"
-        "理由和时间",
+        basis=gettext_noop(
+            "《劳动争议调解仲裁法》第十二条：口头申请的，调解组织应当当场记录申请人基本情况、申请调解的争议事项、"
+            "理由和时间"
+        ),
     )
 )

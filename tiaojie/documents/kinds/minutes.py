@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Fields, Heading, Para, Signatures, SignBox
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
@@ -90,6 +92,6 @@ register(
         subjects=_subjects,
         served=False,
         order=40,
-        basis="《劳动争议调解仲裁法》第十三条：调解劳动争议，应当充分听取双方当事人对事实和理由的陈述",
+        basis=gettext_noop("《劳动争议调解仲裁法》第十三条：调解劳动争议，应当充分听取双方当事人对事实和理由的陈述"),
     )
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Para
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
@@ -93,7 +95,7 @@ register(
         subjects=_acceptance_subjects,
         served=True,
         order=30,
-        basis="《企业劳动争议协商调解规定》第二十二条；《劳动争议调解仲裁法》第十四条",
+        basis=gettext_noop("《企业劳动争议协商调解规定》第二十二条；《劳动争议调解仲裁法》第十四条"),
     )
 )
 register(
@@ -103,6 +105,6 @@ register(
         subjects=_decline_subjects,
         served=True,
         order=31,
-        basis="《企业劳动争议协商调解规定》第二十二条",
+        basis=gettext_noop("《企业劳动争议协商调解规定》第二十二条"),
     )
 )

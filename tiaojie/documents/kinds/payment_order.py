@@ -7,6 +7,8 @@ case may need a new application, which is then a new document."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Heading, Para, Signatures, SignBox, Table
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
@@ -22,7 +24,7 @@ from tiaojie.documents.models import Kind
 from tiaojie.lib.money import both, capitals, figures
 
 PREFIX = "payment:"
-BASIS = (
+BASIS = gettext_noop(
     "《劳动争议调解仲裁法》第十六条：因支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金事项达成调解协议，"
     "用人单位在协议约定期限内不履行的，劳动者可以持调解协议书依法向人民法院申请支付令；"
     "《民事诉讼法》第二百二十五条"

@@ -4,6 +4,8 @@ when nothing is recorded yet."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Fields, Para
 from tiaojie.documents.kinds import REGISTRY, KindSpec, NotApplicable, register
@@ -12,7 +14,7 @@ from tiaojie.documents.models import Document, Kind, Service
 from tiaojie.lib.cndates import chinese_datetime
 
 PREFIX = "doc:"
-BASIS = (
+BASIS = gettext_noop(
     "《民事诉讼法》第八十七条：送达诉讼文书必须有送达回证，由受送达人在送达回证上记明收到日期，签名或者盖章；"
     "第八十八条至第九十条（直接送达、留置送达、电子送达），参照适用"
 )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Heading, Para
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
@@ -80,6 +82,6 @@ register(
         subjects=_subjects,
         served=True,
         order=60,
-        basis="《劳动争议调解仲裁法》第十四条第三款、第十五条、第二十七条",
+        basis=gettext_noop("《劳动争议调解仲裁法》第十四条第三款、第十五条、第二十七条"),
     )
 )

@@ -81,6 +81,7 @@ def test_sessions_amounts_schedule_and_windows_are_on_the_tracking_page(client, 
     case.refresh_from_db()
     assert _open(client, code).status_code == 302
     page = client.get(reverse("public:track")).content.decode()
+    assert f'<span id="case-number">{case.number}</span>' in page  # the number staff and documents use
     sessions = page[page.index('id="track-sessions"') :]
     assert timezone.localtime(session.starts_at).strftime("%Y年%-m月%-d日 %H:%M") in sessions
     assert "第一调解室" in sessions and "双方" not in sessions.split("</section>")[0]  # no participants list
