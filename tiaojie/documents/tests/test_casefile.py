@@ -32,12 +32,15 @@ from tiaojie.documents.models import CaseFileJob, Document, DocumentVersion, Kin
 from tiaojie.documents.tests.factories import accepted_case, anonymous_workers, issue, seal_png
 from tiaojie.mediation.actions.proceedings import MinutesInput, SessionInput, do_record_minutes, do_schedule_session
 from tiaojie.mediation.tests.factories import mediating_case, staff
+from tiaojie.reference.tests.factories import cover_years_ahead
 
 NUMBER = re.compile(r"(\S+〔\d{4}〕\d+号)\s+(\d{4}-\d\d-\d\d)\s+(\d+)(?:–(\d+))?\s*$")
 
 
 def case_with_minutes(org, user, sessions: int, **overrides):
-    """A case in mediation with `sessions` sessions, each with its minutes (调解笔录), through the real actions."""
+    """A case in mediation with `sessions` sessions, each with its minutes (调解笔录), through the real actions.
+    Its deadlines are certain on any date (cover_years_ahead), so the case file can issue its notices."""
+    cover_years_ahead()
     first = timezone.now() - dt.timedelta(hours=sessions + 1)
     # Received before the first session: a session registered afterwards (补登记) cannot predate the application.
     overrides.setdefault("received_at", first - dt.timedelta(hours=1))

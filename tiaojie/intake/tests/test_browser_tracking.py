@@ -20,6 +20,7 @@ from tiaojie.documents.tests.kind_fixtures import issue, serve_in_person
 from tiaojie.intake.actions import _issue_tracking_code
 from tiaojie.mediation import actions
 from tiaojie.mediation.tests.factories import draft_agreement, in_days, mediating_case, sign_all, staff
+from tiaojie.reference.tests.factories import cover_years_ahead
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots/h4")
@@ -31,6 +32,7 @@ def test_worker_unlocks_by_sms_and_follows_the_case_to_the_end(
 ):
     SHOTS.mkdir(parents=True, exist_ok=True)
     settings.PUBLIC_RATE_LIMITS = {**settings.PUBLIC_RATE_LIMITS, "track_ipcode": (2, 3600)}
+    cover_years_ahead()  # the served notice prints deadlines: certain on any date
     case = mediating_case(org_a, mediator_a)
     session = actions.do_schedule_session(
         case=case,

@@ -20,6 +20,7 @@ from tiaojie.lib.workdays import LEGAL_TZ, WorkCalendar
 from tiaojie.mediation import actions
 from tiaojie.mediation.tests.factories import draft_agreement, in_days, mediating_case, sign_all, staff
 from tiaojie.mediation.tracking import one_year_after
+from tiaojie.reference.tests.factories import cover_years_ahead
 
 pytestmark = pytest.mark.django_db
 PHONE = "13800138000"  # the default worker's (cases.tests.factories)
@@ -121,6 +122,7 @@ def test_a_cancelled_session_is_shown_cancelled_with_its_reason(client, org_a, m
 @pytest.fixture
 def served(org_a, mediator_a):
     """A declined case with its notice served on the worker, and an acceptance notice served on nobody."""
+    cover_years_ahead()  # the notices print deadlines: certain on any date
     case = mediating_case(org_a, mediator_a)
     worker = case.case_workers.select_related("worker").first().worker.name
     notice = issue(case, Kind.ACCEPTANCE, mediator_a)
