@@ -8,28 +8,18 @@ Run: DEBUG=1 .venv/bin/python -m pytest tiaojie/calculators_web/tests/test_brows
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
+from tiaojie.calculators_web.tests import browser
+from tiaojie.calculators_web.tests.browser import fill
+
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots/h9")
+FOLDER = "h9"  # under /tmp/shots
 
 
 def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def fill(page: Page, values: dict[str, str]) -> None:
-    for name, value in values.items():
-        field = page.locator(f"[name={name}]")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    page.get_by_role("button", name="计算").click()
+    browser.shot(page, FOLDER, name)
 
 
 def test_work_injury_uninsured_zhejiang_grade_7_then_a_death(live_server, new_context):
