@@ -13,19 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tiaojie.accounts.tests.browser import log_in
 from tiaojie.cases.actions import WorkerInput
 from tiaojie.cases.tests.factories import make_case, valid_id_number
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-for-tests-1"
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:not(.language-switch) button[type=submit]").click()
-    expect(page).to_have_url(f"{base_url}/cases/")
 
 
 def kpi(page: Page, metric: str):

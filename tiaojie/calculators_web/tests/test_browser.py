@@ -16,22 +16,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tiaojie.accounts.tests.browser import log_in
 from tiaojie.cases.actions import ClaimInput
 from tiaojie.cases.models import CaseEvent, ClaimItem, ClaimType
 from tiaojie.mediation.models import AgreementItem
 from tiaojie.mediation.tests.factories import mediating_case
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-for-tests-1"
 SHOTS = Path("/tmp/shots/h2")
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:not(.language-switch) button[type=submit]").click()
-    expect(page).to_have_url(f"{base_url}/cases/")
 
 
 def shot(page: Page, name: str, part: str = "") -> None:

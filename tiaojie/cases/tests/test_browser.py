@@ -11,22 +11,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tiaojie.accounts.tests.browser import log_in
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.tests.factories import valid_id_number
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "pw-for-tests-1"  # the personas' password (root conftest.py)
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 BAD_CHECK_DIGIT_ID = "110101199001011234"  # 11010119900101123 + check character 7, not 4
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:not(.language-switch) button[type=submit]").click()
-    expect(page).to_have_url(f"{base_url}/cases/")
 
 
 def fill_intake(page: Page, *, id_number: str) -> None:

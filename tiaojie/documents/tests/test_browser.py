@@ -21,22 +21,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tiaojie.accounts.models import PiiAccessLog
+from tiaojie.accounts.tests.browser import log_in
 from tiaojie.documents.models import Document, Service
 from tiaojie.documents.tests.factories import accepted_case, anonymous_workers
 from tiaojie.lib.workdays import LEGAL_TZ
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-for-tests-1"
 WORKER = "李四"
 PHONE_360 = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:not(.language-switch) button[type=submit]").click()
-    expect(page).to_have_url(f"{base_url}/cases/")
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:

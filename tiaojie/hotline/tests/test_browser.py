@@ -12,21 +12,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tiaojie.accounts.tests.browser import log_in
 from tiaojie.cases.models import Case
 from tiaojie.hotline.models import HotlineCall
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "pw-for-tests-1"  # the factory users' password
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:not(.language-switch) button[type=submit]").click()
-    expect(page).to_have_url(f"{base_url}/cases/")
 
 
 def log_a_dispute_call(page: Page) -> None:

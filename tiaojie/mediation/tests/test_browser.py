@@ -12,23 +12,15 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
+from tiaojie.accounts.tests.browser import log_in
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.tests.factories import make_case
 from tiaojie.mediation.models import Signature
 from tiaojie.mediation.tests.factories import PDF, PNG
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-for-tests-1"
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:not(.language-switch) button[type=submit]").click()
-    expect(page).to_have_url(f"{base_url}/cases/")
 
 
 def upload(name: str, content: bytes, mime: str) -> dict:
