@@ -20,12 +20,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, TypedDict
-
-ROUNDING_POLICY = "全程按精确数值计算，中间步骤不做任何舍入；仅对最终金额按四舍五入（逢五进一）保留到 0.01 元（分）。"
 
 CENT = Decimal("0.01")
 
@@ -72,6 +71,65 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+ROUNDING_POLICY = gettext_noop(
+    "全程按精确数值计算，中间步骤不做任何舍入；仅对最终金额按四舍五入（逢五进一）保留到 0.01 元（分）。"
+)
+
+
+class Text(str):
+    """A Chinese text that remembers how it was made, so a page can show it in its reader's language.
+
+    It *is* the Chinese string (the CLI, the API, the tests and the steps stored with a claim see plain
+    Chinese), and it keeps its template and parameters: `in_language(gettext)` formats the translated
+    template with each parameter translated the same way. Make one with `msg()`, never by concatenation
+    (`Text + str` is a plain str and loses the template)."""
+
+    template: str
+    params: Mapping[str, object]
+
+    def __new__(cls, template: str, params: Mapping[str, object] | None = None) -> Text:
+        # `params=None` is also how copy/pickle rebuild a Text (from its text, then its __dict__).
+        self = super().__new__(cls, template if params is None else template.format_map(_rendered(params)))
+        self.template = template
+        self.params = dict(params or {})
+        return self
+
+    def in_language(self, translate: Callable[[str], str]) -> str:
+        """This text with `translate` applied to its template and to every text parameter."""
+        params = _rendered(self.params, translate)
+        try:
+            return translate(self.template).format_map(params)
+        except (KeyError, IndexError, ValueError):
+            return self.template.format_map(params)  # a translation with wrong placeholders: keep the Chinese
+
+    def as_json(self) -> JSONObject:
+        """The template and parameters as JSON, kept beside the Chinese text where a step is stored (a claim's
+        explanation) so a later page can still show it translated (tiaojie/lib/stored_text.py)."""
+        return {
+            "template": self.template,
+            "params": {k: v.as_json() if isinstance(v, Text) else str(v) for k, v in self.params.items()},
+        }
+
+
+def _rendered(params: Mapping[str, object], translate: Callable[[str], str] | None = None) -> dict[str, str]:
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, Text):
+            out[key] = value if translate is None else value.in_language(translate)
+        elif isinstance(value, str) and translate is not None and value:
+            out[key] = translate(value)  # a label that is a msgid; any other text comes back unchanged
+        else:
+            out[key] = str(value)
+    return out
+
+
+def msg(template: str, /, **params: object) -> Text:
+    """A step text, message or label: `msg("工作年限 {years} 年", years=…)`. The template is a msgid
+    (makemessages extracts `msg("…")`, tiaojie/site/management/commands/makemessages.py), written in Chinese
+    with `{name}` placeholders; a parameter may be a number, a Text or a msgid such as a ground's label."""
+    return Text(template, params)
+
+
 @dataclass(frozen=True)
 class Step:
     """One line of the worked calculation shown to the parties: what was done, its value, and the rule."""
@@ -81,6 +139,7 @@ class Step:
     basis: str
 
     def as_dict(self) -> dict[str, str]:
+        # `text` stays a Text (a str) so the web page can translate it; JSON sees the Chinese.
         return {"text": self.text, "value": self.value, "basis": self.basis}
 
 
@@ -183,12 +242,14 @@ def format_amount(value: Fraction) -> str:
     return format_number(value)
 
 
-def yuan(value: Decimal | Fraction) -> str:
+def yuan(value: Decimal | Fraction) -> Text:
     """Money for step text: '6000.00 元' when exact in cents, else the unrounded value marked '≈'."""
     fraction = Fraction(value)
     if (fraction * 100).denominator == 1:
-        return format_money(Decimal(fraction.numerator * 100 // fraction.denominator).scaleb(-2)) + " 元"
-    return show(fraction, 4) + " 元"
+        return msg(
+            "{amount} 元", amount=format_money(Decimal(fraction.numerator * 100 // fraction.denominator).scaleb(-2))
+        )
+    return msg("{amount} 元", amount=show(fraction, 4))
 
 
 # --- dates ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from .core import (
     format_money,
     gettext_noop,
     input_error,
+    msg,
     yuan,
 )
 
@@ -39,7 +40,7 @@ def notice_pay(
     *, last_month_wage: Decimal, termination_reason: str | None = None, claims_unlawful_termination: str = "no"
 ) -> Result:
     if last_month_wage < 0:
-        raise input_error("last_month_wage", "上一个月工资（last_month_wage）不能为负数")
+        raise input_error("last_month_wage", msg("上一个月工资（last_month_wage）不能为负数"))
     errors: list[FieldError] = []
     ground = None
     if termination_reason is not None:
@@ -48,8 +49,9 @@ def notice_pay(
             errors.append(
                 {
                     "field": "termination_reason",
-                    "message": (
-                        f"代通知金只在用人单位依第四十条解除时支付；解除或者终止原因为“{ground.label}”，不适用"
+                    "message": msg(
+                        "代通知金只在用人单位依第四十条解除时支付；解除或者终止原因为“{ground}”，不适用",
+                        ground=ground.label,
                     ),
                 }
             )
@@ -57,7 +59,7 @@ def notice_pay(
         errors.append(
             {
                 "field": "claims_unlawful_termination",
-                "message": (
+                "message": msg(
                     "主张违法解除赔偿金（2N）的，不再支付代通知金：代通知金以依第四十条合法解除为前提，二者不能同时主张"
                 ),
             }
@@ -67,10 +69,12 @@ def notice_pay(
     amount = Fraction(last_month_wage)
     steps = []
     if ground is not None:
-        steps.append(Step(text=f"解除原因：{ground.label}", value=str(termination_reason), basis=ground.basis))
+        steps.append(
+            Step(text=msg("解除原因：{ground}", ground=ground.label), value=str(termination_reason), basis=ground.basis)
+        )
     steps += [
         Step(
-            text=(
+            text=msg(
                 "用人单位依第四十条解除劳动合同，未提前三十日以书面形式通知劳动者本人的，应额外支付一个月工资"
                 "（与经济补偿分别计算，俗称“N+1”中的“1”）"
             ),
@@ -78,7 +82,7 @@ def notice_pay(
             basis=f"{LCL}第四十条",
         ),
         Step(
-            text=f"额外支付的一个月工资按劳动者上一个月的工资标准确定：{yuan(last_month_wage)}",
+            text=msg("额外支付的一个月工资按劳动者上一个月的工资标准确定：{wage}", wage=yuan(last_month_wage)),
             value=format_money(last_month_wage),
             basis=f"{REGULATION}第二十条",
         ),
@@ -86,6 +90,6 @@ def notice_pay(
     return conclude(
         steps,
         amount,
-        text=f"代通知金 = 1 × {yuan(last_month_wage)} = {yuan(amount)}",
+        text=msg("代通知金 = 1 × {wage} = {amount}", wage=yuan(last_month_wage), amount=yuan(amount)),
         basis=f"{LCL}第四十条；{REGULATION}第二十条",
     )

@@ -20,7 +20,7 @@ from typing import Literal
 
 from .annual_leave import YES_NO_CHOICES, annual_leave
 from .compensation import REASONS, TerminationReason, economic_compensation, unlawful_termination
-from .core import CENT, CalculatorInputError, FieldError, JSONObject, Result, gettext_noop, input_error
+from .core import CENT, CalculatorInputError, FieldError, JSONObject, Result, Text, gettext_noop, input_error, msg
 from .double_wage import OPEN_ENDED_GROUNDS, double_wage, open_ended_double_wage
 from .non_compete import non_compete
 from .notice_pay import CLAIMS_2N_CHOICES, notice_pay
@@ -496,9 +496,23 @@ def _decimal_from(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _named(field: Field) -> str:
+class _Label(Text):
+    """A field's label in a message: the short Chinese (before its unit: '月工资' of '月工资（元）') for the CLI
+    and the API, the whole translated label on a page read in another language."""
+
+    def __new__(cls, label: str) -> _Label:
+        self = str.__new__(cls, label.split("（")[0])
+        self.template, self.params = label, {}
+        return self
+
+    def in_language(self, translate: Callable[[str], str]) -> str:
+        translated = translate(self.template)
+        return str(self) if translated == self.template else translated
+
+
+def _named(field: Field) -> Text:
     """'月工资（monthly_wage）': the short Chinese label and the key, so a message names its field."""
-    return f"{field.label.split('（')[0]}（{field.name}）"
+    return msg("{label}（{key}）", label=_Label(field.label), key=field.name)
 
 
 def _parse_value(field: Field, value: object) -> tuple[object, str | None]:
@@ -507,29 +521,31 @@ def _parse_value(field: Field, value: object) -> tuple[object, str | None]:
     if field.type in ("money", "number"):
         number = _decimal_from(value)
         if number is None:
-            example = "如 8000.00" if field.type == "money" else "如 2 或 1.5"
-            return None, f"{named}须为数字（{example}）"
+            example = msg("如 8000.00") if field.type == "money" else msg("如 2 或 1.5")
+            return None, msg("{field}须为数字（{example}）", field=named, example=example)
         if number < 0:
-            return None, f"{named}不能为负数"
+            return None, msg("{field}不能为负数", field=named)
         limit = MAX_MONEY if field.type == "money" else field.maximum
         if limit is not None and number > limit:
-            return None, f"{named}超出合理范围（不超过 {limit}）"
+            return None, msg("{field}超出合理范围（不超过 {limit}）", field=named, limit=limit)
         if number != number.quantize(CENT):
-            return None, f"{named}最多保留两位小数"
+            return None, msg("{field}最多保留两位小数", field=named)
         return number + 0, None  # + 0 turns "-0" into 0
     if field.type == "date":
         if not isinstance(value, str) or not _DATE_FORM.fullmatch(value.strip()):
-            return None, f"{named}须为 YYYY-MM-DD 格式的日期，如 2024-06-30"
+            return None, msg("{field}须为 YYYY-MM-DD 格式的日期，如 2024-06-30", field=named)
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            return None, f"{named}不是有效日期：{value.strip()}"
+            return None, msg("{field}不是有效日期：{value}", field=named, value=value.strip())
         if not EARLIEST_DATE <= day <= LATEST_DATE:
-            return None, f"{named}超出合理范围（{EARLIEST_DATE.year}–{LATEST_DATE.year} 年）"
+            return None, msg(
+                "{field}超出合理范围（{first}–{last} 年）", field=named, first=EARLIEST_DATE.year, last=LATEST_DATE.year
+            )
         return day, None
     allowed = [choice for choice, _label in field.choices]
     if not isinstance(value, str) or value not in allowed:
-        return None, f"{named}须为以下之一：{'、'.join(allowed)}"
+        return None, msg("{field}须为以下之一：{allowed}", field=named, allowed="、".join(allowed))
     return value, None
 
 
@@ -544,7 +560,12 @@ def parse_input(calculator: Calculator, data: object) -> dict[str, object]:
             errors.append(
                 {
                     "field": str(key),
-                    "message": f"未知字段（{key}）；{calculator.title}可用的字段：{'、'.join(known)}",
+                    "message": msg(
+                        "未知字段（{key}）；{title}可用的字段：{known}",
+                        key=key,
+                        title=calculator.title,
+                        known="、".join(known),
+                    ),
                 }
             )
     parsed: dict[str, object] = {}
@@ -555,8 +576,13 @@ def parse_input(calculator: Calculator, data: object) -> dict[str, object]:
             if field.nullable and field.name in data:
                 parsed[field.name] = None
             elif field.required:
-                hint = "；没有的填 null" if field.nullable else ""
-                errors.append({"field": field.name, "message": f"请填写{_named(field)}{hint}"})
+                named = _named(field)
+                text = (
+                    msg("请填写{field}；没有的填 null", field=named)
+                    if field.nullable
+                    else msg("请填写{field}", field=named)
+                )
+                errors.append({"field": field.name, "message": text})
             continue
         result, message = _parse_value(field, value)
         if message is not None:
@@ -572,5 +598,5 @@ def calculate(name: str, data: object) -> JSONObject:
     """Run calculator `name` on a JSON-like object; raise CalculatorInputError on bad input."""
     calculator = CALCULATORS.get(name)
     if calculator is None:
-        raise input_error("name", f"未知的计算器“{name}”，可选：{'、'.join(CALCULATORS)}")
+        raise input_error("name", msg("未知的计算器“{name}”，可选：{names}", name=name, names="、".join(CALCULATORS)))
     return calculator.function(**parse_input(calculator, data)).as_dict()

@@ -17,6 +17,7 @@ from tiaojie.calculators.core import FieldError
 from tiaojie.calculators.registry import Calculator, Field
 from tiaojie.calculators_web.lookup import TABLE_FIELDS
 from tiaojie.calculators_web.models import LocalWageStandard
+from tiaojie.lib.stored_text import translate_stored
 from tiaojie.reference.models import Division
 
 
@@ -83,10 +84,11 @@ class CalculatorForm(forms.Form):
     def add_calculator_errors(self, errors: list[FieldError]) -> None:
         for error in errors:
             name = error["field"]
-            self.add_error(name if name in self.fields else None, self.for_people(error["message"]))
+            message = str(translate_stored(error["message"]))  # a library `Text` in the reader's language
+            self.add_error(name if name in self.fields else None, self.for_people(message))
 
     def for_people(self, text: str) -> str:
         """The library's text without the JSON keys it names for CLI and API users: "离职日期（end_date）不能早于
         入职日期（start_date）" reads "离职日期不能早于入职日期" on the page, and in the steps kept with a claim."""
         keys = "|".join(re.escape(name) for name in sorted(self.fields, key=len, reverse=True))
-        return re.sub(rf"（(?:{keys})）", "", text)
+        return re.sub(rf"（(?:{keys})）| ?\((?:{keys})\)", "", text)

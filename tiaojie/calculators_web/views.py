@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tiaojie.accounts.models import User
 from tiaojie.accounts.typing import AuthedRequest
-from tiaojie.calculators.core import CalculatorInputError, JSONObject
+from tiaojie.calculators.core import CalculatorInputError, JSONObject, Text
 from tiaojie.calculators.registry import CALCULATORS, Calculator
 from tiaojie.calculators_web.forms import CalculatorForm
 from tiaojie.calculators_web.lookup import calculate_with_tables
@@ -26,6 +26,7 @@ from tiaojie.cases.access import Need, access_case
 from tiaojie.cases.actions import Actor, CaseActionError, do_set_claim_from_calculator
 from tiaojie.cases.models import Case, ClaimType
 from tiaojie.cases.transitions import ActorKind
+from tiaojie.lib.stored_text import translate_stored
 
 # Which claim item a calculator's result becomes (cases.models.ClaimType).
 CLAIM_TYPES: dict[str, ClaimType] = {
@@ -81,8 +82,51 @@ def _run(form: CalculatorForm) -> JSONObject | None:
     except CalculatorInputError as exc:
         form.add_calculator_errors(exc.fields)
         return None
-    result["steps"] = [{**step, "text": form.for_people(step["text"])} for step in result["steps"]]
     return result
+
+
+def _shown(form: CalculatorForm, result: JSONObject | None) -> JSONObject | None:
+    """The result as the page shows it: step texts, bases and the rounding note in the reader's language
+    (a step's `Text` is rebuilt from its translated template), without the JSON keys meant for the CLI."""
+    if result is None:
+        return None
+    return {
+        **result,
+        "steps": [
+            {
+                **step,
+                "text": form.for_people(str(translate_stored(step["text"]))),
+                "basis": translate_stored(step["basis"]),
+            }
+            for step in result["steps"]
+        ],
+        "rounding": translate_stored(result["rounding"]),
+    }
+
+
+def _explanation(form: CalculatorForm, result: JSONObject) -> list[dict[str, object]]:
+    """The steps kept with the claim: the Chinese as computed (documents print it) and, for a composed text,
+    its template and parameters so the case page can still show it in English."""
+    kept: list[dict[str, object]] = []
+    for step in result["steps"]:
+        entry: dict[str, object] = {
+            "text": form.for_people(step["text"]),
+            "value": step["value"],
+            "basis": step["basis"],
+        }
+        if isinstance(step["text"], Text):
+            entry["i18n"] = _without_keys(form, step["text"].as_json())
+        kept.append(entry)
+    return kept
+
+
+def _without_keys(form: CalculatorForm, data: JSONObject) -> JSONObject:
+    return {
+        "template": form.for_people(data["template"]),
+        "params": {
+            k: _without_keys(form, v) if isinstance(v, dict) else form.for_people(v) for k, v in data["params"].items()
+        },
+    }
 
 
 def _render(request: HttpRequest, form: CalculatorForm, result: JSONObject | None, case: Case | None) -> HttpResponse:
@@ -92,7 +136,7 @@ def _render(request: HttpRequest, form: CalculatorForm, result: JSONObject | Non
         {
             "calculator": form.calculator,
             "form": form,
-            "result": result,
+            "result": _shown(form, result),
             "case": case,
             # The same inputs again as hidden fields for "add to case"; no ids, so none are duplicated.
             "hidden_form": CalculatorForm(form.calculator, form.data, auto_id=False) if result and case else None,
@@ -150,7 +194,7 @@ def add_to_case(request: AuthedRequest, name: str, case_id: int) -> HttpResponse
             type=CLAIM_TYPES[calc.name],
             amount=Decimal(result["amount"]),
             description=_(calc.title),
-            explanation=result["steps"],
+            explanation=_explanation(form, result),
             via=_("计算器：%(title)s") % {"title": _(calc.title)},
             actor=Actor(ActorKind.STAFF, request.user),
         )

@@ -563,7 +563,7 @@ def do_add_claim_item(
     amount: Decimal | None,
     actor: Actor,
     description: str = "",
-    explanation: list[dict[str, str]] | None = None,
+    explanation: list[dict[str, object]] | None = None,
 ) -> ClaimItem:
     """Add a claim item to an open case whose agreement nobody has signed yet."""
     _check_claim_writer(case, actor)
@@ -631,7 +631,7 @@ def do_set_claim_from_calculator(
     type: str,
     amount: Decimal,
     description: str,
-    explanation: list[dict[str, str]],
+    explanation: list[dict[str, object]],
     via: str,
     actor: Actor,
 ) -> ClaimChange:

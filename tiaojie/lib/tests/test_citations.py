@@ -1,0 +1,57 @@
+"""Chinese legal citations read in English, all or nothing (tiaojie/lib/citations.py)."""
+
+import pytest
+
+from tiaojie.lib.citations import chinese_number, english_citation
+
+
+@pytest.mark.parametrize(
+    ("numeral", "number"),
+    [("一", 1), ("十", 10), ("十二", 12), ("四十七", 47), ("一百", 100), ("一百零六", 106), ("二百零一", 201)],
+)
+def test_article_numerals(numeral, number):
+    assert chinese_number(numeral) == number
+
+
+@pytest.mark.parametrize(
+    ("chinese", "english"),
+    [
+        (
+            "《劳动合同法》第四十七条第一款；《劳动合同法实施条例》第二十七条",
+            "Labour Contract Law, art. 47 para. 1; "
+            "Regulation on the Implementation of the Labour Contract Law, art. 27",
+        ),
+        (
+            "《违反和解除劳动合同的经济补偿办法》第五条至第九条",
+            "Measures on Economic Compensation for Breach and Termination of Labour Contracts, arts. 5 to 9",
+        ),
+        (
+            "《劳动合同法实施条例》第三十九条第一款第（二）项",
+            "Regulation on the Implementation of the Labour Contract Law, art. 39 para. 1 item (2)",
+        ),
+        (
+            "《关于职工全年月平均工作时间和工资折算问题的通知》（劳社部发〔2008〕3号）第二条",
+            "Notice on Employees' Average Monthly Working Time and Wage Conversion (劳社部发〔2008〕3号), art. 2",
+        ),
+        (
+            "《浙江省工伤保险条例》（2020 年修正）第二十七条第二款",
+            "Zhejiang Regulation on Work-Related Injury Insurance (amended 2020), art. 27 para. 2",
+        ),
+        ("《劳动法》第二十条、第二十三条", "Labour Law, arts. 20 and 23"),
+        (
+            "《工伤保险条例》第三十三条、第三十五条至第三十九条、第六十二条、第六十四条",
+            "Regulation on Work-Related Injury Insurance, arts. 33, 35 to 39, 62 and 64",
+        ),
+        ("《劳动合同法》第四十七条第一款、第四十八条", "Labour Contract Law, art. 47 para. 1, art. 48"),
+        ("《某省未收录条例》第三条（待核对）", "《某省未收录条例》, art. 3 (to be verified)"),
+    ],
+)
+def test_citations(chinese, english):
+    assert english_citation(chinese) == english
+
+
+@pytest.mark.parametrize(
+    "text", ["《劳动法》第二十三条；《违反和解除劳动合同的经济补偿办法》未规定期满终止的经济补偿", "当地工资标准表", ""]
+)
+def test_anything_but_citations_is_left_to_the_caller(text):
+    assert english_citation(text) is None
