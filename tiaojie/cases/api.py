@@ -22,7 +22,10 @@ from tiaojie.cases.actions import (
     EmployerInput,
     StaleCaseError,
     WorkerInput,
+    do_add_claim_item,
     do_create_case,
+    do_edit_claim_item,
+    do_remove_claim_item,
     do_transition_case,
 )
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
@@ -86,6 +89,7 @@ class CaseIn(Schema):
 
 
 class ClaimOut(Schema):
+    id: int
     type: str
     type_label: str
     amount: Decimal | None
@@ -192,7 +196,7 @@ def case_out(case: Case) -> dict[str, Any]:
             for cw in case.case_workers.all()
         ],
         "claims": [
-            {"type": c.type, "type_label": str(c.get_type_display()), "amount": c.amount_claimed}
+            {"id": c.pk, "type": c.type, "type_label": str(c.get_type_display()), "amount": c.amount_claimed}
             for c in case.claims.all()
         ],
         "facts": case.facts,
@@ -323,4 +327,89 @@ def transition_case(request: AuthedRequest, case_id: CaseId, payload: Transition
         # With fields it is the request (a reason missing or too long); without, the move itself is refused in
         # the case's current state (docs/case-states.md).
         return Reply(422 if exc.fields else 409, error_body(exc.message, exc.fields))
+    return _reload(case_id, request)
+
+
+class ClaimEditIn(Schema):
+    amount: Amount | None = Field(None, description="金额；null 为未写明金额")
+    description: str = plain(max_length=300)
+    expected_amount: Amount | None = Field(
+        None, description="您看到的原金额；给出且与当前金额不符（他人刚刚改过）时为 409。不核对的不填本项"
+    )
+
+
+ClaimId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
+CLAIM_REFUSALS = "409：协议已有一方签署（请求事项随之锁定）、案件已办结，或请求事项已被他人改动；422：请求内容有误。"
+
+
+def _claim_reply(request: AuthedRequest, case_id: int, exc: CaseActionError) -> Any:
+    # A refusal with fields is about the request; without, the case's state refuses the change (signed, closed).
+    return Reply(422 if exc.fields else 409, error_body(exc.message, exc.fields))
+
+
+@router.post(
+    "/{case_id}/claims",
+    response={201: CaseOut, **refusals(400, 401, 404, 409, 422)},
+    summary="增加请求事项（协议签署前）",
+    description=CLAIM_REFUSALS,
+)
+def add_claim(request: AuthedRequest, case_id: CaseId, payload: ClaimIn) -> Any:
+    case = access_case(request.user, case_id, need=Need.ACT)
+    try:
+        do_add_claim_item(
+            case=case,
+            type=payload.type.value,
+            amount=payload.amount,
+            description=payload.description,
+            actor=Actor(ActorKind.STAFF, request.user, "api"),
+        )
+    except CaseActionError as exc:
+        return _claim_reply(request, case_id, exc)
+    return Reply(201, _reload(case_id, request))
+
+
+@router.patch(
+    "/{case_id}/claims/{claim_id}",
+    response={200: CaseOut, **refusals(400, 401, 404, 409, 422)},
+    summary="修改请求事项的金额和说明（协议签署前；办理记录保留原金额）",
+    description=CLAIM_REFUSALS,
+)
+def edit_claim(request: AuthedRequest, case_id: CaseId, claim_id: ClaimId, payload: ClaimEditIn) -> Any:
+    case = access_case(request.user, case_id, need=Need.ACT)
+    claim = case.claims.filter(pk=claim_id).first()
+    if claim is None:
+        raise Http404
+    fields = payload.model_fields_set
+    try:
+        do_edit_claim_item(
+            claim=claim,
+            amount=payload.amount if "amount" in fields else claim.amount_claimed,
+            description=payload.description if "description" in fields else claim.description,
+            expected_amount=payload.expected_amount if "expected_amount" in fields else "",
+            actor=Actor(ActorKind.STAFF, request.user, "api"),
+        )
+    except StaleCaseError as exc:
+        return Reply(409, error_body(exc.message))
+    except CaseActionError as exc:
+        return _claim_reply(request, case_id, exc)
+    return _reload(case_id, request)
+
+
+@router.delete(
+    "/{case_id}/claims/{claim_id}",
+    response={200: CaseOut, **refusals(400, 401, 404, 409, 422)},
+    summary="删除误填的请求事项（至少保留一项；协议签署前）",
+    description=CLAIM_REFUSALS,
+)
+def remove_claim(request: AuthedRequest, case_id: CaseId, claim_id: ClaimId) -> Any:
+    case = access_case(request.user, case_id, need=Need.ACT)
+    claim = case.claims.filter(pk=claim_id).first()
+    if claim is None:
+        raise Http404
+    try:
+        do_remove_claim_item(claim=claim, actor=Actor(ActorKind.STAFF, request.user, "api"))
+    except StaleCaseError as exc:
+        return Reply(409, error_body(exc.message))
+    except CaseActionError as exc:
+        return _claim_reply(request, case_id, exc)
     return _reload(case_id, request)
