@@ -123,6 +123,26 @@ def _rendered(params: Mapping[str, object], translate: Callable[[str], str] | No
     return out
 
 
+class FieldLabel(Text):
+    """A field's label inside a message: the short Chinese (before its unit: '月工资' of '月工资（元）') for the
+    CLI and the API, and the translated label cut the same way on a page read in another language."""
+
+    def __new__(cls, label: str) -> FieldLabel:
+        self = str.__new__(cls, label.split("（")[0])
+        self.template, self.params = label, {}
+        return self
+
+    def in_language(self, translate: Callable[[str], str]) -> str:
+        translated = translate(self.template)
+        # Short in English too: the label without its parenthesised unit or hint, as the Chinese is cut at "（".
+        return str(self) if translated == self.template else translated.split(" (")[0]
+
+
+def joined(*texts: Text) -> Text:
+    """Texts one after another ("…；…"), each still translatable."""
+    return Text("".join(f"{{p{i}}}" for i in range(len(texts))), {f"p{i}": text for i, text in enumerate(texts)})
+
+
 def msg(template: str, /, **params: object) -> Text:
     """A step text, message or label: `msg("工作年限 {years} 年", years=…)`. The template is a msgid
     (makemessages extracts `msg("…")`, tiaojie/site/management/commands/makemessages.py), written in Chinese

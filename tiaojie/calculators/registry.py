@@ -20,7 +20,18 @@ from typing import Literal
 
 from .annual_leave import YES_NO_CHOICES, annual_leave
 from .compensation import REASONS, TerminationReason, economic_compensation, unlawful_termination
-from .core import CENT, CalculatorInputError, FieldError, JSONObject, Result, Text, gettext_noop, input_error, msg
+from .core import (
+    CENT,
+    CalculatorInputError,
+    FieldError,
+    FieldLabel,
+    JSONObject,
+    Result,
+    Text,
+    gettext_noop,
+    input_error,
+    msg,
+)
 from .double_wage import OPEN_ENDED_GROUNDS, double_wage, open_ended_double_wage
 from .non_compete import non_compete
 from .notice_pay import CLAIMS_2N_CHOICES, notice_pay
@@ -496,23 +507,9 @@ def _decimal_from(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-class _Label(Text):
-    """A field's label in a message: the short Chinese (before its unit: '月工资' of '月工资（元）') for the CLI
-    and the API, the whole translated label on a page read in another language."""
-
-    def __new__(cls, label: str) -> _Label:
-        self = str.__new__(cls, label.split("（")[0])
-        self.template, self.params = label, {}
-        return self
-
-    def in_language(self, translate: Callable[[str], str]) -> str:
-        translated = translate(self.template)
-        return str(self) if translated == self.template else translated
-
-
 def _named(field: Field) -> Text:
     """'月工资（monthly_wage）': the short Chinese label and the key, so a message names its field."""
-    return msg("{label}（{key}）", label=_Label(field.label), key=field.name)
+    return msg("{label}（{key}）", label=FieldLabel(field.label), key=field.name)
 
 
 def _parse_value(field: Field, value: object) -> tuple[object, str | None]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
-from tiaojie.calculators.core import CalculatorInputError, FieldError, JSONObject
+from tiaojie.calculators.core import CalculatorInputError, FieldError, FieldLabel, JSONObject, gettext_noop, joined, msg
 from tiaojie.calculators.registry import CALCULATORS, calculate
 from tiaojie.calculators_web.models import LocalWageStandard
 from tiaojie.reference.models import Division
@@ -66,10 +66,6 @@ def _parse_day(value: object) -> dt.date | None:
         return None
 
 
-def _short_label(field_label: str) -> str:
-    return field_label.split("（")[0]
-
-
 def _place_name(division: Division) -> str:
     """'杭州市'; a municipality's '市辖区' grouping is shown as the municipality itself."""
     if division.is_placeholder and division.parent_id:
@@ -80,39 +76,40 @@ def _place_name(division: Division) -> str:
 
 
 def _lookup_step(label: str, field_name: str, row: LocalWageStandard, asked: Division, day: dt.date) -> dict[str, str]:
-    text = _("按地区查表：%(place)s%(label)s（%(field)s），取 %(day)s 及以前最近施行的标准（%(start)s 起施行）") % {
-        "place": row.division.name,
-        "label": label,
-        "field": field_name,
-        "day": day.isoformat(),
-        "start": row.effective_from.isoformat(),
-    }
+    # Composed with the calculators' msg(), like the library's own steps: Chinese for the API and the claim's
+    # kept explanation, and rebuilt in the reader's language on the page (docs/i18n.md).
+    parts = [
+        msg(
+            "按地区查表：{place}{label}（{field}），取 {day} 及以前最近施行的标准（{start} 起施行）",
+            place=row.division.name,
+            label=FieldLabel(label),
+            field=field_name,
+            day=day.isoformat(),
+            start=row.effective_from.isoformat(),
+        )
+    ]
     if row.division_id != asked.code and _place_name(asked) != row.division.name:
-        text += _("；%(asked)s没有单独的记录，适用%(place)s的标准") % {
-            "asked": _place_name(asked),
-            "place": row.division.name,
-        }
+        parts.append(
+            msg("；{asked}没有单独的记录，适用{place}的标准", asked=_place_name(asked), place=row.division.name)
+        )
     if row.note:
-        text += _("；备注：%(note)s") % {"note": row.note}
-    return {"text": text, "value": f"{row.amount:.2f}", "basis": row.source}
+        parts.append(msg("；备注：{note}", note=row.note))
+    return {"text": joined(*parts), "value": f"{row.amount:.2f}", "basis": row.source}
 
 
 def _missing_step(label: str, field_name: str, asked: Division, day: dt.date) -> dict[str, str]:
-    consequence = _("未适用三倍封顶") if field_name == "local_average_monthly_wage" else _("未适用最低工资下限")
+    consequence = msg("未适用三倍封顶") if field_name == "local_average_monthly_wage" else msg("未适用最低工资下限")
     return {
-        "text": _(
-            "按地区查表：%(place)s在 %(day)s 及以前没有%(label)s（%(field)s）的记录，"
-            "%(consequence)s；如需适用请直接填写"
-        )
-        % {
-            "place": _place_name(asked),
-            "day": day.isoformat(),
-            "label": label,
-            "field": field_name,
-            "consequence": consequence,
-        },
+        "text": msg(
+            "按地区查表：{place}在 {day} 及以前没有{label}（{field}）的记录，{consequence}；如需适用请直接填写",
+            place=_place_name(asked),
+            day=day.isoformat(),
+            label=FieldLabel(label),
+            field=field_name,
+            consequence=consequence,
+        ),
         "value": "—",
-        "basis": _("当地工资标准表（管理员维护）"),
+        "basis": gettext_noop("当地工资标准表（管理员维护）"),
     }
 
 
@@ -158,7 +155,7 @@ def _fill_from_tables(name: str, data: dict[str, object]) -> tuple[list[FieldErr
     found = 0
     for field in to_fill:
         row = wage_standard(TABLE_FIELDS[field.name], asked.code, day)
-        label = _short_label(field.label)
+        label = field.label  # shown short in Chinese, whole in English (FieldLabel)
         if row is None:
             steps.append(_missing_step(label, field.name, asked, day))
             continue

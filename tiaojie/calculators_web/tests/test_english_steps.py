@@ -46,7 +46,7 @@ def test_a_step_reads_in_the_readers_language(client):
 
 def test_an_error_reads_in_english_without_its_json_key(client):
     _, errors = english_result(client, "notice-pay", {"last_month_wage": "-1"})
-    assert errors == ["Last month's wage (yuan) cannot be negative"]
+    assert errors == ["Last month's wage cannot be negative"]
 
 
 def test_steps_kept_with_a_claim_stay_chinese_and_show_in_english_on_the_case_page(client, org_a, mediator_a):
@@ -60,3 +60,22 @@ def test_steps_kept_with_a_claim_stay_chinese_and_show_in_english_on_the_case_pa
     assert "Labour Contract Law, art. 40; Regulation on the Implementation" in detail
     chinese = client.get(reverse("cases:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "代通知金 = 1 × 8000.00 元 = 8000.00 元" in chinese
+
+
+def test_the_local_wage_lookup_steps_read_in_english(client):
+    from .factories import CITY, wage_row
+
+    wage_row(CITY, "minimum_monthly", "2024-01-01", "2490.00", source="南京市文件二", note="第一档")
+    data = {"start_date": "2021-01-01", "end_date": "2024-05-31", "monthly_wage": "1800", "city_code": CITY}
+    english, _ = english_result(client, "economic-compensation", {**data, "local_average_monthly_wage": "11000"})
+    assert english["steps"][0]["text"] == (
+        "Looked up for 南京市: Local minimum monthly wage, the standard in force on or before 2024-05-31 "
+        "(in force from 2024-01-01); note: 第一档"
+    )
+    chinese = client.post(
+        reverse("calculators:calculator", args=["economic-compensation"]),
+        {**data, "local_average_monthly_wage": "11000"},
+    )
+    assert chinese.context["result"]["steps"][0]["text"].startswith(
+        "按地区查表：南京市当地最低月工资标准，取 2024-05-31"
+    )
