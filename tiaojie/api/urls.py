@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,9 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+TOKEN_USE_GRAIN = dt.timedelta(minutes=1)
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer tj_…` from `tiaojie create-api-token USERNAME`."""
 
@@ -29,7 +34,11 @@ class TokenAuth(HttpBearer):
         )
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # Recorded at most once a minute: "when was this token last used" needs no finer grain, and a read
+        # should not write (and commit) on every request.
+        if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_GRAIN:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 

@@ -299,7 +299,8 @@ CaseId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 
 @router.get("/{case_id}", response={200: CaseOut, **refusals(401, 404, 422)}, summary="案件详情")
 def get_case(request: AuthedRequest, case_id: CaseId) -> Any:
-    access_case(request.user, case_id)
+    # One load: _reload reads through cases_visible_to, the same scope as access_case (READ), so it is the
+    # access check too (404 when the case is not the user's to see).
     return _reload(case_id, request)
 
 

@@ -204,3 +204,26 @@ def test_a_move_the_state_machine_refuses_is_409_and_a_missing_reason_422(client
     assert post(client, url, {"to": "declined", "reason": "不属于受理范围"}, headers).status_code == 200
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["TransitionIn"]
     assert "declined" in schema["if"]["properties"]["to"]["enum"] and "agreed" not in schema["properties"]["to"]["enum"]
+
+
+def test_a_read_records_token_use_at_most_once_a_minute_and_loads_the_case_once(client, org_a, mediator_a):
+    import datetime as dt
+
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = make_case(org_a, mediator_a)
+    headers = auth(mediator_a)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200  # first use: recorded
+        first = ApiToken.objects.get(user=mediator_a).last_used_at
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200
+        writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+        assert writes == []  # a read within the minute writes nothing
+        case_loads = [q for q in queries.captured_queries if 'FROM "cases_case"' in q["sql"]]
+        assert len(case_loads) == 2  # case_page's key query and its one fetch; no separate access load
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 1, 30, tzinfo=dt.UTC), tick=False):
+        client.get(f"/api/v1/cases/{case.pk}", **headers)
+    assert ApiToken.objects.get(user=mediator_a).last_used_at > first
