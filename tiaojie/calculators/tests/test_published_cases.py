@@ -101,7 +101,7 @@ CASES: tuple[Published, ...] = (
         "overtime",
         # 月工资 18000 元，2019年12月至2020年11月每天 9 时至 21 时、每周 6 天；请求并获裁决加班费 50000 元。
         # The hours are a deliberately low reading of that schedule (2 extended hours a weekday, 8 on the sixth
-        # day, 40 weeks of the 12 months), to show the statutory figure exceeds the claim on any reading.
+        # day, 40 weeks of the 12 months), to show the statutory figure exceeds the claim on any plausible reading.
         {"monthly_wage": "18000", "weekday_hours": "400", "rest_day_hours": "320", "holiday_hours": "0"},
         "50000.00",
         figure=at_most("50000"),
@@ -257,7 +257,8 @@ CASES: tuple[Published, ...] = (
         "济南市劳动人事争议仲裁委员会裁决（李某与某商场）：二倍工资最多 11 个月",
         "double-wage",
         # 2011-01-01 入职，月工资 2000 元，至 2013 年 6 月初解除均未签合同；请求至 2013-05-31 的 34000 元，
-        # 裁决 2011-02-01 至 2011-12-31 共 11 个月 22000 元（满一年视为已订立无固定期限劳动合同）。
+        # 裁决“2011年2月1日至2012年12月31日共11个月”22000 元（满一年视为已订立无固定期限劳动合同）: the
+        # report's "2012" is a slip for 2011, as its own eleven months and 22,000 show.
         {"start_date": "2011-01-01", "monthly_wage": "2000", "contract_signed_date": None, "end_date": "2013-05-31"},
         "22000.00",
     ),
