@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -205,7 +206,7 @@ class ProvincialRule(models.Model):
 
         from tiaojie.reference.rules import value_error
 
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.province and not Division.objects.filter(code=self.province, level=Division.Level.PROVINCE).exists():
             errors["province"] = _("不是省级区划代码")
         message = value_error(self.key, self.value)

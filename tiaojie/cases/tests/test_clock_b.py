@@ -120,7 +120,7 @@ def cap_row(province, days, *, start=None, end=None, unconfirmed=True):
         value=str(days),
         instrument="测试规定",
         article="第一条",
-        basis="测试规定第一条：延长不超过%d日" % days,
+        basis=f"测试规定第一条：延长不超过{days}日",
         in_force_from=start,
         in_force_to=end,
         unconfirmed=unconfirmed,

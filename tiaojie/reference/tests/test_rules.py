@@ -118,7 +118,8 @@ def test_an_administrator_edits_the_rules_in_the_admin(client, db):
     listing = client.get(reverse("admin:reference_provincialrule_changelist"))
     assert listing.status_code == 200
     text = listing.content.decode()
-    assert "全国（默认）" in text and "浙江省（33）" in text and "《浙江省劳动人事争议调解仲裁条例》第十条第二款" in text
+    assert "全国（默认）" in text and "浙江省（33）" in text
+    assert "《浙江省劳动人事争议调解仲裁条例》第十条第二款" in text
     rule = ProvincialRule.objects.get(province="33", key=Key.CLOCK_B_EXTENSION_MAX_DAYS)
     page = client.get(reverse("admin:reference_provincialrule_change", args=[rule.pk]))
     assert page.status_code == 200
