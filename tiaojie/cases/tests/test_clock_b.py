@@ -26,6 +26,14 @@ BJ = LEGAL_TZ
 NANJING_TOWNSHIP = "320102002"  # 江苏省南京市玄武区梅园新村街道: no provincial row, the national rule applies
 
 
+def rules_changed():
+    """After a queryset update (which sends no signal): what a save does, a new revision and this process's copy
+    dropped. Clearing the copy alone would leave it built at the old revision, which the rollback at the end of
+    the test restores, so the next test would read this test's rules."""
+    rules.bump_revision()
+    rules.clear_rules_cache()
+
+
 def staff(user):
     return Actor(ActorKind.STAFF, user)
 
@@ -132,7 +140,7 @@ def test_a_configured_cap_refuses_with_its_article_from_the_day_it_is_in_force(o
     ProvincialRule.objects.filter(province="33", key=ProvincialRule.Key.CLOCK_B_EXTENSION_MAX_DAYS).update(
         in_force_to=dt.date(2026, 3, 15)
     )
-    rules.clear_rules_cache()
+    rules_changed()
     cap_row("33", 15, start=dt.date(2026, 3, 16))
     case = accepted(org_a, mediator_a, (2026, 3, 2), (2026, 3, 4))
     with at(2026, 3, 15, 23):  # the last day of the uncapped row: 20 days are fine
@@ -228,7 +236,7 @@ def test_terms_are_looked_up_on_the_beijing_day_of_acceptance(org_a, mediator_a)
     """A Zhejiang row that starts on 4 March: a case accepted at 23:30 Beijing on the 3rd (15:30 UTC) is still
     counted on the national rule; one accepted at 00:10 on the 4th on Zhejiang's."""
     ProvincialRule.objects.filter(province="33").update(in_force_from=dt.date(2026, 3, 4))
-    rules.clear_rules_cache()
+    rules_changed()
     case = make_case(org_a, mediator_a, received_at=dt.datetime(2026, 3, 2, 9, tzinfo=BJ))
     terms = clock_b.terms_at_acceptance(case, dt.datetime(2026, 3, 3, 15, 30, tzinfo=dt.UTC))
     assert (terms.from_receipt, terms.start) == (False, dt.date(2026, 3, 3))
