@@ -101,16 +101,17 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 def _reference_tables() -> frozenset[str]:
     """The tables the migrations fill and no test writes to for good: divisions, the holiday calendar,
-    organisation types, hotline tiers, the seeded wage standards, content types and permissions."""
+    organisation types, hotline tiers, the seeded wage standards, the provincial rules, content types and
+    permissions."""
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
     from tiaojie.calculators_web.models import LocalWageStandard
     from tiaojie.hotline.models import ComplexityTier
     from tiaojie.organisations.models import OrganisationType
-    from tiaojie.reference.models import CalendarYear, Division, SpecialDay
+    from tiaojie.reference.models import CalendarYear, Division, ProvincialRule, SpecialDay
 
-    models = (Division, CalendarYear, SpecialDay, OrganisationType, ComplexityTier, LocalWageStandard)
+    models = (Division, CalendarYear, SpecialDay, ProvincialRule, OrganisationType, ComplexityTier, LocalWageStandard)
     return frozenset(m._meta.db_table for m in (*models, ContentType, Permission))
 
 
@@ -150,6 +151,10 @@ def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> I
         load_divisions()
         load_calendar()
         importlib.import_module("tiaojie.organisations.migrations.0002_organisation_types").seed(django.apps.apps, None)
+    from tiaojie.reference.rules import clear_rules_cache, seed_provincial_rules
+
+    seed_provincial_rules()  # the national defaults and the Zhejiang rows, if a flush took them
+    clear_rules_cache()
     clear_calendar_cache()
     yield
     # The flush keeps the calendar tables: take back the years a test added (entered through the page, or

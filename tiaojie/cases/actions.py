@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
+from tiaojie.cases import clock_b
 from tiaojie.cases.access import reads_as_supervisor
 from tiaojie.cases.models import (
     Case,
@@ -34,7 +35,6 @@ from tiaojie.cases.models import (
 from tiaojie.cases.transitions import (
     ACCEPTANCE_WORKING_DAYS,
     CLOCK_A_DAYS,
-    CLOCK_B_DAYS,
     ActorKind,
     Effect,
     find_transition,
@@ -326,8 +326,19 @@ def do_transition_case(
     now = at or timezone.now()
     updates: dict[str, object] = {"status": transition.target, "updated_at": now}
     if transition.effect == Effect.ACCEPT:
-        clock_b = calendar_deadline(legal_date(now), CLOCK_B_DAYS)
-        updates.update(accepted_at=now, clock_b_due=clock_b.last_day, clock_b_due_uncertain=clock_b.uncertain)
+        # Clock B's start and days are the rule of the organisation's province in force today (docs/law.md §3);
+        # they are stored with the case, so a later change of the rule table leaves this case's period alone.
+        terms = clock_b.terms_at_acceptance(case, now)
+        due = clock_b.count_terms(terms)
+        updates.update(
+            accepted_at=now,
+            clock_b_due=due.last_day,
+            clock_b_due_uncertain=due.uncertain,
+            clock_b_from=terms.start_kind,
+            clock_b_days=terms.days,
+            clock_b_basis=terms.basis,
+            clock_b_extensions=[],
+        )
     elif transition.effect == Effect.END:
         updates["ended_at"] = now
     elif transition.effect == Effect.CLOSE:
@@ -400,10 +411,10 @@ def do_reveal_worker_field(
 
 
 def do_extend_clock_b(*, case: Case, days: int, actor: Actor, reason: str) -> Case:
-    """Extend the mediation period (clock B) with both parties' consent. Clock A never moves: the statute
-    lets either party go to arbitration 15 days after receipt whatever the organisation agreed."""
-    from tiaojie.cases.transitions import CLOCK_B_BASIS, CLOCK_B_MAX_EXTENSION_DAYS
-
+    """Extend the mediation period (clock B) with both parties' consent by `days` days, counted on from the end
+    of the period as it stands (cases.clock_b: an extension always adds its days). A cap on the days agreed in
+    all is a rule of the province (reference.rules; none nationally). Clock A never moves: the statute lets
+    either party go to arbitration 15 days after receipt whatever the organisation agreed."""
     if case.status not in (Status.ACCEPTED, Status.MEDIATING) or case.accepted_at is None:
         raise CaseActionError(_("只有已受理或调解中的案件可以延长调解期限"))
     if actor.kind != ActorKind.STAFF or actor.user is None:
@@ -411,23 +422,38 @@ def do_extend_clock_b(*, case: Case, days: int, actor: Actor, reason: str) -> Ca
     membership = membership_in(actor.user, case.organisation_id)
     if membership is None or not membership.can_decide_cases:
         raise CaseActionError(_("您无权进行此操作"))
+    if days < 1:
+        raise CaseActionError(_("延长天数至少为1天"), {"days": _("延长天数至少为1天")})
+    now = timezone.now()
+    cap = clock_b.extension_cap(case, legal_date(now))
     total = case.clock_b_extension_days + days
-    if days < 1 or total > CLOCK_B_MAX_EXTENSION_DAYS:
-        raise CaseActionError(
-            _("延长天数应为1到%(left)d天") % {"left": CLOCK_B_MAX_EXTENSION_DAYS - case.clock_b_extension_days},
-            {"days": _("延长天数超出允许范围")},
-        )
+    if cap.number is not None and total > cap.number:
+        left = max(cap.number - case.clock_b_extension_days, 0)
+        message = _(
+            "双方同意延长的天数合计不得超过%(cap)d天（%(citation)s）。本案已延长%(used)d天，最多还可延长%(left)d天。"
+        ) % {"cap": cap.number, "citation": cap.citation, "used": case.clock_b_extension_days, "left": left}
+        raise CaseActionError(message, {"days": message})
     if not reason.strip():
         raise CaseActionError(_("请注明双方同意延长的情况"), {"reason": _("请注明双方同意延长的情况")})
-    deadline = calendar_deadline(legal_date(case.accepted_at), CLOCK_B_DAYS + total)
+    terms = clock_b.stored_terms(case)
+    assert terms is not None  # accepted, checked above
+    before = clock_b.count_terms(terms)
+    extensions = [*terms.extensions, days]
+    deadline = clock_b.count(terms.start, terms.days, extensions)
     with transaction.atomic():
+        # Conditional on the extensions seen: of two concurrent extensions one wins, the other is told to reload.
         won = Case.objects.filter(
             pk=case.pk, status=case.status, clock_b_extension_days=case.clock_b_extension_days
         ).update(
             clock_b_extension_days=total,
+            clock_b_extensions=extensions,
+            # A case accepted before the rule table gets its terms written down, so a recount gives the same day.
+            clock_b_from=terms.start_kind,
+            clock_b_days=terms.days,
+            clock_b_basis=terms.basis,
             clock_b_due=deadline.last_day,
             clock_b_due_uncertain=deadline.uncertain,
-            updated_at=timezone.now(),
+            updated_at=now,
         )
         if not won:
             raise StaleCaseError(_("该案件刚被他人处理过，状态已变化。请刷新页面后再操作。"))
@@ -436,10 +462,20 @@ def do_extend_clock_b(*, case: Case, days: int, actor: Actor, reason: str) -> Ca
             kind=CaseEvent.Kind.CLOCK_B_EXTENDED,
             actor=actor,
             reason=reason.strip(),
-            basis=CLOCK_B_BASIS,
-            data={"days": days, "total": total, "new_due": deadline.last_day.isoformat()},
+            basis=terms.basis,
+            data={
+                "days": days,
+                "total": total,
+                "from": before.last_day.isoformat(),
+                "new_due": deadline.last_day.isoformat(),
+                "counting": clock_b.EXTENSION_RULE,
+            },
         )
     case.clock_b_extension_days = total
+    case.clock_b_extensions = extensions
+    case.clock_b_from = terms.start_kind
+    case.clock_b_days = terms.days
+    case.clock_b_basis = terms.basis
     case.clock_b_due = deadline.last_day
     case.clock_b_due_uncertain = deadline.uncertain
     return case

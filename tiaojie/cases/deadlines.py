@@ -11,12 +11,16 @@ from django.dispatch import receiver
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tiaojie.cases import clock_b
 from tiaojie.cases.models import Case, Status
-from tiaojie.cases.transitions import ACCEPTANCE_BASIS, CLOCK_A_BASIS, CLOCK_B_BASIS, PERIOD_RULE
+from tiaojie.cases.transitions import ACCEPTANCE_BASIS, CLOCK_A_BASIS, PERIOD_RULE
 from tiaojie.lib.workdays import Deadline, days_left
 from tiaojie.reference.calendar import calendar_year_entered
 
 SOON_DAYS = 2
+CLOCK_B_TERMS_FIELDS = (
+    "clock_b_from", "clock_b_days", "clock_b_basis", "clock_b_extensions", "clock_b_extension_days"
+)  # fmt: skip
 
 # --- the registry of deadline sources ------------------------------------------------------------------
 # The deadline watcher (tiaojie.notifications) asks every source for the deadlines it must remind of; the
@@ -94,11 +98,17 @@ def case_deadlines(case: Case, now: dt.datetime) -> list[DeadlineView]:
         )
     )
     b = case.clock_b_deadline
-    if b is not None:
+    terms = clock_b.stored_terms(case)
+    if b is not None and terms is not None:
         left = days_left(b, now)
-        label = _("调解期限（受理起15日）")
+        # The rule's own words: where it runs from and for how long (docs/law.md §3).
+        if terms.from_receipt:
+            label = _("调解期限（收到申请起%(days)d日）") % {"days": terms.days}
+        else:
+            label = _("调解期限（受理起%(days)d日）") % {"days": terms.days}
         note = (
-            _("已经双方同意延长%(days)d天") % {"days": case.clock_b_extension_days}
+            _("已经双方同意延长%(days)d天；延长的天数自原期限最后一日的次日起算。")
+            % {"days": case.clock_b_extension_days}
             if case.clock_b_extension_days
             else ""
         )
@@ -107,7 +117,7 @@ def case_deadlines(case: Case, now: dt.datetime) -> list[DeadlineView]:
                 "clock_b",
                 label,
                 b,
-                CLOCK_B_BASIS,
+                terms.basis,
                 left,
                 _state(case.status in (Status.ACCEPTED, Status.MEDIATING), left),
                 note=note,
@@ -121,28 +131,29 @@ def case_deadlines(case: Case, now: dt.datetime) -> list[DeadlineView]:
 
 @receiver(calendar_year_entered)
 def recompute_uncertain_case_deadlines(*, year: int, **kwargs: object) -> int:
-    """Recount clock A (from receipt) and clock B (from acceptance, with its agreed extension) wherever they were
+    """Recount clock A (from receipt) and clock B (on its stored terms, with its agreed extensions) wherever they were
     stored as uncertain, now that the holiday table covers `year`; returns how many rows were recounted.
 
     The acceptance period is left alone: it restarts from the day a case is sent back, which is not stored,
     and it is three working days, so it is settled long before anyone needs it recounted."""
     from django.db.models import Q
 
-    from tiaojie.cases.transitions import CLOCK_A_DAYS, CLOCK_B_DAYS
+    from tiaojie.cases.transitions import CLOCK_A_DAYS
     from tiaojie.lib.workdays import legal_date
     from tiaojie.reference.calendar import calendar_deadline
 
     count = 0
     uncertain = Case.objects.filter(Q(clock_a_due_uncertain=True) | Q(clock_b_due_uncertain=True))
     for case in uncertain.only(
-        "pk", "received_at", "accepted_at", "clock_b_extension_days", "clock_a_due_uncertain", "clock_b_due_uncertain"
+        "pk", "received_at", "accepted_at", "clock_a_due_uncertain", "clock_b_due_uncertain", *CLOCK_B_TERMS_FIELDS
     ):
         updates: dict[str, object] = {}
         if case.clock_a_due_uncertain:
             a = calendar_deadline(legal_date(case.received_at), CLOCK_A_DAYS)
             updates.update(clock_a_due=a.last_day, clock_a_due_uncertain=a.uncertain)
-        if case.clock_b_due_uncertain and case.accepted_at:
-            b = calendar_deadline(legal_date(case.accepted_at), CLOCK_B_DAYS + case.clock_b_extension_days)
+        terms = clock_b.stored_terms(case) if case.clock_b_due_uncertain else None
+        if terms is not None:  # on the terms stored at acceptance, each extension after the period before it
+            b = clock_b.count_terms(terms)
             updates.update(clock_b_due=b.last_day, clock_b_due_uncertain=b.uncertain)
         if updates:
             count += Case.objects.filter(pk=case.pk).update(**updates)

@@ -162,8 +162,13 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
 
+# A typo guard on the form, not a rule of law: a cap on the days agreed is a provincial rule, checked by the
+# action with its own message (reference.rules, docs/law.md §3).
+EXTENSION_INPUT_MAX_DAYS = 365
+
+
 class ExtendClockBForm(forms.Form):
-    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=15)
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=EXTENSION_INPUT_MAX_DAYS)
     reason = forms.CharField(label=_("双方同意延长的情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 

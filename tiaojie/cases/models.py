@@ -152,7 +152,16 @@ class Case(models.Model):
     clock_a_due_uncertain = models.BooleanField(default=False)
     clock_b_due = models.DateField(_("调解期限"), null=True, blank=True)
     clock_b_due_uncertain = models.BooleanField(default=False)
-    clock_b_extension_days = models.PositiveSmallIntegerField(default=0)
+    clock_b_extension_days = models.PositiveSmallIntegerField(default=0)  # the sum of clock_b_extensions
+    # The terms clock B was counted on, fixed at acceptance from the provincial rule in force for the case's
+    # organisation (reference.rules, docs/law.md §3): whether it runs from receipt or from acceptance, its days,
+    # the rule's basis, and each agreed extension's days in order, each running on from the end of the period
+    # before (cases.clock_b). A later change of the rule leaves them as they are. Empty on cases accepted before
+    # the rule table existed: those ran 15 days (and their extensions) from acceptance (clock_b.stored_terms).
+    clock_b_from = models.CharField(_("调解期限起算"), max_length=10, blank=True)  # reference ProvincialRule.Start
+    clock_b_days = models.PositiveSmallIntegerField(_("调解期限天数"), null=True, blank=True)
+    clock_b_basis = models.TextField(_("调解期限依据"), blank=True)
+    clock_b_extensions = models.JSONField(_("各次延长天数"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     # Set once, by cases.retention.do_anonymise_case, when the retention period after the end passed and the
@@ -191,7 +200,12 @@ class Case(models.Model):
                 name="case_number_unique_h5",
             ),
             models.CheckConstraint(condition=models.Q(worker_count__gte=1), name="case_has_worker"),
-            models.CheckConstraint(condition=models.Q(clock_b_extension_days__lte=15), name="clock_b_extension_max_15"),
+            # There is no cap in the database: a cap on agreed extensions is a provincial rule (reference.rules,
+            # 待核对 nationally), checked by do_extend_clock_b. Only an accepted case has a clock B to extend.
+            models.CheckConstraint(
+                condition=models.Q(clock_b_extension_days=0) | models.Q(accepted_at__isnull=False),
+                name="clock_b_extension_needs_acceptance_h2",
+            ),
         ]
 
     def __str__(self) -> str:

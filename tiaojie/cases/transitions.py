@@ -181,11 +181,8 @@ CLOCK_A_BASIS = gettext_noop(
     "《劳动争议调解仲裁法》第十四条第三款：自劳动争议调解组织收到调解申请之日起15日内未达成调解协议的，"
     "当事人可以依法申请仲裁"
 )
-CLOCK_B_DAYS = 15
-CLOCK_B_MAX_EXTENSION_DAYS = 15  # [U] docs/law.md §3 (待核对): "by up to 15 days", to be confirmed
-CLOCK_B_BASIS = gettext_noop(
-    "《企业劳动争议协商调解规定》（人社部令第17号）：自受理之日起15日内结束调解，双方同意的可以延长"
-)
+# Clock B (the organisation's mediation period, its start, days and the cap on extensions) is a rule of the
+# organisation's province, national by default: reference.rules, applied by cases.clock_b (docs/law.md §3).
 PERIOD_RULE = gettext_noop(
     "《民法典》第二百零一条、第二百零三条：开始当日不计入；期间最后一日是法定休假日的，以休假日结束的次日为最后一日"
 )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
+from tiaojie.cases import clock_b
 from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to, reads_as_supervisor
 from tiaojie.cases.actions import (
     PURPOSE_MAX_LENGTH,
@@ -28,6 +29,7 @@ from tiaojie.cases.actions import (
 )
 from tiaojie.cases.deadlines import case_deadlines
 from tiaojie.cases.forms import (
+    EXTENSION_INPUT_MAX_DAYS,
     CaseFilterForm,
     ClaimAddForm,
     ClaimEditForm,
@@ -45,8 +47,9 @@ from tiaojie.cases.queries import (
     filter_cases,
     scope_divisions,
 )
-from tiaojie.cases.transitions import CLOCK_B_MAX_EXTENSION_DAYS, ActorKind, transitions_from
+from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.lib.paging import BadCursor
+from tiaojie.lib.workdays import legal_date
 from tiaojie.organisations.access import intake_organisations
 
 
@@ -84,6 +87,7 @@ def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
     actor_can_act = can_act_on(request.user, case)
     claims = list(case.claims.order_by("id"))
     claims_locked = claims_locked_reason(case) if actor_can_act else None
+    today = legal_date(timezone.now())
     return {
         "case": case,
         "parties": case_parties(case),
@@ -97,9 +101,8 @@ def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
         "deadlines": case_deadlines(case, timezone.now()),
         "transitions": transitions_from(case.status, ActorKind.STAFF) if actor_can_act else [],
         "can_act": actor_can_act,
-        "can_extend": actor_can_act
-        and case.status in (Status.ACCEPTED, Status.MEDIATING)
-        and case.clock_b_extension_days < CLOCK_B_MAX_EXTENSION_DAYS,
+        "can_extend": actor_can_act and clock_b.may_extend(case, today),
+        "extension_hint": clock_b.extension_hint(case, today),
         "extend_form": ExtendClockBForm(),
         "panels": case_panels(request, case, actor_can_act),
         "purpose_required": reads_as_supervisor(request.user, case),
@@ -146,7 +149,7 @@ def case_extend(request: AuthedRequest, case_id: int) -> HttpResponse:
     return form_action(
         request,
         ExtendClockBForm(request.POST),
-        invalid=_("请填写1到15之间的延长天数，并注明双方同意的情况。"),
+        invalid=_("请填写1到%(max)d之间的延长天数，并注明双方同意的情况。") % {"max": EXTENSION_INPUT_MAX_DAYS},
         action=lambda d: do_extend_clock_b(
             case=case, days=d["days"], reason=d["reason"], actor=Actor(ActorKind.STAFF, request.user)
         ),

@@ -19,6 +19,19 @@ def _number(n: int) -> str:
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
 
 
+def chinese_number(n: int) -> str:
+    """0..999 as a document writes a count of days: 十五, 三十, 一百零五."""
+    if not 0 <= n <= 999:
+        raise ValueError(f"out of range: {n}")
+    if n < 100:
+        return _number(n)
+    hundreds, rest = divmod(n, 100)
+    if rest == 0:
+        return f"{_DIGITS[hundreds]}百"
+    tail = ("零" + _DIGITS[rest]) if rest < 10 else ("一" + _number(rest) if rest < 20 else _number(rest))
+    return f"{_DIGITS[hundreds]}百{tail}"
+
+
 def chinese_date(day: dt.date) -> str:
     """2026-03-10 → 二〇二六年三月十日."""
     year = "".join(_DIGITS[int(c)] for c in f"{day.year:04d}")

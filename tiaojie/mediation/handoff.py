@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
+from tiaojie.cases.clock_b import stored_terms
 from tiaojie.cases.models import Case, CaseEvent, Status
 from tiaojie.cases.queries import case_parties, case_timeline
 from tiaojie.mediation import rules
@@ -36,6 +37,7 @@ def handoff_package(case: Case, *, user: User, request: HttpRequest | None, reve
     """Everything the commission needs to take the dispute over. Full ID and phone numbers only when
     `reveal_pii`, and then each one included is written to the personal-data access log."""
     purpose = f"handoff case {case.pk}"
+    terms = stored_terms(case)
 
     def reveal(record_type: str, record_id: int, field: str, value: str) -> str:
         do_log_pii_access(
@@ -103,6 +105,8 @@ def handoff_package(case: Case, *, user: User, request: HttpRequest | None, reve
                 "clock_a_due": _day(case.clock_a_due),
                 "clock_b_due": _day(case.clock_b_due),
                 "clock_b_extension_days": case.clock_b_extension_days,
+                # The rule clock B was counted on (the organisation's province, docs/law.md §3), stored Chinese.
+                "clock_b_basis": terms.basis if terms else "",
             },
         },
         "parties": {

@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tiaojie.cases import clock_b
 from tiaojie.cases.deadlines import DeadlineView
 from tiaojie.cases.forms import ExtendClockBForm
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.panels import Panel, register_panel
-from tiaojie.cases.transitions import CLOCK_B_MAX_EXTENSION_DAYS
 from tiaojie.lib.workdays import Deadline, days_left, legal_date
 from tiaojie.mediation import rules
 from tiaojie.mediation.actions import eligible_mediators, mediator_conflict, negotiation_link, rating_link
@@ -138,6 +138,7 @@ def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
     bound: dict[str, forms.Form] = getattr(request, BOUND_FORMS, {})
     for form in bound.values():
         _focus_first_error(form)
+    today = legal_date(timezone.now())
     rows = []
     for s in st.sessions:
         changeable = can_act and active and s.cancelled_at is None and not hasattr(s, "minutes")
@@ -173,10 +174,8 @@ def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
             "session_form": bound.get("session") or SessionForm(),
             "session_open": "session" in bound,
             "fail_form": FailMediationForm(),
-            "can_extend": can_act
-            and active
-            and case.accepted_at is not None
-            and case.clock_b_extension_days < CLOCK_B_MAX_EXTENSION_DAYS,
+            "can_extend": can_act and active and clock_b.may_extend(case, today),
+            "extension_hint": clock_b.extension_hint(case, today),
             "extend_form": ExtendClockBForm(),
             "clock_b": case.clock_b_deadline,
             "failure_basis": rules.FAILURE_BASIS,

@@ -56,7 +56,9 @@ CASE_CLOCKS: tuple[tuple[str, str, tuple[str, ...], str | Promise, str], ...] = 
     ("acceptance", "acceptance_due", (Status.RECEIVED,), _("受理期限（收到申请起3个工作日）"), Recipients.STAFF),
     # After clock A either party may go to arbitration: the worker should know the date.
     ("clock_a", "clock_a_due", tuple(OPEN_STATUSES), _("收到申请起15日的调解期限"), Recipients.BOTH),
-    ("clock_b", "clock_b_due", tuple(OPEN_STATUSES), _("调解期限（受理起15日）"), Recipients.BOTH),
+    # Clock B runs from receipt or acceptance as the organisation's province rules (cases.clock_b): the label
+    # names neither; the case page and the notices say which.
+    ("clock_b", "clock_b_due", tuple(OPEN_STATUSES), _("调解期限"), Recipients.BOTH),
 )
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from tiaojie.lib.admin import HistoryAdmin
-from tiaojie.reference.models import CalendarYear, Division, SpecialDay
+from tiaojie.reference.models import CalendarYear, Division, ProvincialRule, SpecialDay
 
 
 @admin.register(Division)
@@ -29,3 +30,23 @@ class SpecialDayAdmin(HistoryAdmin):
 @admin.register(CalendarYear)
 class CalendarYearAdmin(HistoryAdmin):
     list_display = ["year", "source"]
+
+
+# Each row moves the deadlines of every case of its province accepted or extended while it is in force; the
+# history says who set which rule. Cases already counted keep their stored deadlines (docs/law.md §3).
+@admin.register(ProvincialRule)
+class ProvincialRuleAdmin(HistoryAdmin):
+    list_display = ["province_label", "key", "value", "citation", "in_force_from", "in_force_to", "unconfirmed"]
+    list_filter = ["key", "unconfirmed", "province"]
+    search_fields = ["instrument", "article", "basis"]
+
+    @admin.display(description=_("地区"), ordering="province")
+    def province_label(self, obj: ProvincialRule) -> str:
+        if not obj.province:
+            return str(_("全国（默认）"))
+        division = Division.objects.filter(code=obj.province).first()
+        return f"{division.name}（{obj.province}）" if division else obj.province
+
+    @admin.display(description=_("法规条款"))
+    def citation(self, obj: ProvincialRule) -> str:
+        return f"{obj.instrument}{obj.article}"

@@ -7,4 +7,5 @@ class ReferenceConfig(AppConfig):
     verbose_name = _("参考数据")
 
     def ready(self) -> None:
-        from tiaojie.reference import calendar  # noqa: F401 - connects the cache-clearing signals
+        # Both connect the signals that clear their cache and move their revision on a change.
+        from tiaojie.reference import calendar, rules  # noqa: F401

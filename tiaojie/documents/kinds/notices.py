@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
+from tiaojie.cases.clock_b import citation_of
+from tiaojie.cases.clock_b import stored_terms as clock_b_terms
 from tiaojie.cases.models import Case
 from tiaojie.documents.content import Content, Para
 from tiaojie.documents.kinds import KindSpec, NotApplicable, register
@@ -17,6 +19,7 @@ from tiaojie.documents.kinds.common import (
     organisation_seal,
 )
 from tiaojie.documents.models import Kind
+from tiaojie.lib.cndates import chinese_number
 from tiaojie.lib.workdays import legal_date
 
 
@@ -29,6 +32,8 @@ def build_acceptance(case: Case, subject: str) -> Content:
         raise NotApplicable("案件尚未受理")
     content = Content(kind=Kind.ACCEPTANCE, title="劳动争议调解受理通知书", blocks=[])
     accepted = legal_date(case.accepted_at)
+    terms = clock_b_terms(case)
+    assert terms is not None  # accepted
     clock_a = deadline_day(content, case.clock_a_due, case.clock_a_due_uncertain, CLOCK_A_LABEL)
     clock_b = (
         deadline_day(content, case.clock_b_due, case.clock_b_due_uncertain, CLOCK_B_LABEL) if case.clock_b_due else ""
@@ -40,8 +45,11 @@ def build_acceptance(case: Case, subject: str) -> Content:
             f"调解申请（请求事项：{claims_sentence(case)}），经审查，属于劳动争议调解范围，本组织决定予以受理。"
         ),
         Para(
-            f"本组织将自受理之日（{day(accepted)}）起十五日内结束调解，即于{clock_b}前结束；"
-            "经双方当事人同意，可以延长调解期限（《企业劳动争议协商调解规定》第二十六条）。"
+            # Where the period runs from, for how long and under which rule: the terms stored at acceptance from
+            # the organisation's provincial rule (cases.clock_b, docs/law.md §3).
+            f"本组织将自{'收到调解申请之日' if terms.from_receipt else '受理之日'}（{day(terms.start)}）起"
+            f"{chinese_number(terms.days)}日内结束调解，即于{clock_b}前结束；"
+            f"经双方当事人同意，可以延长调解期限（{citation_of(terms.basis)}）。"
             "调解期间，当事人应当如实陈述事实、提供证据，遵守调解秩序。"
         ),
         Para(

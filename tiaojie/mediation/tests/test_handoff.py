@@ -56,6 +56,8 @@ def test_masked_by_default(client, failed_case, mediator_a):
     assert data["notices"][0]["kind"] == "arbitration_right" and data["notices"][0]["category"] == "timeout"
     assert data["mediators"][0]["name"] == "mediator_a"
     assert data["agreement"] is None
+    # Organisation A is in Zhejiang: the commission sees the rule clock B was counted on (docs/law.md §3).
+    assert data["case"]["deadlines"]["clock_b_basis"].startswith("《浙江省劳动人事争议调解仲裁条例》第十条第二款")
     assert data["claims"][0] == {
         "type": "wages",
         "type_label": "劳动报酬",

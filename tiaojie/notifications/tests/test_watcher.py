@@ -170,20 +170,20 @@ class TestClockB:
         travel(beijing(2025, 3, 4, 9, 0))
         do_transition_case(case=case, to="accepted", actor=actor)
         case.refresh_from_db()
-        assert case.clock_b_due == dt.date(2025, 3, 19)
-        travel(beijing(2025, 3, 17, 8, 0))
+        assert case.clock_b_due == dt.date(2025, 3, 18)  # organisation A is in Zhejiang: 15 days from receipt
+        travel(beijing(2025, 3, 16, 8, 0))
         watcher.scan()
         assert reminders(case, "clock_b") == [2]
         do_extend_clock_b(case=case, days=5, actor=actor, reason="双方同意延长")
         case.refresh_from_db()
-        assert case.clock_b_due == dt.date(2025, 3, 24)
-        travel(beijing(2025, 3, 20, 0, 0))  # the old last day has passed: no breach for it, case still open
+        assert case.clock_b_due == dt.date(2025, 3, 24)  # 18 March + 5 = 23 March, a Sunday
+        travel(beijing(2025, 3, 19, 0, 0))  # the old last day has passed: no breach for it, case still open
         watcher.scan()
         assert "clock_b" not in breaches(case)
         travel(beijing(2025, 3, 22, 0, 0))
         watcher.scan()
         keys = sorted(Reminder.objects.filter(case=case, kind="clock_b").values_list("key", "offset_days"))
-        assert keys == [(f"case:{case.pk}:clock_b:2025-03-19", 2), (f"case:{case.pk}:clock_b:2025-03-24", 2)]
+        assert keys == [(f"case:{case.pk}:clock_b:2025-03-18", 2), (f"case:{case.pk}:clock_b:2025-03-24", 2)]
 
 
 def test_configurable_offsets(case, travel, settings):

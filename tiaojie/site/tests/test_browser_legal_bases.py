@@ -18,6 +18,7 @@ from tiaojie.cases.actions import do_transition_case
 from tiaojie.cases.models import Status
 from tiaojie.cases.tests.factories import make_case
 from tiaojie.mediation.tests.factories import staff
+from tiaojie.reference import rules
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +51,9 @@ def test_a_mediator_reads_the_bases_in_english_and_back_in_chinese(
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     clock_b = page.locator("[data-deadline=clock_b] .basis")
-    expect(clock_b).to_have_text(re.compile(r"^Basis：Provisions on Consultation and Mediation of Enterprise Labour"))
-    expect(clock_b).to_contain_text("mediation ends within 15 days of acceptance")
+    # Organisation A is in Zhejiang: clock B is the province's rule (reference.rules, docs/law.md §3).
+    expect(clock_b).to_have_text(re.compile(r"^Basis：Zhejiang Province Regulations on Mediation and Arbitration"))
+    expect(clock_b).to_contain_text("within 15 days of receiving the application")
     expect(page.locator("#timeline .basis")).to_contain_text("accepted within 3 working days of its receipt")
     shown = bases(page)
     assert len(shown) >= 8 and [b for b in shown if CJK.search(b.replace(org_a.name, ""))] == []
@@ -61,7 +63,7 @@ def test_a_mediator_reads_the_bases_in_english_and_back_in_chinese(
     # The switch on the same page: Chinese again, the citations exactly as the code holds them.
     page.locator("[data-testid=language-switch] button[value=zh-hans]").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(clock_b).to_have_text(f"依据：{transitions.CLOCK_B_BASIS}")
+    expect(clock_b).to_have_text(f"依据：{rules.ZHEJIANG_CLOCK_B_BASIS}")
     accepted = transitions.find_transition(Status.RECEIVED, Status.ACCEPTED)
     expect(page.locator("#timeline .basis")).to_have_text(accepted.basis)
     assert not any("Labour Dispute" in b for b in bases(page))

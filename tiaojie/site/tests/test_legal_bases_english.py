@@ -103,7 +103,8 @@ def every_basis() -> set[str]:
 # lost its bases (nothing left to be Chinese) fails too.
 EXPECTED = {
     "received": "accepted within 3 working days of its receipt",
-    "accepted": "mediation ends within 15 days of acceptance",
+    # Organisation A is in Zhejiang: clock B is the province's rule (reference.rules, docs/law.md §3).
+    "accepted": "ends the mediation within 15 days of receiving the application",
     "mediating": "no agreement within the mediation period counts as failed mediation",
     "agreed": "the mediation agreement binds both parties, who shall perform it",
 }
