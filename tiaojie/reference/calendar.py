@@ -146,11 +146,7 @@ def recount_reason(year: int, changes: Sequence[Recounted]) -> str:
     parts = []
     for c in changes:
         before = formats.date_format(c.before, "DATE_FORMAT") if c.before else "—"
-        part = _("%(label)s %(before)s → %(after)s") % {
-            "label": c.period.label,
-            "before": before,
-            "after": formats.date_format(c.after.last_day, "DATE_FORMAT"),
-        }
+        part = f"{c.period.label} {before} → {formats.date_format(c.after.last_day, 'DATE_FORMAT')}"  # no words
         if c.after.uncertain:
             part += _("（仍超出已配置的节假日年份）")
         parts.append(part)
