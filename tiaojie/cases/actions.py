@@ -270,6 +270,7 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
             negotiation_first=data.negotiation_first,
             facts=data.facts.strip(),
             received_at=received_at,
+            acceptance_from=day,
             acceptance_due=acceptance.last_day,
             acceptance_due_uncertain=acceptance.uncertain,
             clock_a_due=clock_a.last_day,
@@ -345,8 +346,11 @@ def do_transition_case(
         updates["closed_at"] = now
     elif transition.effect == Effect.RESTART_ACCEPTANCE:
         # Only the acceptance period restarts; clock A keeps counting from receipt (调解仲裁法 art 14 para 3).
-        acceptance = workday_deadline(legal_date(now), ACCEPTANCE_WORKING_DAYS)
-        updates.update(acceptance_due=acceptance.last_day, acceptance_due_uncertain=acceptance.uncertain)
+        restart = legal_date(now)
+        acceptance = workday_deadline(restart, ACCEPTANCE_WORKING_DAYS)
+        updates.update(
+            acceptance_from=restart, acceptance_due=acceptance.last_day, acceptance_due_uncertain=acceptance.uncertain
+        )
     with transaction.atomic():
         won = Case.objects.filter(pk=case.pk, status=source).update(**updates)
         if not won:

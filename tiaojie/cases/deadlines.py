@@ -130,31 +130,62 @@ def case_deadlines(case: Case, now: dt.datetime) -> list[DeadlineView]:
 
 
 @receiver(calendar_year_entered)
-def recompute_uncertain_case_deadlines(*, year: int, **kwargs: object) -> int:
-    """Recount clock A (from receipt) and clock B (on its stored terms, with its agreed extensions) wherever they were
-    stored as uncertain, now that the holiday table covers `year`; returns how many rows were recounted.
-
-    The acceptance period is left alone: it restarts from the day a case is sent back, which is not stored,
-    and it is three working days, so it is settled long before anyone needs it recounted."""
-    from django.db.models import Q
-
-    from tiaojie.cases.transitions import CLOCK_A_DAYS
+def recompute_uncertain_case_deadlines(*, year: int, user: Any = None, **kwargs: object) -> int:
+    """Recount the acceptance period (from `acceptance_from`), clock A (from receipt) and clock B (on its stored
+    terms, each agreed extension after the period before it) wherever they were stored as uncertain, now that
+    the holiday table covers `year`, and write a "recounted" event on each case; returns how many cases were
+    recounted."""
+    from tiaojie.cases.actions import record_case_event
+    from tiaojie.cases.models import CaseEvent
+    from tiaojie.cases.transitions import ACCEPTANCE_WORKING_DAYS, CLOCK_A_DAYS
     from tiaojie.lib.workdays import legal_date
-    from tiaojie.reference.calendar import calendar_deadline
+    from tiaojie.reference.calendar import (
+        StoredPeriod,
+        calendar_deadline,
+        recount_data,
+        recount_reason,
+        recount_uncertain,
+        workday_deadline,
+    )
 
-    count = 0
-    uncertain = Case.objects.filter(Q(clock_a_due_uncertain=True) | Q(clock_b_due_uncertain=True))
-    for case in uncertain.only(
-        "pk", "received_at", "accepted_at", "clock_a_due_uncertain", "clock_b_due_uncertain", *CLOCK_B_TERMS_FIELDS
-    ):
-        updates: dict[str, object] = {}
-        if case.clock_a_due_uncertain:
-            a = calendar_deadline(legal_date(case.received_at), CLOCK_A_DAYS)
-            updates.update(clock_a_due=a.last_day, clock_a_due_uncertain=a.uncertain)
-        terms = clock_b.stored_terms(case) if case.clock_b_due_uncertain else None
-        if terms is not None:  # on the terms stored at acceptance, each extension after the period before it
-            b = clock_b.count_terms(terms)
-            updates.update(clock_b_due=b.last_day, clock_b_due_uncertain=b.uncertain)
-        if updates:
-            count += Case.objects.filter(pk=case.pk).update(**updates)
-    return count
+    periods = (
+        StoredPeriod(
+            "acceptance_due",
+            "acceptance_due_uncertain",
+            lambda c: workday_deadline(c.acceptance_from, ACCEPTANCE_WORKING_DAYS),
+            _("受理期限"),
+        ),
+        StoredPeriod(
+            "clock_a_due",
+            "clock_a_due_uncertain",
+            lambda c: calendar_deadline(legal_date(c.received_at), CLOCK_A_DAYS),
+            _("收到申请起15日的调解期限"),
+        ),
+        StoredPeriod(
+            "clock_b_due",
+            "clock_b_due_uncertain",
+            # On the terms stored at acceptance (the province's start and days), extensions chained after them.
+            lambda c: clock_b.count_terms(terms) if (terms := clock_b.stored_terms(c)) is not None else None,
+            _("调解期限"),
+        ),
+    )
+
+    def record(case: Case, changes: list[Any]) -> None:
+        record_case_event(
+            case=case.pk,
+            kind=CaseEvent.Kind.DEADLINE_RECOUNTED,
+            actor=user,
+            reason=recount_reason(year, changes),
+            basis=PERIOD_RULE,
+            data=recount_data(year, changes),
+        )
+
+    rows = Case.objects.only(
+        "pk",
+        "received_at",
+        "accepted_at",
+        "acceptance_from",
+        *CLOCK_B_TERMS_FIELDS,
+        *(name for p in periods for name in (p.due_field, p.uncertain_field)),
+    )
+    return recount_uncertain(rows, periods, record=record)

@@ -146,6 +146,10 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     # Last days of the periods (Beijing dates; each ends at 24:00). Stored so lists can filter overdue cases
     # with an index; `*_uncertain` is set when counting looked past the configured holiday years.
+    # The Beijing day the acceptance period counts from: the day of receipt, or the day the case came back from
+    # negotiation (Effect.RESTART_ACCEPTANCE). Stored so the period can be counted again when a holiday year is
+    # entered (cases.deadlines); migration 0011 filled it for older cases from their events.
+    acceptance_from = models.DateField(_("受理期限起算日"))
     acceptance_due = models.DateField(_("受理期限"))
     acceptance_due_uncertain = models.BooleanField(default=False)
     clock_a_due = models.DateField(_("申请仲裁前的调解期限"))
@@ -321,6 +325,8 @@ class CaseEvent(models.Model):
         SERVICE = "service", _("送达文书")
         NOTE = "note", _("备注")
         ANONYMISED = "anonymised", _("个人信息匿名化")
+        # A deadline stored as uncertain was counted again when its holiday year was entered (docs/law.md §6).
+        DEADLINE_RECOUNTED = "recounted", _("重新计算期限")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +44,15 @@ from tiaojie.lib.idnumbers import InvalidIdentifier, validate_mobile
 from tiaojie.lib.workdays import legal_date
 from tiaojie.organisations.access import membership_in
 from tiaojie.organisations.models import Organisation
-from tiaojie.reference.calendar import workday_deadline
+from tiaojie.reference.calendar import (
+    Recounted,
+    StoredPeriod,
+    calendar_year_entered,
+    recount_data,
+    recount_reason,
+    recount_uncertain,
+    workday_deadline,
+)
 from tiaojie.reference.models import Division
 
 MAX_TEXT = 5000
@@ -233,6 +242,35 @@ def do_open_work_order(
     except IntegrityError as exc:  # the call already has one (two clicks, or two operators at once)
         raise HotlineActionError(_("该来电已有工单，请刷新页面查看")) from exc
     return order
+
+
+@receiver(calendar_year_entered)
+def recount_uncertain_work_orders(*, year: int, user: User, **kwargs: object) -> int:
+    """Recount every work order whose limit was stored as uncertain, from the day it was opened with the
+    limit it was opened with (as do_open_work_order), now that the holiday table covers `year`; each writes a
+    "recounted" event by the administrator who entered the year. Returns how many orders were recounted."""
+    period = StoredPeriod(
+        "due_date",
+        "due_uncertain",
+        lambda order: workday_deadline(legal_date(order.opened_at), order.working_days),
+        _("办理期限"),
+    )
+    now = timezone.now()
+
+    def record(order: WorkOrder, changes: list[Recounted]) -> None:
+        _event(
+            order.call,
+            HotlineEvent.Kind.WORK_ORDER_RECOUNTED,
+            user,
+            now,
+            reason=recount_reason(year, changes),
+            **recount_data(year, changes),
+        )
+
+    orders = WorkOrder.objects.select_related("call").only(
+        "pk", "call", "opened_at", "working_days", "due_date", "due_uncertain"
+    )
+    return recount_uncertain(orders, (period,), record=record)
 
 
 def do_close_work_order(*, call: HotlineCall, note: str, actor: User, at: dt.datetime | None = None) -> WorkOrder:

@@ -8,6 +8,6 @@ class HotlineConfig(AppConfig):
 
     def ready(self) -> None:
         from tiaojie.cases.retention import register_anonymiser
-        from tiaojie.hotline import retention
+        from tiaojie.hotline import actions, retention  # noqa: F401 - actions connects the calendar recount
 
         register_anonymiser("hotline", retention.anonymise, names=retention.names)  # docs/privacy.md

@@ -191,7 +191,7 @@ class ServiceRating(models.Model):
 
 
 class HotlineEvent(models.Model):
-    """Append-only trail of every write to a call: logged, work order opened/closed, converted, rated."""
+    """Append-only trail of every write to a call: logged, work order opened/closed/recounted, converted, rated."""
 
     class Kind(models.TextChoices):
         LOGGED = "logged", _("登记来电")
@@ -199,6 +199,9 @@ class HotlineEvent(models.Model):
         WORK_ORDER_CLOSED = "wo_closed", _("工单办结")
         CONVERTED = "converted", _("转为调解案件")
         RATED = "rated", _("记录服务评价")
+        # The work order's limit, counted past the configured holiday years, counted again when the year was
+        # entered (docs/law.md §6); the actor is the administrator who entered it.
+        WORK_ORDER_RECOUNTED = "wo_recounted", _("重新计算办理期限")
 
     call = models.ForeignKey(HotlineCall, models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -14,9 +14,18 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from tiaojie.cases.models import Status
+from tiaojie.cases.transitions import PERIOD_RULE
 from tiaojie.lib.workdays import Deadline
 from tiaojie.mediation.models import Agreement, Negotiation, Payment
-from tiaojie.reference.calendar import calendar_deadline, calendar_year_entered
+from tiaojie.reference.calendar import (
+    Recounted,
+    StoredPeriod,
+    calendar_deadline,
+    calendar_year_entered,
+    recount_data,
+    recount_reason,
+    recount_uncertain,
+)
 
 
 def mediation_deadlines(now: dt.datetime) -> list[dict[str, Any]]:
@@ -24,16 +33,18 @@ def mediation_deadlines(now: dt.datetime) -> list[dict[str, Any]]:
     included, so the watcher can remind), and the 15/30-day confirmation windows while they can still be used."""
     out: list[dict[str, Any]] = []
     for n in Negotiation.objects.filter(state=Negotiation.State.AWAITING, case__status=Status.NEGOTIATING).only(
-        "pk", "case_id", "answer_due", "requested_by"
+        "pk", "case_id", "answer_due", "answer_due_uncertain", "requested_by"
     ):
         out.append(
             {
-                "key": f"mediation:negotiation:{n.pk}:answer",
+                # The last day is in the key: a recount that moves it (a holiday year entered) gets new reminders.
+                "key": f"mediation:negotiation:{n.pk}:answer:{n.answer_due.isoformat()}",
                 "case_id": n.case_id,
                 "kind": "negotiation_answer",
                 "due": Deadline(n.answer_due).ends_at,
                 "label": _("协商请求答复期限（5日内未答复视为不愿协商）"),
                 "recipients": "both",
+                "uncertain": n.answer_due_uncertain,
             }
         )
     payments = Payment.objects.filter(
@@ -49,6 +60,7 @@ def mediation_deadlines(now: dt.datetime) -> list[dict[str, Any]]:
                 "label": _("调解协议第%(seq)d期款项 %(amount)s 元支付期限")
                 % {"seq": p.seq, "amount": f"{p.amount:,.2f}"},
                 "recipients": "both",
+                "uncertain": False,  # a date the parties agreed, not counted
             }
         )
     windows = Agreement.objects.filter(
@@ -83,37 +95,69 @@ def mediation_deadlines(now: dt.datetime) -> list[dict[str, Any]]:
             if due > now:
                 out.append(
                     {
-                        "key": f"mediation:agreement:{a.pk}:{key}",
+                        "key": f"mediation:agreement:{a.pk}:{key}:{day.isoformat()}",
                         "case_id": a.case_id,
                         "kind": kind,
                         "due": due,
                         "label": label,
                         "recipients": "both",
+                        "uncertain": getattr(a, f"{date_field}_uncertain"),
                     }
                 )
     return out
 
 
 @receiver(calendar_year_entered)
-def recompute_uncertain_agreement_windows(*, year: int, **kwargs: object) -> int:
-    """Recount the 15-day review and 30-day judicial windows stored as uncertain, from the day the agreement
-    took effect, now that the holiday table covers `year`; returns how many rows were recounted."""
-    from django.db.models import Q
-
+def recompute_uncertain_mediation_deadlines(*, year: int, user: Any = None, **kwargs: object) -> int:
+    """Recount, now that the holiday table covers `year`, the deadlines of this app stored as uncertain: the
+    5-day negotiation answer (from the request) and the 15-day review and 30-day judicial windows (from the day
+    the agreement took effect). Each recounted row writes a "recounted" event on its case; returns how many rows
+    were recounted."""
+    from tiaojie.cases.actions import record_case_event
+    from tiaojie.cases.models import CaseEvent
     from tiaojie.lib.workdays import legal_date
     from tiaojie.mediation import rules
 
-    count = 0
-    uncertain = Agreement.objects.filter(Q(review_due_uncertain=True) | Q(judicial_due_uncertain=True))
-    for a in uncertain.filter(effective_at__isnull=False).only("pk", "effective_at"):
-        assert a.effective_at is not None  # filtered above
-        day = legal_date(a.effective_at)
-        review = calendar_deadline(day, rules.ARBITRATION_REVIEW_DAYS)
-        judicial = calendar_deadline(day, rules.JUDICIAL_CONFIRMATION_DAYS)
-        count += Agreement.objects.filter(pk=a.pk).update(
-            review_due=review.last_day,
-            review_due_uncertain=review.uncertain,
-            judicial_due=judicial.last_day,
-            judicial_due_uncertain=judicial.uncertain,
+    def record(row: Negotiation | Agreement, changes: list[Recounted]) -> None:
+        record_case_event(
+            case=row.case_id,
+            kind=CaseEvent.Kind.DEADLINE_RECOUNTED,
+            actor=user,
+            reason=recount_reason(year, changes),
+            basis=PERIOD_RULE,
+            data={**recount_data(year, changes), "app": "mediation", type(row).__name__.lower(): row.pk},
         )
-    return count
+
+    answer = StoredPeriod(
+        "answer_due",
+        "answer_due_uncertain",
+        lambda n: calendar_deadline(legal_date(n.requested_at), rules.NEGOTIATION_ANSWER_DAYS),
+        _("协商请求答复期限（5日）"),
+    )
+    windows = (
+        StoredPeriod(
+            "review_due",
+            "review_due_uncertain",
+            lambda a: (
+                calendar_deadline(legal_date(a.effective_at), rules.ARBITRATION_REVIEW_DAYS) if a.effective_at else None
+            ),
+            _("申请仲裁审查确认期限（协议生效起15日）"),
+        ),
+        StoredPeriod(
+            "judicial_due",
+            "judicial_due_uncertain",
+            lambda a: (
+                calendar_deadline(legal_date(a.effective_at), rules.JUDICIAL_CONFIRMATION_DAYS)
+                if a.effective_at
+                else None
+            ),
+            _("申请司法确认期限（协议生效起30日）"),
+        ),
+    )
+    negotiations = Negotiation.objects.only("pk", "case_id", "requested_at", "answer_due", "answer_due_uncertain")
+    agreements = Agreement.objects.only(
+        "pk", "case_id", "effective_at", "review_due", "review_due_uncertain", "judicial_due", "judicial_due_uncertain"
+    )
+    return recount_uncertain(negotiations, (answer,), record=record) + recount_uncertain(
+        agreements, windows, record=record
+    )

@@ -33,7 +33,14 @@ from tiaojie.lib import crypto
 from tiaojie.lib.idnumbers import mask_phone
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 from tiaojie.notifications.channels import channel_for
-from tiaojie.notifications.message_templates import PARTY_ADVICE, STAFF_ADVICE, render, when_phrase
+from tiaojie.notifications.message_templates import (
+    PARTY_ADVICE,
+    PARTY_UNCERTAIN,
+    STAFF_ADVICE,
+    STAFF_UNCERTAIN,
+    render,
+    when_phrase,
+)
 from tiaojie.notifications.models import Channel, DeadlineBreach, Notification, Recipients, Reminder
 from tiaojie.organisations.models import Membership
 
@@ -52,6 +59,9 @@ class DeadlineItem:
     due: dt.datetime  # aware: the first instant the deadline is missed (Deadline.ends_at for day periods)
     label: str  # Chinese, shown in the messages
     recipients: str  # Recipients value
+    # Counted past the configured holiday years (its stored `*_uncertain` flag): the messages say the date may
+    # still move. It moves, and its key with it, when the year is entered (docs/law.md §6).
+    uncertain: bool = False
 
     @property
     def last_day(self) -> dt.date:
@@ -66,6 +76,16 @@ def reminder_moment(last_day: dt.date, offset_days: int) -> dt.datetime:
 
 def _date_text(day: dt.date) -> str:
     return formats.date_format(day, "DATE_FORMAT")  # 2026年3月10日, or 10 Mar 2026 in English (tiaojie/formats)
+
+
+def _staff_advice(item: DeadlineItem) -> str:
+    # An uncertain date is never announced as settled: the caveat comes first (docs/notifications.md).
+    return f"{STAFF_UNCERTAIN if item.uncertain else ''}{STAFF_ADVICE.get(item.kind, '')}"
+
+
+def _party_advice(item: DeadlineItem) -> str:
+    """Built inside the party's sms_language, so both texts are in the worker's language."""
+    return f"{PARTY_UNCERTAIN if item.uncertain else ''}{PARTY_ADVICE.get(item.kind, '')}"
 
 
 # --- recipients ---------------------------------------------------------------------------------------------
@@ -143,7 +163,7 @@ def do_record_reminder(*, item: DeadlineItem, offset_days: int, now: dt.datetime
             common = {"case": case, "reminder": reminder, "expires_at": item.due}
             if item.recipients in (Recipients.STAFF, Recipients.BOTH):
                 subject, text = render(
-                    "reminder.staff", employer=case.employer.name, advice=STAFF_ADVICE.get(item.kind, ""), **context
+                    "reminder.staff", employer=case.employer.name, advice=_staff_advice(item), **context
                 )
                 for user in staff_recipients(case):
                     rows.append(
@@ -163,7 +183,7 @@ def do_record_reminder(*, item: DeadlineItem, offset_days: int, now: dt.datetime
                     _subject, text = render(
                         "reminder.party",
                         employer=case.employer.name,
-                        advice=PARTY_ADVICE.get(item.kind, ""),
+                        advice=_party_advice(item),
                         **party_context,
                     )
                 for phone in party_recipients(case):
@@ -209,7 +229,7 @@ def do_record_breach(*, item: DeadlineItem, now: dt.datetime) -> DeadlineBreach 
                 label=item.label,
                 last_day=_date_text(item.last_day),
                 status=case.get_status_display(),
-                advice=STAFF_ADVICE.get(item.kind, ""),
+                advice=_staff_advice(item),
             )
             _queue(
                 [

@@ -61,6 +61,12 @@ PARTY_ADVICE: dict[str, str | Promise] = {
 }
 
 
+# Added before the advice when the date was counted past the configured holiday years (DeadlineItem.uncertain):
+# the same words the case page and the tracking page show beside such a date.
+STAFF_UNCERTAIN = _("该期限超出已配置节假日的年份，未计入可能的节假日调整，请管理员补充节假日表后核对。")
+PARTY_UNCERTAIN = _("这个日期可能因节假日调整而变化，以调解组织通知为准。")
+
+
 def when_phrase(last_day: dt.date, today: dt.date) -> str:
     left = (last_day - today).days
     if left <= 0:

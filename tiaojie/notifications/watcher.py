@@ -3,14 +3,15 @@ then deliver what the task worker has left undelivered. `tiaojie watch-deadlines
 
 Deadline sources are functions `fn(now)` returning dicts
     {"key": str, "case_id": int, "kind": str, "due": aware datetime, "label": str (Chinese),
-     "recipients": "staff" | "parties" | "both"}
+     "recipients": "staff" | "parties" | "both", "uncertain": bool (optional, default False)}
 where `due` is the first instant the deadline is missed (for a period counted in days, 00:00 Beijing time
 after its last day: `Deadline.ends_at`) and `key` names this deadline instance: when a deadline moves (clock
-B extended) its key must change, so the new date gets its own reminders. A source reports a deadline only
-while its case is still in the phase the deadline belongs to, and may report it until a few days after
-`due` (DEADLINE_BREACH_LOOKBACK_DAYS) so the watcher can mark the breach. The case clocks are registered by
-this app; other apps register theirs with `tiaojie.cases.deadlines.register_deadline_source` (from their
-AppConfig.ready()).
+B extended, a holiday year entered) its key must change, so the new date gets its own reminders: every key
+holds the last day. A source reports a deadline only while its case is still in the phase the deadline
+belongs to, and may report it until a few days after `due` (DEADLINE_BREACH_LOOKBACK_DAYS) so the watcher
+can mark the breach. `uncertain` says the date was counted past the configured holiday years: the reminder
+and breach messages then say it may still move. The case clocks are registered by this app; other apps
+register theirs with `tiaojie.cases.deadlines.register_deadline_source` (from their AppConfig.ready()).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ KEY_CHUNK = 500
 
 # --- the case clocks ---------------------------------------------------------------------------------------
 
-# (kind, Case field holding the last day, statuses in which the clock runs, label, who is reminded).
+# (kind, Case field holding the last day, statuses in which the clock runs, label, who is reminded). The field's
+# `<field>_uncertain` companion goes into the item, so the messages never present such a date as settled.
 # The phases are those of cases.models.overdue_q, so a breach here is what the case lists show as overdue.
 CASE_CLOCKS: tuple[tuple[str, str, tuple[str, ...], str | Promise, str], ...] = (
     # Deciding on acceptance is the organisation's duty; the applicant hears the decision by notice.
@@ -70,9 +72,9 @@ def case_clock_deadlines(now: dt.datetime) -> Iterator[dict[str, Any]]:
     highest = today + dt.timedelta(days=max(settings.REMINDER_OFFSETS_DAYS))
     for kind, field_name, statuses, label, recipients in CASE_CLOCKS:
         rows = Case.objects.filter(status__in=statuses, **{f"{field_name}__range": (lowest, highest)}).values_list(
-            "pk", field_name
+            "pk", field_name, f"{field_name}_uncertain"
         )
-        for case_id, last_day in rows.iterator(chunk_size=2000):
+        for case_id, last_day, uncertain in rows.iterator(chunk_size=2000):
             yield {
                 "key": f"case:{case_id}:{kind}:{last_day.isoformat()}",
                 "case_id": case_id,
@@ -80,6 +82,7 @@ def case_clock_deadlines(now: dt.datetime) -> Iterator[dict[str, Any]]:
                 "due": Deadline(last_day).ends_at,
                 "label": str(label),
                 "recipients": recipients,
+                "uncertain": uncertain,
             }
 
 
@@ -113,6 +116,7 @@ def _item(raw: Mapping[str, Any], source: DeadlineSource) -> DeadlineItem | None
             due=raw["due"],
             label=str(raw["label"]),
             recipients=str(raw["recipients"]),
+            uncertain=bool(raw.get("uncertain", False)),
         )
     except (KeyError, TypeError, ValueError):
         logger.error("deadline source %s gave an unreadable item %r", source, raw)

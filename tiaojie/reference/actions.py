@@ -25,7 +25,7 @@ class EnteredYear:
     year: int
     holidays: int
     workdays: int
-    recomputed: int  # records (cases, agreements) whose uncertain deadlines were counted again
+    recomputed: int  # rows (cases, negotiations, agreements, work orders) whose uncertain deadlines were recounted
 
 
 def may_edit_calendar(user: Any) -> bool:
@@ -98,7 +98,7 @@ def do_enter_calendar_year(*, year: int, notice_number: str, periods: list[Perio
         bump_revision()
         clear_calendar_cache()
         transaction.on_commit(clear_calendar_cache)
-        replies = calendar_year_entered.send(sender=CalendarYear, year=year)
+        replies = calendar_year_entered.send(sender=CalendarYear, year=year, user=user)
         recomputed = sum(int(count or 0) for _receiver, count in replies)
     return EnteredYear(
         year=year,

@@ -9,12 +9,18 @@ on its next deadline, so two cases received on the same day always get the same 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import django.dispatch
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from tiaojie.lib.workdays import (
     Deadline,
@@ -27,8 +33,10 @@ from tiaojie.reference.models import CalendarRevision, CalendarYear, SpecialDay
 _cache: dict[str, tuple[int, WorkCalendar]] = {}
 
 # Sent inside the transaction that entered or replaced a year (reference.actions.do_enter_calendar_year) with
-# `year`: the apps that store deadlines flagged uncertain recompute them (cases.deadlines, mediation.deadlines).
-# This app is below them, so it announces and they listen.
+# `year` and `user` (the administrator who entered it, the actor of the events the recounts write): the apps
+# that store deadlines flagged uncertain count them again with `recount_uncertain` below (cases.deadlines,
+# mediation.deadlines, hotline.deadlines). This app is below them, so it announces and they listen. Each
+# receiver returns how many rows it recounted.
 calendar_year_entered = django.dispatch.Signal()
 
 
@@ -93,3 +101,87 @@ def calendar_deadline(start: dt.date, days: int) -> Deadline:
 
 def workday_deadline(start: dt.date, days: int) -> Deadline:
     return working_days_deadline(start, days, work_calendar())
+
+
+# --- recounting stored deadlines when a year is entered (docs/law.md §6) ------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPeriod:
+    """One deadline a model stores: the field with its last day, the field flagging it uncertain, and how to
+    count it again from the row's own start (None when the row holds nothing to count from)."""
+
+    due_field: str
+    uncertain_field: str
+    count: Callable[[Any], Deadline | None]
+    label: str | Promise  # how the event names it
+
+
+@dataclass(frozen=True)
+class Recounted:
+    """One period of one row counted again: its last day before and the deadline now."""
+
+    period: StoredPeriod
+    before: dt.date | None
+    after: Deadline
+
+
+def recount_data(year: int, changes: Sequence[Recounted]) -> dict[str, Any]:
+    """What an event of a recount stores: the year entered, and per field its day before and after."""
+    return {
+        "year": year,
+        "recounted": {
+            c.period.due_field: {
+                "from": c.before.isoformat() if c.before else None,
+                "to": c.after.last_day.isoformat(),
+                "uncertain": c.after.uncertain,
+            }
+            for c in changes
+        },
+    }
+
+
+def recount_reason(year: int, changes: Sequence[Recounted]) -> str:
+    """The event's sentence: "录入2027年节假日安排后重新计算：受理期限 2027年1月4日 → 2027年1月5日"."""
+    parts = []
+    for c in changes:
+        before = formats.date_format(c.before, "DATE_FORMAT") if c.before else "—"
+        part = f"{c.period.label} {before} → {formats.date_format(c.after.last_day, 'DATE_FORMAT')}"  # no words
+        if c.after.uncertain:
+            part += _("（仍超出已配置的节假日年份）")
+        parts.append(part)
+    return _("录入%(year)d年节假日安排后重新计算：%(changes)s") % {"year": year, "changes": "；".join(parts)}
+
+
+def recount_uncertain(
+    rows: models.QuerySet[Any],
+    periods: Sequence[StoredPeriod],
+    *,
+    record: Callable[[Any, list[Recounted]], object],
+) -> int:
+    """Count again every period of `periods` stored as uncertain on `rows`, on the calendar as it now is, and
+    call `record(row, changes)` for each row recounted (it writes the row's event). Returns how many rows were
+    recounted. Runs in the caller's transaction (the one that entered the year), so a failing recount rolls
+    the year back with it. One UPDATE per row: only rows whose counting looked past the configured years are
+    touched, which is few; they are read into a list first because SQLite gives no isolation between a
+    chunked read and writes to the same table on one connection."""
+    flagged = Q()
+    for p in periods:
+        flagged |= Q(**{p.uncertain_field: True})
+    done = 0
+    for row in list(rows.filter(flagged).order_by("pk")):
+        changes = []
+        for p in periods:
+            if getattr(row, p.uncertain_field):
+                after = p.count(row)
+                if after is not None:
+                    changes.append(Recounted(p, getattr(row, p.due_field), after))
+        if not changes:
+            continue
+        updates: dict[str, object] = {}
+        for c in changes:
+            updates[c.period.due_field] = c.after.last_day
+            updates[c.period.uncertain_field] = c.after.uncertain
+        done += type(row)._default_manager.filter(pk=row.pk).update(**updates)
+        record(row, changes)
+    return done

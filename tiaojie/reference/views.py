@@ -133,7 +133,7 @@ def enter_year(request: HttpRequest) -> HttpResponse:
                     messages.success(
                         request,
                         _(
-                            "已录入%(year)d年节假日安排：放假%(h)d天，调休上班%(w)d天；重新计算了%(n)d个案件或协议中原先不确定的期限。"
+                            "已录入%(year)d年节假日安排：放假%(h)d天，调休上班%(w)d天；重新计算了%(n)d条记录（案件、协商、协议、热线工单）中原先不确定的期限。"
                         )
                         % {"year": entered.year, "h": entered.holidays, "w": entered.workdays, "n": entered.recomputed},
                     )

@@ -158,7 +158,8 @@ def test_deadlines_function_shape(org_a, mediator_a):
     items = mediation_deadlines(now)
     assert {d["kind"] for d in items} == {"payment_due", "arbitration_review_window", "judicial_confirmation_window"}
     for d in items:
-        assert set(d) == {"key", "case_id", "kind", "due", "label", "recipients"}
+        assert set(d) == {"key", "case_id", "kind", "due", "label", "recipients", "uncertain"}
+        assert d["uncertain"] is False  # November 2026: every date inside the configured years
         assert d["due"].tzinfo is not None and d["recipients"] in ("staff", "parties", "both")
         assert d["due"].astimezone(BJ).time() == dt.time(0, 0)
     assert len({d["key"] for d in items}) == len(items)
