@@ -38,7 +38,9 @@ from .core import (
     format_number,
     gettext_noop,
     input_error,
+    joined,
     measure_service,
+    msg,
     yuan,
 )
 
@@ -101,7 +103,10 @@ class ReasonRule:
     # 481号 art 11 ¶2: the wage is raised to the enterprise's monthly average for arts 6, 8 and 9.
     pre2008_enterprise_floor: bool = False
     pre2008_basis: str = ""
+    # A msgid (or a Text): the page translates it where it is shown inside a step.
     pre2008_note: str = ""
+    # The ground named in the step that pays nothing for service before 2008 (its label without the bracket).
+    pre2008_name: str = ""
 
 
 _R = TerminationReason
@@ -113,8 +118,10 @@ _ART38_PRE2008 = (
     _R.ART38_INVALID_CONTRACT,
     _R.ART38_FORCED_LABOUR,
 )
-_ART38_UNCAPPED = "当时规定对此未设十二个月上限，本计算不封顶"
-_NOT_IN_ART15 = f"{INTERPRETATION_2001}第十五条未列此情形，2008 年前的工作年限不支付经济补偿"
+_ART38_UNCAPPED = gettext_noop("当时规定对此未设十二个月上限，本计算不封顶")
+_NOT_IN_ART15 = msg(
+    "{interpretation}第十五条未列此情形，2008 年前的工作年限不支付经济补偿", interpretation=INTERPRETATION_2001
+)
 
 # Rules as data with their source. Every entry is one ground; the N, 2N and 代通知金 calculations read it.
 REASONS: dict[TerminationReason, ReasonRule] = {
@@ -158,6 +165,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_pays=False,
         pre2008_basis=f"{INTERPRETATION_2001}第十五条",
         pre2008_note=_NOT_IN_ART15,
+        pre2008_name=gettext_noop("劳动者解除：用人单位未依法为劳动者缴纳社会保险费"),
     ),
     _R.ART38_RULES: ReasonRule(
         short=gettext_noop("第一款第（四）项 规章制度违法"),
@@ -169,6 +177,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_pays=False,
         pre2008_basis=f"{INTERPRETATION_2001}第十五条",
         pre2008_note=_NOT_IN_ART15,
+        pre2008_name=gettext_noop("劳动者解除：用人单位的规章制度违反法律、法规的规定，损害劳动者权益"),
     ),
     _R.ART38_INVALID_CONTRACT: ReasonRule(
         short=gettext_noop("第一款第（五）项 劳动合同无效"),
@@ -178,6 +187,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pre2008_pays=False,
         pre2008_basis=f"{INTERPRETATION_2001}第十五条",
         pre2008_note=_NOT_IN_ART15,
+        pre2008_name=gettext_noop("劳动者解除：因第二十六条第一款规定的情形致使劳动合同无效"),
     ),
     _R.ART38_FORCED_LABOUR: ReasonRule(
         short=gettext_noop("第二款 强迫劳动、强令冒险作业"),
@@ -187,8 +197,9 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         basis=f"{LCL}第四十六条第（一）项、第三十八条第二款",
         worker_resigned=True,
         pre2008_basis=f"{INTERPRETATION_2001}第十五条第（一）项",
-        pre2008_note=(
-            _ART38_UNCAPPED + "；第十五条第（一）项只列暴力、威胁或者非法限制人身自由强迫劳动，"
+        # _ART38_UNCAPPED and what is unsure here, in one msgid.
+        pre2008_note=gettext_noop(
+            "当时规定对此未设十二个月上限，本计算不封顶；第十五条第（一）项只列暴力、威胁或者非法限制人身自由强迫劳动，"
             "违章指挥、强令冒险作业是否同样支付待核对"
         ),
     ),
@@ -198,7 +209,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         pays=False,
         pre2008_pays=False,
         pre2008_basis=f"《劳动法》第二十五条、第二十八条；{MEASURES_1994}第五条至第九条",
-        pre2008_note="过失性解除当时同样不支付经济补偿",
+        pre2008_note=gettext_noop("过失性解除当时同样不支付经济补偿"),
     ),
     _R.ART40: ReasonRule(
         short=gettext_noop("第四十条"),
@@ -217,7 +228,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         art40=True,
         pre2008_enterprise_floor=True,
         pre2008_basis=f"{MEASURES_1994}第六条、第十一条",
-        pre2008_note="当时规定不封顶；另应支付不低于六个月工资的医疗补助费（本计算未含，请另行核算）",
+        pre2008_note=gettext_noop("当时规定不封顶；另应支付不低于六个月工资的医疗补助费（本计算未含，请另行核算）"),
     ),
     _R.ART40_INCOMPETENCE: ReasonRule(
         short=gettext_noop("第（二）项 不能胜任工作"),
@@ -236,7 +247,7 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         art40=True,
         pre2008_enterprise_floor=True,
         pre2008_basis=f"{MEASURES_1994}第八条、第十一条",
-        pre2008_note="当时规定不封顶",
+        pre2008_note=gettext_noop("当时规定不封顶"),
     ),
     _R.ART41: ReasonRule(
         label=gettext_noop("经济性裁员（第四十一条）"),
@@ -249,22 +260,27 @@ REASONS: dict[TerminationReason, ReasonRule] = {
         basis=f"{LCL}第四十六条第（五）项、第四十四条第（一）项",
         verb="终止",
         pre2008_pays=False,
-        pre2008_basis=f"《劳动法》第二十三条；{MEASURES_1994}未规定期满终止的经济补偿",
+        # Prose in a basis: a msg(), since the citation grammar reads titles and article numbers only.
+        pre2008_basis=msg("《劳动法》第二十三条；{measures}未规定期满终止的经济补偿", measures=MEASURES_1994),
+        pre2008_name=gettext_noop("劳动合同期满终止"),
     ),
     _R.TASK_COMPLETED: ReasonRule(
         label=gettext_noop("以完成一定工作任务为期限的劳动合同因任务完成而终止"),
         basis=f"{LCL}第四十六条第（七）项；{REGULATION}第二十二条",
         verb="终止",
         pre2008_pays=False,
-        pre2008_basis=f"《劳动法》第二十条、第二十三条；{MEASURES_1994}未规定合同终止的经济补偿",
-        pre2008_note="任务完成即合同期限届满，当时规定不支付经济补偿（待核对）",
+        pre2008_basis=msg("《劳动法》第二十条、第二十三条；{measures}未规定合同终止的经济补偿", measures=MEASURES_1994),
+        pre2008_note=gettext_noop("任务完成即合同期限届满，当时规定不支付经济补偿（待核对）"),
+        pre2008_name=gettext_noop("以完成一定工作任务为期限的劳动合同因任务完成而终止"),
     ),
     _R.BANKRUPTCY_OR_CLOSURE: ReasonRule(
         label=gettext_noop("用人单位被依法宣告破产、被吊销营业执照、责令关闭、撤销或者决定提前解散而终止"),
         basis=f"{LCL}第四十六条第（六）项、第四十四条第（四）项、第（五）项",
         verb="终止",
         pre2008_basis=f"{MEASURES_1994}第九条（参照）",
-        pre2008_note="2008 年前此类终止的补偿各地口径不一，本计算按每满一年一个月、不封顶计，请按当地规定核对",
+        pre2008_note=gettext_noop(
+            "2008 年前此类终止的补偿各地口径不一，本计算按每满一年一个月、不封顶计，请按当地规定核对"
+        ),
     ),
 }
 
@@ -273,13 +289,15 @@ def parse_reason(value: str) -> TerminationReason:
     try:
         return TerminationReason(value)
     except ValueError:
-        options = "、".join(reason.value for reason in TerminationReason)
-        raise input_error("termination_reason", f"终止原因（termination_reason）须为以下之一：{options}") from None
+        options = joined([reason.value for reason in TerminationReason], "、")
+        raise input_error(
+            "termination_reason", msg("终止原因（termination_reason）须为以下之一：{options}", options=options)
+        ) from None
 
 
 def check_service_dates(start_date: dt.date, end_date: dt.date) -> None:
     if end_date < start_date:
-        raise input_error("end_date", "离职日期（end_date）不能早于入职日期（start_date）")
+        raise input_error("end_date", msg("离职日期（end_date）不能早于入职日期（start_date）"))
 
 
 def art47_months(service: Service) -> Fraction:
@@ -293,14 +311,24 @@ def art47_months(service: Service) -> Fraction:
 
 
 def _art47_months_text(service: Service, months: Fraction) -> str:
-    rest = f"剩余 {service.months_after_years} 个月 {service.days} 天"
+    counts = {
+        "years": service.years,
+        "months": service.months_after_years,
+        "days": service.days,
+        "total": format_number(months),
+    }
     if service.months_after_years >= 6:
-        rest += "，满六个月按一年计，计 1 个月"
-    elif service.has_part_year:
-        rest += "，不满六个月，计半个月"
-    else:
-        rest = "无不满一年的部分"
-    return f"满 {service.years} 年计 {service.years} 个月；{rest}；合计 {format_number(months)} 个月"
+        return msg(
+            "满 {years} 年计 {years} 个月；剩余 {months} 个月 {days} 天，满六个月按一年计，计 1 个月；"
+            "合计 {total} 个月",
+            **counts,
+        )
+    if service.has_part_year:
+        return msg(
+            "满 {years} 年计 {years} 个月；剩余 {months} 个月 {days} 天，不满六个月，计半个月；合计 {total} 个月",
+            **counts,
+        )
+    return msg("满 {years} 年计 {years} 个月；无不满一年的部分；合计 {total} 个月", **counts)
 
 
 @dataclass(frozen=True)
@@ -318,14 +346,16 @@ def wage_base(
 ) -> WageBase:
     errors: list[FieldError] = []
     if monthly_wage < 0:
-        errors.append({"field": "monthly_wage", "message": "月工资（monthly_wage）不能为负数"})
+        errors.append({"field": "monthly_wage", "message": msg("月工资（monthly_wage）不能为负数")})
     if local_minimum_wage is not None and local_minimum_wage < 0:
-        errors.append({"field": "local_minimum_wage", "message": "当地最低工资标准（local_minimum_wage）不能为负数"})
+        errors.append(
+            {"field": "local_minimum_wage", "message": msg("当地最低工资标准（local_minimum_wage）不能为负数")}
+        )
     if local_average_monthly_wage is not None and local_average_monthly_wage <= 0:
         errors.append(
             {
                 "field": "local_average_monthly_wage",
-                "message": "当地上年度职工月平均工资（local_average_monthly_wage）须大于零",
+                "message": msg("当地上年度职工月平均工资（local_average_monthly_wage）须大于零"),
             }
         )
     if errors:
@@ -333,9 +363,9 @@ def wage_base(
 
     steps = [
         Step(
-            text=(
-                f"月工资按解除或者终止前十二个月的平均工资计（工作不满十二个月的按实际工作月数平均）："
-                f"{yuan(monthly_wage)}"
+            text=msg(
+                "月工资按解除或者终止前十二个月的平均工资计（工作不满十二个月的按实际工作月数平均）：{wage}",
+                wage=yuan(monthly_wage),
             ),
             value=format_money(monthly_wage),
             basis=f"{LCL}第四十七条第三款；{REGULATION}第二十七条",
@@ -344,10 +374,13 @@ def wage_base(
     wage = monthly_wage
     if local_minimum_wage is not None and wage < local_minimum_wage:
         wage = local_minimum_wage
-        minimum = yuan(local_minimum_wage)
         steps.append(
             Step(
-                text=f"平均工资 {yuan(monthly_wage)}低于当地最低工资标准 {minimum}，按最低工资标准计",
+                text=msg(
+                    "平均工资 {wage}低于当地最低工资标准 {minimum}，按最低工资标准计",
+                    wage=yuan(monthly_wage),
+                    minimum=yuan(local_minimum_wage),
+                ),
                 value=format_money(wage),
                 basis=f"{REGULATION}第二十七条",
             )
@@ -361,10 +394,12 @@ def wage_base(
             base, capped = triple, True
             steps.append(
                 Step(
-                    text=(
-                        f"月工资 {yuan(wage)}高于当地上年度职工月平均工资 "
-                        f"{yuan(local_average_monthly_wage)}的三倍（{yuan(triple)}），"
-                        "计算基数按三倍计，补偿年限最高不超过十二年"
+                    text=msg(
+                        "月工资 {wage}高于当地上年度职工月平均工资 {average}的三倍（{triple}），"
+                        "计算基数按三倍计，补偿年限最高不超过十二年",
+                        wage=yuan(wage),
+                        average=yuan(local_average_monthly_wage),
+                        triple=yuan(triple),
                     ),
                     value=format_money(base),
                     basis=f"{LCL}第四十七条第二款",
@@ -373,7 +408,11 @@ def wage_base(
         else:
             steps.append(
                 Step(
-                    text=f"月工资 {yuan(wage)}不高于当地上年度职工月平均工资的三倍（{yuan(triple)}），不封顶",
+                    text=msg(
+                        "月工资 {wage}不高于当地上年度职工月平均工资的三倍（{triple}），不封顶",
+                        wage=yuan(wage),
+                        triple=yuan(triple),
+                    ),
                     value=format_money(base),
                     basis=f"{LCL}第四十七条第二款",
                 )
@@ -385,7 +424,11 @@ def _capped_months(months: Fraction, wage: WageBase, steps: list[Step]) -> Fract
     if wage.capped and months > CAPPED_YEARS:
         steps.append(
             Step(
-                text=f"月工资封顶后补偿年限最高十二年：{format_number(months)} 个月按 {CAPPED_YEARS} 个月计",
+                text=msg(
+                    "月工资封顶后补偿年限最高十二年：{months} 个月按 {cap} 个月计",
+                    months=format_number(months),
+                    cap=CAPPED_YEARS,
+                ),
                 value=str(CAPPED_YEARS),
                 basis=f"{LCL}第四十七条第二款",
             )
@@ -395,11 +438,17 @@ def _capped_months(months: Fraction, wage: WageBase, steps: list[Step]) -> Fract
 
 
 def _choose_clause(rule: ReasonRule) -> CalculatorInputError:
-    options = "；".join(f"{REASONS[choice].short}（{choice.value}）" for choice in rule.pre2008_choose)
+    options = joined(
+        [msg("{clause}（{key}）", clause=REASONS[choice].short, key=choice.value) for choice in rule.pre2008_choose]
+    )
     return input_error(
         "termination_reason",
-        f"工作年限含 2008-01-01 以前的部分，当时的规定对{rule.short}的各项情形待遇不同"
-        f"（是否支付、是否封顶十二个月、有无工资下限），请选择具体情形：{options}",
+        msg(
+            "工作年限含 2008-01-01 以前的部分，当时的规定对{ground}的各项情形待遇不同"
+            "（是否支付、是否封顶十二个月、有无工资下限），请选择具体情形：{options}",
+            ground=rule.short,
+            options=options,
+        ),
     )
 
 
@@ -411,11 +460,11 @@ def _notice_pay_steps(rule: ReasonRule, last_month_wage: Decimal | None, steps: 
     if last_month_wage is None:
         steps.append(
             Step(
-                text=(
+                text=msg(
                     "依第四十条解除，未提前三十日以书面形式通知劳动者本人的，另应额外支付一个月工资（代通知金），"
                     "按上一个月的工资标准确定；填写上一个月工资后在此一并列出"
                 ),
-                value="另计",
+                value=gettext_noop("另计"),
                 basis=basis,
             )
         )
@@ -423,9 +472,11 @@ def _notice_pay_steps(rule: ReasonRule, last_month_wage: Decimal | None, steps: 
     amount = Fraction(last_month_wage)
     steps.append(
         Step(
-            text=(
-                f"依第四十条解除，未提前三十日书面通知的，另应支付代通知金 1 × 上一个月工资 {yuan(last_month_wage)}"
-                f" = {yuan(amount)}（与经济补偿分别计算，不计入下方经济补偿合计）"
+            text=msg(
+                "依第四十条解除，未提前三十日书面通知的，另应支付代通知金 1 × 上一个月工资 {wage}"
+                " = {amount}（与经济补偿分别计算，不计入下方经济补偿合计）",
+                wage=yuan(last_month_wage),
+                amount=yuan(amount),
             ),
             value=format_amount(amount),
             basis=basis,
@@ -452,13 +503,16 @@ def economic_compensation(
     errors: list[FieldError] = []
     if pre2008_monthly_wage is not None and pre2008_monthly_wage < 0:
         errors.append(
-            {"field": "pre2008_monthly_wage", "message": "2008 年前工作年限的月工资（pre2008_monthly_wage）不能为负数"}
+            {
+                "field": "pre2008_monthly_wage",
+                "message": msg("2008 年前工作年限的月工资（pre2008_monthly_wage）不能为负数"),
+            }
         )
     if enterprise_average_monthly_wage is not None and enterprise_average_monthly_wage < 0:
         errors.append(
             {
                 "field": "enterprise_average_monthly_wage",
-                "message": "企业月平均工资（enterprise_average_monthly_wage）不能为负数",
+                "message": msg("企业月平均工资（enterprise_average_monthly_wage）不能为负数"),
             }
         )
     rule = REASONS[reason]
@@ -466,9 +520,10 @@ def economic_compensation(
         errors.append(
             {
                 "field": "last_month_wage",
-                "message": (
-                    f"代通知金只在用人单位依第四十条解除且未提前三十日书面通知时支付；解除或者终止原因为"
-                    f"“{rule.label}”，不适用，请将上一个月工资（last_month_wage）留空"
+                "message": msg(
+                    "代通知金只在用人单位依第四十条解除且未提前三十日书面通知时支付；解除或者终止原因为"
+                    "“{ground}”，不适用，请将上一个月工资（last_month_wage）留空",
+                    ground=rule.label,
                 ),
             }
         )
@@ -482,9 +537,10 @@ def economic_compensation(
         # 2008 no more than after it (劳动法 art 25; 481号 pays only its arts 5–9).
         steps = [
             Step(
-                text=(
-                    f"解除原因：{rule.label}。用人单位依第三十九条合法解除劳动合同的，不支付经济补偿；"
-                    "如解除不符合第三十九条的条件，属违法解除，请改用违法解除赔偿金（2N）计算"
+                text=msg(
+                    "解除原因：{ground}。用人单位依第三十九条合法解除劳动合同的，不支付经济补偿；"
+                    "如解除不符合第三十九条的条件，属违法解除，请改用违法解除赔偿金（2N）计算",
+                    ground=rule.label,
                 ),
                 value=reason.value,
                 basis=rule.basis,
@@ -493,15 +549,15 @@ def economic_compensation(
         return conclude(
             steps,
             Fraction(0),
-            text="经济补偿 0.00 元",
+            text=msg("经济补偿 {amount}", amount=yuan(Fraction(0))),
             basis=rule.basis,
             extra={"months": "0", "base_wage": format_money(wage.base), "capped": False},
         )
     steps = [
         Step(
-            text=f"解除或者终止原因：{rule.label}，用人单位应当支付经济补偿",
+            text=msg("解除或者终止原因：{ground}，用人单位应当支付经济补偿", ground=rule.label),
             # The value column is read by people (the web page, the case's claims, documents): never the key.
-            value="应支付经济补偿",
+            value=gettext_noop("应支付经济补偿"),
             basis=rule.basis,
         ),
         *wage.steps,
@@ -519,11 +575,11 @@ def economic_compensation(
         if post2008:
             steps.append(
                 Step(
-                    text=(
+                    text=msg(
                         "工作年限跨越 2008-01-01：此前的年限按当时规定计算，此后的年限自 2008-01-01 起"
                         "按《劳动合同法》计算，两段分别计算后相加"
                     ),
-                    value="分段计算",
+                    value=gettext_noop("分段计算"),
                     basis=f"{LCL}第九十七条第三款",
                 )
             )
@@ -533,9 +589,11 @@ def economic_compensation(
         pre_years = pre_service.years + (1 if pre_service.has_part_year else 0)
         steps.append(
             Step(
-                text=(
-                    f"2008 年前工作年限：{pre_service.span()}，共 {pre_service.describe()}；"
-                    f"当时规定每满一年一个月，不满一年按一年计，计 {pre_years} 年"
+                text=msg(
+                    "2008 年前工作年限：{span}，共 {length}；当时规定每满一年一个月，不满一年按一年计，计 {years} 年",
+                    span=pre_service.span(),
+                    length=pre_service.describe(),
+                    years=pre_years,
                 ),
                 value=str(pre_years),
                 basis=f"{MEASURES_1994}第五条至第九条；{EXPLANATION_1995}",
@@ -543,33 +601,41 @@ def economic_compensation(
         )
         if not rule.pre2008_pays:
             pre_months = Fraction(0)
-            note = rule.pre2008_note or "当时规定不支付经济补偿"
             steps.append(
                 Step(
-                    text=f"2008 年前的工作年限：{rule.label.split('（')[0]}，{note}，此段计 0 个月",
+                    text=msg(
+                        "2008 年前的工作年限：{ground}，{note}，此段计 0 个月",
+                        ground=rule.pre2008_name or rule.label,
+                        note=rule.pre2008_note or gettext_noop("当时规定不支付经济补偿"),
+                    ),
                     value="0",
                     basis=rule.pre2008_basis,
                 )
             )
         else:
             pre_months = Fraction(pre_years)
-            text = f"2008 年前部分计 {pre_years} 个月"
             if rule.pre2008_cap_months is not None and pre_months > rule.pre2008_cap_months:
                 pre_months = Fraction(rule.pre2008_cap_months)
-                text += f"，当时规定此情形最多不超过十二个月，按 {rule.pre2008_cap_months} 个月计"
+                text = msg(
+                    "2008 年前部分计 {months} 个月，当时规定此情形最多不超过十二个月，按 {cap} 个月计",
+                    months=pre_years,
+                    cap=rule.pre2008_cap_months,
+                )
             elif rule.pre2008_cap_months is not None:
-                text += "（当时规定此情形最多不超过十二个月）"
+                text = msg("2008 年前部分计 {months} 个月（当时规定此情形最多不超过十二个月）", months=pre_years)
             else:
-                text += "（当时规定此情形不设十二个月上限）"
+                text = msg("2008 年前部分计 {months} 个月（当时规定此情形不设十二个月上限）", months=pre_years)
             if rule.pre2008_note:
-                text += f"（{rule.pre2008_note}）"
+                text = msg("{text}（{note}）", text=text, note=rule.pre2008_note)
             steps.append(Step(text=text, value=format_number(pre_months), basis=rule.pre2008_basis))
         pre_amount = pre_months * Fraction(pre_wage)
         steps.append(
             Step(
-                text=(
-                    f"2008 年前部分：{format_number(pre_months)} 个月 × {yuan(pre_wage)}"
-                    f"（不适用三倍封顶）= {yuan(pre_amount)}"
+                text=msg(
+                    "2008 年前部分：{months} 个月 × {wage}（不适用三倍封顶）= {amount}",
+                    months=format_number(pre_months),
+                    wage=yuan(pre_wage),
+                    amount=yuan(pre_amount),
                 ),
                 value=format_amount(pre_amount),
                 basis=f"{MEASURES_1994}第十一条；{LCL}第九十七条第三款",
@@ -580,7 +646,7 @@ def economic_compensation(
         if not post2008:
             steps.append(
                 Step(
-                    text="劳动关系在 2008-01-01 前已结束，全部年限按当时规定计算",
+                    text=msg("劳动关系在 2008-01-01 前已结束，全部年限按当时规定计算"),
                     value="0",
                     basis=f"{LCL}第九十七条第三款",
                 )
@@ -591,7 +657,7 @@ def economic_compensation(
         post_months = art47_months(post_service)
         steps.append(
             Step(
-                text=f"工作年限：{post_service.span()}，共 {post_service.describe()}",
+                text=msg("工作年限：{span}，共 {length}", span=post_service.span(), length=post_service.describe()),
                 value=post_service.describe(),
                 basis=f"{LCL}第四十七条第一款",
             )
@@ -607,9 +673,11 @@ def economic_compensation(
         post_amount = post_months * Fraction(wage.base)
         steps.append(
             Step(
-                text=(
-                    f"按《劳动合同法》计算部分：{format_number(post_months)} 个月 × {yuan(wage.base)}"
-                    f" = {yuan(post_amount)}"
+                text=msg(
+                    "按《劳动合同法》计算部分：{months} 个月 × {wage} = {amount}",
+                    months=format_number(post_months),
+                    wage=yuan(wage.base),
+                    amount=yuan(post_amount),
                 ),
                 value=format_amount(post_amount),
                 basis=f"{LCL}第四十七条",
@@ -629,7 +697,11 @@ def economic_compensation(
     return conclude(
         steps,
         total,
-        text=f"经济补偿合计 {yuan(total)}，四舍五入到分" + ("（代通知金另计，见上一步）" if notice is not None else ""),
+        text=(
+            msg("经济补偿合计 {amount}，四舍五入到分", amount=yuan(total))
+            if notice is None
+            else msg("经济补偿合计 {amount}，四舍五入到分（代通知金另计，见上一步）", amount=yuan(total))
+        ),
         basis=f"{LCL}第四十六条、第四十七条",
         extra=extra,
     )
@@ -652,8 +724,12 @@ def _pre2008_wage(
         steps.append(
             Step(
                 text=(
-                    f"2008 年前部分的月工资另行提供：{yuan(pre2008_monthly_wage)}"
-                    + ("，低于当地最低工资标准，按最低工资标准计" if pre_wage != pre2008_monthly_wage else "")
+                    msg("2008 年前部分的月工资另行提供：{wage}", wage=yuan(pre2008_monthly_wage))
+                    if pre_wage == pre2008_monthly_wage
+                    else msg(
+                        "2008 年前部分的月工资另行提供：{wage}，低于当地最低工资标准，按最低工资标准计",
+                        wage=yuan(pre2008_monthly_wage),
+                    )
                 ),
                 value=format_money(pre_wage),
                 basis=f"{MEASURES_1994}第十一条",
@@ -663,20 +739,21 @@ def _pre2008_wage(
         if enterprise_average is None:
             steps.append(
                 Step(
-                    text=(
+                    text=msg(
                         "此情形下劳动者月平均工资低于企业月平均工资的，2008 年前部分按企业月平均工资计；"
                         "未填写企业月平均工资，未适用此下限"
                     ),
-                    value="未填写",
+                    value=gettext_noop("未填写"),
                     basis=f"{MEASURES_1994}第十一条",
                 )
             )
         elif pre_wage < enterprise_average:
             steps.append(
                 Step(
-                    text=(
-                        f"2008 年前部分的月工资 {yuan(pre_wage)}低于企业月平均工资 {yuan(enterprise_average)}，"
-                        "按企业月平均工资计"
+                    text=msg(
+                        "2008 年前部分的月工资 {wage}低于企业月平均工资 {average}，按企业月平均工资计",
+                        wage=yuan(pre_wage),
+                        average=yuan(enterprise_average),
                     ),
                     value=format_money(enterprise_average),
                     basis=f"{MEASURES_1994}第十一条",
@@ -686,7 +763,11 @@ def _pre2008_wage(
         else:
             steps.append(
                 Step(
-                    text=f"2008 年前部分的月工资 {yuan(pre_wage)}不低于企业月平均工资 {yuan(enterprise_average)}",
+                    text=msg(
+                        "2008 年前部分的月工资 {wage}不低于企业月平均工资 {average}",
+                        wage=yuan(pre_wage),
+                        average=yuan(enterprise_average),
+                    ),
                     value=format_money(pre_wage),
                     basis=f"{MEASURES_1994}第十一条",
                 )
@@ -694,11 +775,11 @@ def _pre2008_wage(
     elif enterprise_average is not None:
         steps.append(
             Step(
-                text=(
+                text=msg(
                     "企业月平均工资下限只适用于患病或非因工负伤、客观情况发生重大变化、经济性裁员三种情形"
                     "2008 年前的部分，本情形不适用，已忽略"
                 ),
-                value="不适用",
+                value=gettext_noop("不适用"),
                 basis=f"{MEASURES_1994}第十一条",
             )
         )
@@ -724,36 +805,52 @@ def unlawful_termination(
         # under art 38 is owed N (art 46 (一)), not 2N.
         raise input_error(
             "termination_reason",
-            "劳动者依第三十八条解除劳动合同的，用人单位应支付经济补偿（N），不适用违法解除赔偿金（2N）",
+            msg("劳动者依第三十八条解除劳动合同的，用人单位应支付经济补偿（N），不适用违法解除赔偿金（2N）"),
         )
     if last_month_wage is not None:
         # 代通知金 is the price of a *lawful* art 40 dismissal without notice; 2N replaces every consequence
         # of a lawful end (实施条例 art 25), so the two are not awarded together.
         raise input_error(
             "last_month_wage",
-            "主张违法解除赔偿金（2N）的，不再支付代通知金（额外一个月工资）：代通知金以依第四十条合法解除为前提。"
-            "请将上一个月工资（last_month_wage）留空；如主张合法解除的经济补偿加代通知金，请改用经济补偿（N）计算",
+            msg(
+                "主张违法解除赔偿金（2N）的，不再支付代通知金（额外一个月工资）：代通知金以依第四十条合法解除为前提。"
+                "请将上一个月工资（last_month_wage）留空；如主张合法解除的经济补偿加代通知金，请改用经济补偿（N）计算"
+            ),
         )
     if end_date < LABOUR_CONTRACT_LAW_EFFECTIVE:
         raise input_error(
             "end_date",
-            "违法解除赔偿金（二倍经济补偿）依据《劳动合同法》，离职日期（end_date）须在 2008-01-01 或以后",
+            msg("违法解除赔偿金（二倍经济补偿）依据《劳动合同法》，离职日期（end_date）须在 2008-01-01 或以后"),
         )
     wage = wage_base(monthly_wage, local_minimum_wage, local_average_monthly_wage)
     service = measure_service(start_date, end_date)
     months = art47_months(service)
+    # The verb is part of the sentence, so each has its own msgid (a translation may word them differently).
+    if rule.verb == "终止":
+        ground = msg(
+            "用人单位以“{ground}”为由终止劳动合同，但违反法律规定；劳动者不要求"
+            "或者不能继续履行的，用人单位按经济补偿标准的二倍支付赔偿金，支付赔偿金的不再支付经济补偿",
+            ground=rule.label,
+        )
+    else:
+        ground = msg(
+            "用人单位以“{ground}”为由解除劳动合同，但违反法律规定；劳动者不要求"
+            "或者不能继续履行的，用人单位按经济补偿标准的二倍支付赔偿金，支付赔偿金的不再支付经济补偿",
+            ground=rule.label,
+        )
     steps = [
         Step(
-            text=(
-                f"用人单位以“{rule.label}”为由{rule.verb}劳动合同，但违反法律规定；劳动者不要求"
-                "或者不能继续履行的，用人单位按经济补偿标准的二倍支付赔偿金，支付赔偿金的不再支付经济补偿"
-            ),
-            value="赔偿金 = 2 × 经济补偿",
+            text=ground,
+            value=gettext_noop("赔偿金 = 2 × 经济补偿"),
             basis=f"{LCL}第四十八条、第八十七条；{REGULATION}第二十五条",
         ),
         *wage.steps,
         Step(
-            text=f"工作年限自用工之日起计算，不区分 2008 年前后：{service.span()}，共 {service.describe()}",
+            text=msg(
+                "工作年限自用工之日起计算，不区分 2008 年前后：{span}，共 {length}",
+                span=service.span(),
+                length=service.describe(),
+            ),
             value=service.describe(),
             basis=f"{REGULATION}第二十五条",
         ),
@@ -768,7 +865,12 @@ def unlawful_termination(
     total = 2 * single
     steps.append(
         Step(
-            text=f"经济补偿标准：{format_number(months)} 个月 × {yuan(wage.base)} = {yuan(single)}",
+            text=msg(
+                "经济补偿标准：{months} 个月 × {wage} = {amount}",
+                months=format_number(months),
+                wage=yuan(wage.base),
+                amount=yuan(single),
+            ),
             value=format_amount(single),
             basis=f"{LCL}第四十七条",
         )
@@ -776,7 +878,7 @@ def unlawful_termination(
     if rule.art40:
         steps.append(
             Step(
-                text="违法解除支付赔偿金的，不再另付第四十条的代通知金（额外一个月工资）",
+                text=msg("违法解除支付赔偿金的，不再另付第四十条的代通知金（额外一个月工资）"),
                 value="0",
                 basis=f"{LCL}第四十条、第八十七条；{REGULATION}第二十五条",
             )
@@ -784,7 +886,7 @@ def unlawful_termination(
     return conclude(
         steps,
         total,
-        text=f"赔偿金 = 2 × {yuan(single)} = {yuan(total)}，四舍五入到分",
+        text=msg("赔偿金 = 2 × {single} = {total}，四舍五入到分", single=yuan(single), total=yuan(total)),
         basis=f"{LCL}第八十七条",
         extra={"months": format_number(months), "base_wage": format_money(wage.base), "capped": wage.capped},
     )

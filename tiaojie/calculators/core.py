@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -55,7 +55,7 @@ class CalculatorInputError(ValueError):
 
     @property
     def message(self) -> str:
-        return "输入有误：" + "；".join(f["message"] for f in self.fields)
+        return msg("输入有误：{messages}", messages=joined([f["message"] for f in self.fields]))
 
     def as_dict(self) -> JSONObject:
         return {"error": self.message, "fields": [dict(f) for f in self.fields]}
@@ -148,6 +148,21 @@ def msg(template: str, /, **params: object) -> Text:
     (makemessages extracts `msg("…")`, tiaojie/site/management/commands/makemessages.py), written in Chinese
     with `{name}` placeholders; a parameter may be a number, a Text or a msgid such as a ground's label."""
     return Text(template, params)
+
+
+# How a list is joined: the separator is a word of the language ("；" reads "; " in English), so it is a
+# msgid too, and a list is folded pair by pair into one Text a page can still translate.
+_JOINS = {"；": gettext_noop("{head}；{tail}"), "、": gettext_noop("{head}、{tail}")}
+
+
+def joined(parts: Sequence[str], separator: str = "；") -> str:
+    """`separator.join(parts)` as a Text whose pieces stay translatable (a lone part is returned as it is)."""
+    if not parts:
+        return ""
+    result = parts[0]
+    for part in parts[1:]:
+        result = msg(_JOINS[separator], head=result, tail=part)
+    return result
 
 
 @dataclass(frozen=True)
@@ -309,11 +324,13 @@ class Service:
     def has_part_year(self) -> bool:
         return self.months_after_years > 0 or self.days > 0
 
-    def describe(self) -> str:
-        return f"{self.years} 年 {self.months_after_years} 个月 {self.days} 天"
+    def describe(self) -> Text:
+        return msg(
+            "{years} 年 {months} 个月 {days} 天", years=self.years, months=self.months_after_years, days=self.days
+        )
 
-    def span(self) -> str:
-        return f"{self.start.isoformat()} 至 {self.end.isoformat()}（首尾两日均计入）"
+    def span(self) -> Text:
+        return msg("{start} 至 {end}（首尾两日均计入）", start=self.start.isoformat(), end=self.end.isoformat())
 
 
 def measure_service(start: dt.date, end: dt.date) -> Service:

@@ -96,6 +96,8 @@ def _shown(form: CalculatorForm, result: JSONObject | None) -> JSONObject | None
             {
                 **step,
                 "text": form.for_people(str(translate_stored(step["text"]))),
+                # A value is a figure, a key, or a short word marked as a msgid ("另计", "不适用").
+                "value": translate_stored(step["value"]),
                 "basis": translate_stored(step["basis"]),
             }
             for step in result["steps"]

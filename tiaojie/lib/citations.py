@@ -87,6 +87,8 @@ _TOKENS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"第({_NUMERAL})款"), "paragraph"),
     (re.compile(rf"第（({_NUMERAL})）项"), "item"),
     (re.compile(r"（([\u4e00-\u9fff]+〔\d{4}〕\d+号)）"), "number"),
+    # A repealed instrument still cited for the service it governed (the calculators' pre-2008 rules).
+    (re.compile(r"（([\u4e00-\u9fff]+〔\d{4}〕\d+号)，已废止）"), "repealed"),
     (re.compile(r"（(\d{4}) ?年修正）"), "amended"),
     (re.compile(r"（待核对）"), "unverified"),
     (re.compile(r"（参照）"), "analogy"),
@@ -120,15 +122,16 @@ def english_citation(text: str) -> str | None:
             title = match.group(1)
             out.append(TITLES.get(title, f"《{title}》"))
         elif kind == "article":
-            out.append(
-                (", " if previous in ("title", "number", "amended") else "") + f"art. {chinese_number(match.group(1))}"
-            )
+            after_title = previous in ("title", "number", "repealed", "amended")
+            out.append((", " if after_title else "") + f"art. {chinese_number(match.group(1))}")
         elif kind == "paragraph":
             out.append(f" para. {chinese_number(match.group(1))}")
         elif kind == "item":
             out.append(f" item ({chinese_number(match.group(1))})")
         elif kind == "number":
             out.append(f" ({match.group(1)})")
+        elif kind == "repealed":
+            out.append(f" ({match.group(1)}, repealed)")
         elif kind == "amended":
             out.append(f" (amended {match.group(1)})")
         elif kind == "unverified":
@@ -146,7 +149,8 @@ def english_citation(text: str) -> str | None:
         previous = kind
     if not out:
         return None
-    return _ARTICLE_RUN.sub(_plural, "".join(out))
+    # " to " or ", " before " item (5)" would leave two spaces ("item (2) to item (5)").
+    return _ARTICLE_RUN.sub(_plural, re.sub(r" {2,}", " ", "".join(out)))
 
 
 # "art. 20, art. 23" → "arts. 20 and 23"; "art. 5 to art. 9" → "arts. 5 to 9" (the house style, docs/i18n.md).

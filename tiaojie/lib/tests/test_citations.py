@@ -44,6 +44,11 @@ def test_article_numerals(numeral, number):
         ),
         ("《劳动合同法》第四十七条第一款、第四十八条", "Labour Contract Law, art. 47 para. 1, art. 48"),
         ("《某省未收录条例》第三条（待核对）", "《某省未收录条例》, art. 3 (to be verified)"),
+        (
+            "《最高人民法院关于审理劳动争议案件适用法律若干问题的解释》（法释〔2001〕14号，已废止）第十五条第（二）项至第（五）项",
+            "SPC Interpretation on Several Issues Concerning the Application of Law in Labour Dispute Cases "
+            "(法释〔2001〕14号, repealed), art. 15 item (2) to item (5)",
+        ),
     ],
 )
 def test_citations(chinese, english):
