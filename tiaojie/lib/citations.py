@@ -124,9 +124,9 @@ def english_citation(text: str) -> str | None:
                 (", " if previous in ("title", "number", "amended") else "") + f"art. {chinese_number(match.group(1))}"
             )
         elif kind == "paragraph":
-            out.append(f" para. {chinese_number(match.group(1))}")
+            out.append(_after(previous) + f"para. {chinese_number(match.group(1))}")
         elif kind == "item":
-            out.append(f" item ({chinese_number(match.group(1))})")
+            out.append(_after(previous) + f"item ({chinese_number(match.group(1))})")
         elif kind == "number":
             out.append(f" ({match.group(1)})")
         elif kind == "amended":
@@ -147,6 +147,11 @@ def english_citation(text: str) -> str | None:
     if not out:
         return None
     return _ARTICLE_RUN.sub(_plural, "".join(out))
+
+
+def _after(previous: str) -> str:
+    """The space before 'para.' or 'item' — none after ", " or " to " ("第一款、第二款": "para. 1, para. 2")."""
+    return "" if previous in ("and", "to") else " "
 
 
 # "art. 20, art. 23" → "arts. 20 and 23"; "art. 5 to art. 9" → "arts. 5 to 9" (the house style, docs/i18n.md).
