@@ -138,8 +138,8 @@ class FieldLabel(Text):
         return str(self) if translated == self.template else translated.split(" (")[0]
 
 
-def joined(*texts: Text) -> Text:
-    """Texts one after another ("…；…"), each still translatable."""
+def concatenated(*texts: Text) -> Text:
+    """Texts one after another with nothing between them (each brings its own "；"), each still translatable."""
     return Text("".join(f"{{p{i}}}" for i in range(len(texts))), {f"p{i}": text for i, text in enumerate(texts)})
 
 

@@ -13,11 +13,22 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from .core import CalculatorInputError, FieldError, Result, Step, conclude, format_amount, format_number, yuan
+from .core import (
+    CalculatorInputError,
+    FieldError,
+    Result,
+    Step,
+    conclude,
+    format_amount,
+    format_number,
+    gettext_noop,
+    msg,
+    yuan,
+)
 
 LCL = "《劳动合同法》"
 INTERPRETATION = "《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》（法释〔2020〕26号）"
-YES_NO = (("no", "否"), ("yes", "是"))
+YES_NO = (("no", gettext_noop("否")), ("yes", gettext_noop("是")))
 
 PERCENT = 30  # 解释一 art 36 ¶1
 MAX_MONTHS = 24  # 劳动合同法 art 24 ¶2: "不得超过二年"
@@ -37,7 +48,10 @@ def non_compete(
         errors.append(
             {
                 "field": "months_observed",
-                "message": "竞业限制期限不得超过二年：已履行竞业限制的月数（months_observed）不能超过 24",
+                "message": msg(
+                    "竞业限制期限不得超过二年：已履行竞业限制的月数（months_observed）不能超过 {limit}",
+                    limit=MAX_MONTHS,
+                ),
             }
         )
     if errors:
@@ -47,7 +61,7 @@ def non_compete(
         monthly = Fraction(agreed_monthly_compensation)
         steps.append(
             Step(
-                text=f"双方约定了竞业限制经济补偿，按约定每月 {yuan(monthly)}",
+                text=msg("双方约定了竞业限制经济补偿，按约定每月 {monthly}", monthly=yuan(monthly)),
                 value=format_amount(monthly),
                 basis=f"{LCL}第二十三条第二款；{INTERPRETATION}第三十七条",
             )
@@ -56,9 +70,12 @@ def non_compete(
         monthly = Fraction(average_monthly_wage) * PERCENT / 100
         steps.append(
             Step(
-                text=(
-                    f"未约定经济补偿：按解除或者终止前十二个月平均工资的 30% 按月支付，"
-                    f"{yuan(average_monthly_wage)} × 30% = {yuan(monthly)}"
+                text=msg(
+                    "未约定经济补偿：按解除或者终止前十二个月平均工资的 {percent}% 按月支付，"
+                    "{average} × {percent}% = {monthly}",
+                    percent=PERCENT,
+                    average=yuan(average_monthly_wage),
+                    monthly=yuan(monthly),
                 ),
                 value=format_amount(monthly),
                 basis=f"{INTERPRETATION}第三十六条第一款",
@@ -68,7 +85,7 @@ def non_compete(
             monthly = Fraction(local_minimum_wage)
             steps.append(
                 Step(
-                    text=f"低于劳动合同履行地最低工资标准，按最低工资标准 {yuan(monthly)}支付",
+                    text=msg("低于劳动合同履行地最低工资标准，按最低工资标准 {minimum}支付", minimum=yuan(monthly)),
                     value=format_amount(monthly),
                     basis=f"{INTERPRETATION}第三十六条第二款",
                 )
@@ -77,9 +94,11 @@ def non_compete(
     amount = monthly * months
     steps.append(
         Step(
-            text=(
-                f"劳动者已履行竞业限制 {format_number(months)} 个月（不超过二年）："
-                f"{yuan(monthly)} × {format_number(months)} = {yuan(amount)}"
+            text=msg(
+                "劳动者已履行竞业限制 {months} 个月（不超过二年）：{monthly} × {months} = {amount}",
+                months=format_number(months),
+                monthly=yuan(monthly),
+                amount=yuan(amount),
             ),
             value=format_amount(amount),
             basis=f"{LCL}第二十四条第二款；{INTERPRETATION}第三十六条",
@@ -90,8 +109,11 @@ def non_compete(
         amount += bonus
         steps.append(
             Step(
-                text=(
-                    f"用人单位在竞业限制期限内解除竞业限制协议，另付三个月经济补偿：3 × {yuan(monthly)} = {yuan(bonus)}"
+                text=msg(
+                    "用人单位在竞业限制期限内解除竞业限制协议，另付三个月经济补偿：{extra} × {monthly} = {bonus}",
+                    extra=RELEASE_EXTRA_MONTHS,
+                    monthly=yuan(monthly),
+                    bonus=yuan(bonus),
                 ),
                 value=format_amount(bonus),
                 basis=f"{INTERPRETATION}第三十九条第二款",
@@ -100,7 +122,7 @@ def non_compete(
     return conclude(
         steps,
         amount,
-        text=f"竞业限制经济补偿合计 {yuan(amount)}，四舍五入到分",
+        text=msg("竞业限制经济补偿合计 {amount}，四舍五入到分", amount=yuan(amount)),
         basis=f"{LCL}第二十三条；{INTERPRETATION}第三十六条",
         extra={"monthly": format_amount(monthly)},
     )

@@ -21,13 +21,16 @@ from .core import (
     CalculatorInputError,
     FieldError,
     Result,
+    Service,
     Step,
+    Text,
     add_months,
     conclude,
     day_before,
     format_number,
     gettext_noop,
     measure_service,
+    msg,
     show,
     yuan,
 )
@@ -45,21 +48,34 @@ YES_NO = (("no", gettext_noop("否")), ("yes", gettext_noop("是")))
 PROBATION_LIMITS = ((36, 6), (12, 2), (3, 1), (0, 0))
 
 
+# Why that limit, by the longest lawful probation (msgids: a step shows them).
+LIMIT_TEXTS = {
+    6: gettext_noop("三年以上固定期限劳动合同，试用期不得超过六个月"),
+    2: gettext_noop("劳动合同期限一年以上不满三年，试用期不得超过二个月"),
+    1: gettext_noop("劳动合同期限三个月以上不满一年，试用期不得超过一个月"),
+    0: gettext_noop("劳动合同期限不满三个月，不得约定试用期"),
+}
+
+
 def lawful_probation_months(kind: str, term_months: int | None) -> tuple[int, str]:
     if kind == "task":
-        return 0, "以完成一定工作任务为期限的劳动合同不得约定试用期"
+        return 0, gettext_noop("以完成一定工作任务为期限的劳动合同不得约定试用期")
     if kind == "open_ended" or term_months is None:
-        return 6, "无固定期限劳动合同，试用期不得超过六个月"
+        return 6, gettext_noop("无固定期限劳动合同，试用期不得超过六个月")
     for at_least, limit in PROBATION_LIMITS:
         if term_months >= at_least:
-            texts = {
-                6: "三年以上固定期限劳动合同，试用期不得超过六个月",
-                2: "劳动合同期限一年以上不满三年，试用期不得超过二个月",
-                1: "劳动合同期限三个月以上不满一年，试用期不得超过一个月",
-                0: "劳动合同期限不满三个月，不得约定试用期",
-            }
-            return limit, texts[limit]
+            return limit, LIMIT_TEXTS[limit]
     raise AssertionError("unreachable")
+
+
+# The contract's term as core.Service.describe() and .span() write it, made with msg() here so that a page can
+# show it in English (core's are plain Chinese strings).
+def _length(term: Service) -> Text:
+    return msg("{years} 年 {months} 个月 {days} 天", years=term.years, months=term.months_after_years, days=term.days)
+
+
+def _span(term: Service) -> Text:
+    return msg("{start} 至 {end}（首尾两日均计入）", start=term.start.isoformat(), end=term.end.isoformat())
 
 
 def unlawful_probation(
@@ -76,18 +92,23 @@ def unlawful_probation(
         errors.append(
             {
                 "field": "probation_served_until",
-                "message": "试用期实际履行至（probation_served_until）不能早于劳动合同起始日（contract_start_date）",
+                "message": msg(
+                    "试用期实际履行至（probation_served_until）不能早于劳动合同起始日（contract_start_date）"
+                ),
             }
         )
     if contract_kind == "fixed" and contract_end_date is None:
         errors.append(
-            {"field": "contract_end_date", "message": "固定期限劳动合同请填写劳动合同终止日期（contract_end_date）"}
+            {
+                "field": "contract_end_date",
+                "message": msg("固定期限劳动合同请填写劳动合同终止日期（contract_end_date）"),
+            }
         )
     if contract_end_date is not None and contract_end_date < contract_start_date:
         errors.append(
             {
                 "field": "contract_end_date",
-                "message": "劳动合同终止日期（contract_end_date）不能早于劳动合同起始日（contract_start_date）",
+                "message": msg("劳动合同终止日期（contract_end_date）不能早于劳动合同起始日（contract_start_date）"),
             }
         )
     if errors:
@@ -100,8 +121,8 @@ def unlawful_probation(
         term_months = term.months
         steps.append(
             Step(
-                text=f"劳动合同期限：{term.span()}，共 {term.describe()}",
-                value=term.describe(),
+                text=msg("劳动合同期限：{span}，共 {length}", span=_span(term), length=_length(term)),
+                value=_length(term),
                 basis=f"{LCL}第十九条第一款",
             )
         )
@@ -110,18 +131,21 @@ def unlawful_probation(
     if earlier_probation == "yes":
         limit, why, basis = (
             0,
-            "同一用人单位与同一劳动者只能约定一次试用期，此前已约定过，本次试用期违法",
+            gettext_noop("同一用人单位与同一劳动者只能约定一次试用期，此前已约定过，本次试用期违法"),
             f"{LCL}第十九条第二款",
         )
-    steps.append(Step(text=f"{why}：法定试用期最长 {limit} 个月", value=str(limit), basis=basis))
+    steps.append(
+        Step(text=msg("{why}：法定试用期最长 {limit} 个月", why=why, limit=limit), value=str(limit), basis=basis)
+    )
 
     excess_start = add_months(contract_start_date, limit)
     if probation_served_until < excess_start:
         steps.append(
             Step(
-                text=(
-                    f"试用期实际履行至 {probation_served_until.isoformat()}，未超过法定试用期"
-                    f"（至 {day_before(excess_start).isoformat()}），无赔偿金"
+                text=msg(
+                    "试用期实际履行至 {served}，未超过法定试用期（至 {lawful_end}），无赔偿金",
+                    served=probation_served_until.isoformat(),
+                    lawful_end=day_before(excess_start).isoformat(),
                 ),
                 value="0",
                 basis=f"{LCL}第八十三条",
@@ -130,7 +154,7 @@ def unlawful_probation(
         return conclude(
             steps,
             Fraction(0),
-            text="违法约定试用期的赔偿金 0 元",
+            text=msg("违法约定试用期的赔偿金 0 元"),
             basis=f"{LCL}第八十三条",
             extra={"months": "0", "lawful_probation_months": str(limit)},
         )
@@ -139,24 +163,37 @@ def unlawful_probation(
     served = measure_service(contract_start_date, probation_served_until)
     whole = served.months - limit
     months = whole + Fraction(served.days, served.month_length)
-    part = f"，另有 {served.days} 天按该月日历天数 {served.month_length} 天折算" if served.days else ""
+    part = (
+        msg("，另有 {days} 天按该月日历天数 {month_length} 天折算", days=served.days, month_length=served.month_length)
+        if served.days
+        else ""
+    )
     steps.append(
         Step(
-            text=(
-                f"已经履行的超过法定试用期的期间：{excess_start.isoformat()} 至 {probation_served_until.isoformat()}"
-                f"（首尾两日均计入），整月 {whole} 个月{part}，合计 {show(months, 4)} 个月"
+            text=msg(
+                "已经履行的超过法定试用期的期间：{start} 至 {end}（首尾两日均计入），整月 {whole} 个月{part}，"
+                "合计 {months} 个月",
+                start=excess_start.isoformat(),
+                end=probation_served_until.isoformat(),
+                whole=whole,
+                part=part,
+                months=show(months, 4),
             ),
             value=format_number(months),
-            basis=f"{LCL}第八十三条（不足一个月的按日历天数折算，系本计算口径）",
+            # A msg, not a bare citation: the clause of prose would keep the whole basis Chinese in English.
+            basis=msg("{citation}（不足一个月的按日历天数折算，系本计算口径）", citation=f"{LCL}第八十三条"),
         )
     )
     amount = months * Fraction(post_probation_wage)
     return conclude(
         steps,
         amount,
-        text=(
-            f"赔偿金以试用期满月工资为标准：{show(months, 4)} 个月 × {yuan(post_probation_wage)}"
-            f" = {yuan(amount)}，四舍五入到分（试用期工资与转正工资的差额另行主张）"
+        text=msg(
+            "赔偿金以试用期满月工资为标准：{months} 个月 × {wage} = {amount}，四舍五入到分"
+            "（试用期工资与转正工资的差额另行主张）",
+            months=show(months, 4),
+            wage=yuan(post_probation_wage),
+            amount=yuan(amount),
         ),
         basis=f"{LCL}第八十三条",
         extra={"months": format_number(months), "lawful_probation_months": str(limit)},

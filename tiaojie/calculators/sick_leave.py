@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from .core import Result, Step, conclude, format_amount, format_number, input_error, yuan
+from .core import Result, Step, conclude, format_amount, format_number, input_error, msg, yuan
 
 RULES_1994 = "《企业职工患病或非因工负伤医疗期规定》（劳部发〔1994〕479号）"
 OPINION_1995 = "《关于贯彻执行〈中华人民共和国劳动法〉若干问题的意见》（劳部发〔1995〕309号）"
@@ -59,16 +59,19 @@ def sick_leave(
     if years_with_employer > total_work_years:
         raise input_error(
             "years_with_employer",
-            "在本单位工作年限（years_with_employer）不能超过实际工作年限（total_work_years，含在本单位的年限）",
+            msg("在本单位工作年限（years_with_employer）不能超过实际工作年限（total_work_years，含在本单位的年限）"),
         )
     months = medical_period_months(total_work_years, years_with_employer)
     window = COUNTING_WINDOWS[months]
     steps = [
         Step(
-            text=(
-                f"实际工作年限 {format_number(Fraction(total_work_years))} 年、在本单位工作年限 "
-                f"{format_number(Fraction(years_with_employer))} 年：医疗期 {months} 个月，"
-                f"按 {window} 个月内累计病休时间计算（两档相接之数计入较高一档，系本计算口径）"
+            text=msg(
+                "实际工作年限 {total} 年、在本单位工作年限 {here} 年：医疗期 {months} 个月，"
+                "按 {window} 个月内累计病休时间计算（两档相接之数计入较高一档，系本计算口径）",
+                total=format_number(Fraction(total_work_years)),
+                here=format_number(Fraction(years_with_employer)),
+                months=months,
+                window=window,
             ),
             value=str(months),
             basis=f"{RULES_1994}第三条、第四条（待核对）",
@@ -77,9 +80,12 @@ def sick_leave(
     floor = Fraction(local_minimum_wage) * SICK_PAY_FLOOR_PERCENT / 100
     steps.append(
         Step(
-            text=(
-                f"病假工资可以低于当地最低工资标准，但不能低于其 80%：{yuan(local_minimum_wage)} × 80% = {yuan(floor)}"
-                "（每月；地方规定更高的从其规定）"
+            text=msg(
+                "病假工资可以低于当地最低工资标准，但不能低于其 {percent}%：{minimum} × {percent}% = {floor}"
+                "（每月；地方规定更高的从其规定）",
+                percent=SICK_PAY_FLOOR_PERCENT,
+                minimum=yuan(local_minimum_wage),
+                floor=yuan(floor),
             ),
             value=format_amount(floor),
             basis=f"{OPINION_1995}第五十九条（待核对）",
@@ -93,18 +99,20 @@ def sick_leave(
     if sick_pay_paid is None or sick_months is None:
         if (sick_pay_paid is None) != (sick_months is None):
             # One of the pair without the other: say so rather than drop it without a word.
-            missing = "病休月数（sick_months）" if sick_months is None else "每月实发病假工资（sick_pay_paid）"
+            missing = (
+                msg("病休月数（sick_months）") if sick_months is None else msg("每月实发病假工资（sick_pay_paid）")
+            )
             steps.append(
                 Step(
-                    text=f"计算差额还需填写{missing}；未计算差额，结果为每月病假工资下限",
-                    value="未计算",
+                    text=msg("计算差额还需填写{missing}；未计算差额，结果为每月病假工资下限", missing=missing),
+                    value=msg("未计算"),
                     basis=f"{OPINION_1995}第五十九条",
                 )
             )
         return conclude(
             steps,
             floor,
-            text=f"每月病假工资不低于 {yuan(floor)}（填写实发病假工资和病休月数后计算差额）",
+            text=msg("每月病假工资不低于 {floor}（填写实发病假工资和病休月数后计算差额）", floor=yuan(floor)),
             basis=f"{OPINION_1995}第五十九条",
             extra=extra,
         )
@@ -112,10 +120,13 @@ def sick_leave(
     owed = shortfall * Fraction(sick_months)
     steps.append(
         Step(
-            text=(
-                f"每月实发病假工资 {yuan(sick_pay_paid)}，"
-                + (f"低于下限，每月差额 {yuan(shortfall)}" if shortfall else "不低于下限，无差额")
-                + f"；病休 {format_number(Fraction(sick_months))} 个月"
+            text=msg(
+                "每月实发病假工资 {paid}，{compared}；病休 {months} 个月",
+                paid=yuan(sick_pay_paid),
+                compared=msg("低于下限，每月差额 {shortfall}", shortfall=yuan(shortfall))
+                if shortfall
+                else msg("不低于下限，无差额"),
+                months=format_number(Fraction(sick_months)),
             ),
             value=format_amount(shortfall),
             basis=f"{OPINION_1995}第五十九条",
@@ -124,9 +135,10 @@ def sick_leave(
     if sick_months > months:
         steps.append(
             Step(
-                text=(
-                    f"病休 {format_number(Fraction(sick_months))} 个月超过医疗期 {months} 个月："
-                    "医疗期满后的待遇另行确定，本计算仍按所填月数计差额"
+                text=msg(
+                    "病休 {sick} 个月超过医疗期 {months} 个月：医疗期满后的待遇另行确定，本计算仍按所填月数计差额",
+                    sick=format_number(Fraction(sick_months)),
+                    months=months,
                 ),
                 value=str(months),
                 basis=f"{RULES_1994}第三条",
@@ -135,9 +147,11 @@ def sick_leave(
     return conclude(
         steps,
         owed,
-        text=(
-            f"应补发的病假工资差额 = {yuan(shortfall)} × {format_number(Fraction(sick_months))}"
-            f" = {yuan(owed)}，四舍五入到分"
+        text=msg(
+            "应补发的病假工资差额 = {shortfall} × {months} = {owed}，四舍五入到分",
+            shortfall=yuan(shortfall),
+            months=format_number(Fraction(sick_months)),
+            owed=yuan(owed),
         ),
         basis=f"{OPINION_1995}第五十九条",
         extra=extra,

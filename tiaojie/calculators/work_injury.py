@@ -33,6 +33,7 @@ from .core import (
     format_amount,
     format_number,
     gettext_noop,
+    msg,
     yuan,
 )
 
@@ -40,7 +41,7 @@ REGULATION = "《工伤保险条例》"
 ZHEJIANG = "《浙江省工伤保险条例》（2020 年修正）"
 
 FUND = "工伤保险基金"
-EMPLOYER = "用人单位"
+EMPLOYER = gettext_noop("用人单位")  # a msgid: also a step's value
 
 # Art 33 ¶2: "一般不超过12个月……延长不得超过12个月".
 STOPPAGE_NORMAL_MONTHS = 12
@@ -103,7 +104,7 @@ class ProvincialSubsidies:
     the standard in force when its employment ended."""
 
     province: str  # GB/T 2260 code of the province
-    name: str
+    name: str  # a msgid, like `base` and `unconfirmed`: they are shown in the steps
     effective_from: dt.date
     base: str  # what the months multiply
     medical_months: dict[int, int]
@@ -120,16 +121,16 @@ _ZJ_MONTHS = {5: 30, 6: 25, 7: 10, 8: 7, 9: 4, 10: 2}
 PROVINCIAL_SUBSIDIES: tuple[ProvincialSubsidies, ...] = (
     ProvincialSubsidies(
         province="33",
-        name="浙江省",
+        name=gettext_noop("浙江省"),
         # The 2017 regulation took effect on 2018-01-01; the months below are those of the 2020 text read.
         effective_from=dt.date(2018, 1, 1),
-        base="解除或者终止劳动关系时上年度全省职工月平均工资",
+        base=gettext_noop("解除或者终止劳动关系时上年度全省职工月平均工资"),
         medical_months=_ZJ_MONTHS,
         employment_months=_ZJ_MONTHS,
         reduction_years=5,
         reduction_percent=20,
         basis=f"{ZHEJIANG}第二十七条第二款",
-        unconfirmed="施行日期 2018-01-01 及 2020 年修正前的月数未与官方文本核对（待核对）",
+        unconfirmed=gettext_noop("施行日期 2018-01-01 及 2020 年修正前的月数未与官方文本核对（待核对）"),
     ),
 )
 PROVINCE_CHOICES: tuple[tuple[str, str], ...] = (
@@ -145,17 +146,21 @@ class NationalIncome:
     source: str
 
 
+def _communique(year: int) -> str:
+    return msg("国家统计局《{year}年国民经济和社会发展统计公报》（待核对）", year=year)
+
+
 # 上一年度全国城镇居民人均可支配收入 for art 39 (三). Figures as published in 国家统计局's yearly statistical
 # communiqués; not among the texts the project holds, so every row is 待核对 until an administrator checks it.
 NATIONAL_URBAN_INCOME: dict[int, NationalIncome] = {
     row.year: row
     for row in (
-        NationalIncome(2019, Decimal("42359"), "国家统计局《2019年国民经济和社会发展统计公报》（待核对）"),
-        NationalIncome(2020, Decimal("43834"), "国家统计局《2020年国民经济和社会发展统计公报》（待核对）"),
-        NationalIncome(2021, Decimal("47412"), "国家统计局《2021年国民经济和社会发展统计公报》（待核对）"),
-        NationalIncome(2022, Decimal("49283"), "国家统计局《2022年国民经济和社会发展统计公报》（待核对）"),
-        NationalIncome(2023, Decimal("51821"), "国家统计局《2023年国民经济和社会发展统计公报》（待核对）"),
-        NationalIncome(2024, Decimal("54188"), "国家统计局《2024年国民经济和社会发展统计公报》（待核对）"),
+        NationalIncome(2019, Decimal("42359"), _communique(2019)),
+        NationalIncome(2020, Decimal("43834"), _communique(2020)),
+        NationalIncome(2021, Decimal("47412"), _communique(2021)),
+        NationalIncome(2022, Decimal("49283"), _communique(2022)),
+        NationalIncome(2023, Decimal("51821"), _communique(2023)),
+        NationalIncome(2024, Decimal("54188"), _communique(2024)),
     )
 }
 
@@ -186,11 +191,16 @@ class _Items:
         return payer
 
 
+# "由…支付" as whole phrases, not the payer's name in a template: "paid by the employer" in English, where the
+# name alone ("Employer", a label) would not read.
+PAID_BY = {FUND: msg("由工伤保险基金支付"), EMPLOYER: msg("由用人单位支付")}
+
+
 def _payer_note(items: _Items, by_law: str) -> str:
     payer = items.payer(by_law)
-    if payer != by_law:
-        return f"依法由{by_law}支付，用人单位未参加工伤保险，由{EMPLOYER}支付"
-    return f"由{payer}支付"
+    if payer != by_law:  # only the fund's items move to the employer (art 62 ¶2)
+        return msg("依法由工伤保险基金支付，用人单位未参加工伤保险，由用人单位支付")
+    return PAID_BY[payer]
 
 
 def work_injury(
@@ -215,14 +225,18 @@ def work_injury(
         errors.append(
             {
                 "field": "local_average_monthly_wage",
-                "message": "统筹地区上年度职工月平均工资（local_average_monthly_wage）须大于零",
+                "message": msg("统筹地区上年度职工月平均工资（local_average_monthly_wage）须大于零"),
             }
         )
     if stoppage_months is not None and stoppage_months > STOPPAGE_MAX_MONTHS:
         errors.append(
             {
                 "field": "stoppage_months",
-                "message": "停工留薪期（stoppage_months）一般不超过 12 个月，经确认延长的也不得超过 24 个月",
+                "message": msg(
+                    "停工留薪期（stoppage_months）一般不超过 {normal} 个月，经确认延长的也不得超过 {longest} 个月",
+                    normal=STOPPAGE_NORMAL_MONTHS,
+                    longest=STOPPAGE_MAX_MONTHS,
+                ),
             }
         )
     grade = GRADES.get(int(outcome)) if outcome.isdigit() else None
@@ -235,9 +249,11 @@ def work_injury(
             errors.append(
                 {
                     "field": "employment_end_date",
-                    "message": (
-                        f"{dict(PROVINCE_CHOICES)[province]}在 {employment_end_date.isoformat()} 没有已收录的一次性工伤"
-                        "医疗补助金、伤残就业补助金标准，请按当时的规定另行核算"
+                    "message": msg(
+                        "{province}在 {date} 没有已收录的一次性工伤医疗补助金、伤残就业补助金标准，"
+                        "请按当时的规定另行核算",
+                        province=dict(PROVINCE_CHOICES)[province],
+                        date=employment_end_date.isoformat(),
                     ),
                 }
             )
@@ -245,20 +261,21 @@ def work_injury(
             errors.append(
                 {
                     "field": "province_average_monthly_wage",
-                    "message": f"请填写{standard.base}（province_average_monthly_wage，须大于零）",
+                    "message": msg("请填写{base}（province_average_monthly_wage，须大于零）", base=standard.base),
                 }
             )
     income = None
     if outcome == "death":
         if death_date is None:
-            errors.append({"field": "death_date", "message": "因工死亡的，请填写死亡日期（death_date）"})
+            errors.append({"field": "death_date", "message": msg("因工死亡的，请填写死亡日期（death_date）")})
         elif national_urban_income is None and death_date.year - 1 not in NATIONAL_URBAN_INCOME:
             errors.append(
                 {
                     "field": "national_urban_income",
-                    "message": (
-                        f"未收录 {death_date.year - 1} 年全国城镇居民人均可支配收入，请填写该数字"
-                        "（national_urban_income，见国家统计局当年统计公报）"
+                    "message": msg(
+                        "未收录 {year} 年全国城镇居民人均可支配收入，请填写该数字"
+                        "（national_urban_income，见国家统计局当年统计公报）",
+                        year=death_date.year - 1,
                     ),
                 }
             )
@@ -272,7 +289,7 @@ def work_injury(
     if not items.insured:
         steps.append(
             Step(
-                text="用人单位应当参加而未参加工伤保险：由用人单位按工伤保险待遇的项目和标准支付全部费用",
+                text=msg("用人单位应当参加而未参加工伤保险：由用人单位按工伤保险待遇的项目和标准支付全部费用"),
                 value=EMPLOYER,
                 basis=f"{REGULATION}第六十二条第二款",
             )
@@ -284,19 +301,32 @@ def work_injury(
     wage = Fraction(monthly_wage)
     art64 = f"{REGULATION}第六十四条第二款"
     if wage > cap:
-        text = (
-            f"本人工资 {yuan(monthly_wage)}高于统筹地区职工月平均工资 {yuan(average)}的 300%（{yuan(cap)}），按 300% 计"
+        text = msg(
+            "本人工资 {wage}高于统筹地区职工月平均工资 {average}的 {percent}%（{cap}），按 {percent}% 计",
+            wage=yuan(monthly_wage),
+            average=yuan(average),
+            percent=WAGE_CAP_PERCENT,
+            cap=yuan(cap),
         )
         wage = cap
     elif wage < floor:
-        text = (
-            f"本人工资 {yuan(monthly_wage)}低于统筹地区职工月平均工资 {yuan(average)}的 60%（{yuan(floor)}），按 60% 计"
+        text = msg(
+            "本人工资 {wage}低于统筹地区职工月平均工资 {average}的 {percent}%（{floor}），按 {percent}% 计",
+            wage=yuan(monthly_wage),
+            average=yuan(average),
+            percent=WAGE_FLOOR_PERCENT,
+            floor=yuan(floor),
         )
         wage = floor
     else:
-        text = (
-            f"本人工资（受伤前十二个月平均月缴费工资）{yuan(monthly_wage)}在统筹地区职工月平均工资的 "
-            f"60%–300%（{yuan(floor)}–{yuan(cap)}）之间，按实际计"
+        text = msg(
+            "本人工资（受伤前十二个月平均月缴费工资）{wage}在统筹地区职工月平均工资的 "
+            "{floor_percent}%–{cap_percent}%（{floor}–{cap}）之间，按实际计",
+            wage=yuan(monthly_wage),
+            floor_percent=WAGE_FLOOR_PERCENT,
+            cap_percent=WAGE_CAP_PERCENT,
+            floor=yuan(floor),
+            cap=yuan(cap),
         )
     steps.append(Step(text=text, value=format_amount(wage), basis=art64))
 
@@ -306,14 +336,21 @@ def work_injury(
         months = Fraction(stoppage_months)
         pay = original * months
         items.add(EMPLOYER, pay)
-        note = ""
-        if months > STOPPAGE_NORMAL_MONTHS:
-            note = "；超过 12 个月的部分须经设区的市级劳动能力鉴定委员会确认延长"
+        extended = months > STOPPAGE_NORMAL_MONTHS
         steps.append(
             Step(
-                text=(
-                    f"停工留薪期内原工资福利待遇不变，由所在单位按月支付：{format_number(months)} 个月 × "
-                    f"原工资 {yuan(original)} = {yuan(pay)}（不适用本人工资的上下限{note}；已按月支付的应扣除）"
+                text=msg(
+                    "停工留薪期内原工资福利待遇不变，由所在单位按月支付：{months} 个月 × 原工资 {wage} = {pay}"
+                    "（不适用本人工资的上下限{note}；已按月支付的应扣除）",
+                    months=format_number(months),
+                    wage=yuan(original),
+                    pay=yuan(pay),
+                    note=msg(
+                        "；超过 {normal} 个月的部分须经设区的市级劳动能力鉴定委员会确认延长",
+                        normal=STOPPAGE_NORMAL_MONTHS,
+                    )
+                    if extended
+                    else "",
                 ),
                 value=format_amount(pay),
                 basis=f"{REGULATION}第三十三条第一款、第二款",
@@ -327,9 +364,14 @@ def work_injury(
         items.add(FUND, lump)
         steps.append(
             Step(
-                text=(
-                    f"一次性伤残补助金：{grade.grade}级伤残为 {grade.lump_sum_months} 个月的本人工资，"
-                    f"{grade.lump_sum_months} × {yuan(wage)} = {yuan(lump)}（{_payer_note(items, FUND)}）"
+                text=msg(
+                    "一次性伤残补助金：{grade}级伤残为 {months} 个月的本人工资，"
+                    "{months} × {wage} = {amount}（{payer}）",
+                    grade=grade.grade,
+                    months=grade.lump_sum_months,
+                    wage=yuan(wage),
+                    amount=yuan(lump),
+                    payer=_payer_note(items, FUND),
                 ),
                 value=format_amount(lump),
                 basis=grade.basis,
@@ -349,9 +391,13 @@ def work_injury(
         total += funeral
         steps.append(
             Step(
-                text=(
-                    f"丧葬补助金：6 个月的统筹地区上年度职工月平均工资，6 × {yuan(average)} = {yuan(funeral)}"
-                    f"（{_payer_note(items, FUND)}）"
+                text=msg(
+                    "丧葬补助金：{months} 个月的统筹地区上年度职工月平均工资，"
+                    "{months} × {average} = {amount}（{payer}）",
+                    months=FUNERAL_MONTHS,
+                    average=yuan(average),
+                    amount=yuan(funeral),
+                    payer=_payer_note(items, FUND),
                 ),
                 value=format_amount(funeral),
                 basis=f"{REGULATION}第三十九条第一款第（一）项",
@@ -362,14 +408,20 @@ def work_injury(
             row = NATIONAL_URBAN_INCOME[year]
             income, source = row.amount, row.source
         else:
-            source = "按输入的数字计算"
+            source = msg("按输入的数字计算")
         grant = Fraction(income) * DEATH_GRANT_MULTIPLE
         items.add(FUND, grant)
         steps.append(
             Step(
-                text=(
-                    f"一次性工亡补助金：上一年度（{year} 年）全国城镇居民人均可支配收入 {yuan(income)}的 20 倍"
-                    f" = {yuan(grant)}（{_payer_note(items, FUND)}；数字来源：{source}）"
+                text=msg(
+                    "一次性工亡补助金：上一年度（{year} 年）全国城镇居民人均可支配收入 {income}的 {multiple} 倍"
+                    " = {amount}（{payer}；数字来源：{source}）",
+                    year=year,
+                    income=yuan(income),
+                    multiple=DEATH_GRANT_MULTIPLE,
+                    amount=yuan(grant),
+                    payer=_payer_note(items, FUND),
+                    source=source,
                 ),
                 value=format_amount(grant),
                 basis=f"{REGULATION}第三十九条第一款第（三）项",
@@ -378,8 +430,10 @@ def work_injury(
         total += grant
         steps.append(
             Step(
-                text="供养亲属抚恤金按月发给（配偶 40%、其他亲属每人 30%，合计不高于生前工资），本计算未含，请另行核算",
-                value="另计",
+                text=msg(
+                    "供养亲属抚恤金按月发给（配偶 40%、其他亲属每人 30%，合计不高于生前工资），本计算未含，请另行核算"
+                ),
+                value=msg("另计"),
                 basis=f"{REGULATION}第三十九条第一款第（二）项",
             )
         )
@@ -389,9 +443,12 @@ def work_injury(
     return conclude(
         steps,
         total,
-        text=(
-            f"一次性支付的工伤待遇合计 {yuan(total)}，四舍五入到分：其中{FUND}支付 {yuan(items.totals[FUND])}，"
-            f"{EMPLOYER}支付 {yuan(items.totals[EMPLOYER])}（按月支付的伤残津贴不计入合计）"
+        text=msg(
+            "一次性支付的工伤待遇合计 {total}，四舍五入到分：其中工伤保险基金支付 {fund_pays}，"
+            "用人单位支付 {employer_pays}（按月支付的伤残津贴不计入合计）",
+            total=yuan(total),
+            fund_pays=yuan(items.totals[FUND]),
+            employer_pays=yuan(items.totals[EMPLOYER]),
         ),
         basis=f"{REGULATION}第三十三条、第三十五条至第三十九条、第六十二条、第六十四条",
         extra=extra,
@@ -413,26 +470,39 @@ def _allowance(
     if grade.grade >= 5 and suitable_work_arranged == "yes":
         steps.append(
             Step(
-                text=f"{grade.grade}级伤残：用人单位已安排适当工作，不发伤残津贴",
+                text=msg("{grade}级伤残：用人单位已安排适当工作，不发伤残津贴", grade=grade.grade),
                 value="0",
                 basis=f"{REGULATION}第三十六条第一款第（二）项",
             )
         )
         return
     monthly = _percent(wage, grade.allowance_percent)
-    text = (
-        f"伤残津贴（按月支付，不计入合计）：本人工资的 {grade.allowance_percent}%，"
-        f"{yuan(wage)} × {grade.allowance_percent}% = {yuan(monthly)}"
+    allowance = msg(
+        "伤残津贴（按月支付，不计入合计）：本人工资的 {percent}%，{wage} × {percent}% = {amount}",
+        percent=grade.allowance_percent,
+        wage=yuan(wage),
+        amount=yuan(monthly),
     )
+    topped_up: str = ""
     if local_minimum_wage is not None and monthly < local_minimum_wage:
         monthly = Fraction(local_minimum_wage)
-        text += f"，低于当地最低工资标准，补足到 {yuan(monthly)}"
+        topped_up = msg("，低于当地最低工资标准，补足到 {amount}", amount=yuan(monthly))
     payer = items.payer(grade.allowance_payer)
     if grade.grade >= 5:
-        text = f"{grade.grade}级伤残、用人单位难以安排工作：" + text
+        text = msg(
+            "{grade}级伤残、用人单位难以安排工作：{allowance}{topped_up}（每月，{payer}）",
+            grade=grade.grade,
+            allowance=allowance,
+            topped_up=topped_up,
+            payer=PAID_BY[payer],
+        )
+    else:
+        text = msg(
+            "{allowance}{topped_up}（每月，{payer}）", allowance=allowance, topped_up=topped_up, payer=PAID_BY[payer]
+        )
     steps.append(
         Step(
-            text=f"{text}（每月，由{payer}支付）",
+            text=text,
             value=format_amount(monthly),
             basis=f"{grade.basis}第一款第（二）项",
         )
@@ -453,22 +523,29 @@ def _on_leaving(
     if grade.grade <= 4:
         steps.append(
             Step(
-                text="一级至四级伤残保留劳动关系、退出工作岗位，不因解除或者终止劳动关系支付一次性补助金，已忽略解除日期",
-                value="不适用",
+                text=msg(
+                    "一级至四级伤残保留劳动关系、退出工作岗位，不因解除或者终止劳动关系支付一次性补助金，已忽略解除日期"
+                ),
+                value=msg("不适用"),
                 basis=f"{REGULATION}第三十五条第一款",
             )
         )
         return Fraction(0)
-    when = "经工伤职工本人提出解除或者终止劳动关系" if grade.grade <= 6 else "劳动合同期满终止或者职工本人提出解除"
+    when = (
+        gettext_noop("经工伤职工本人提出解除或者终止劳动关系")
+        if grade.grade <= 6
+        else gettext_noop("劳动合同期满终止或者职工本人提出解除")
+    )
     law = f"{REGULATION}第三十六条第二款" if grade.grade <= 6 else f"{REGULATION}第三十七条第（二）项"
     if standard is None:
         steps.append(
             Step(
-                text=(
-                    f"{when}的，由工伤保险基金支付一次性工伤医疗补助金、由用人单位支付一次性伤残就业补助金，"
-                    "具体标准由省级人民政府规定；未选择已收录的省份标准，本计算未含，请按本省规定另行核算"
+                text=msg(
+                    "{when}的，由工伤保险基金支付一次性工伤医疗补助金、由用人单位支付一次性伤残就业补助金，"
+                    "具体标准由省级人民政府规定；未选择已收录的省份标准，本计算未含，请按本省规定另行核算",
+                    when=when,
                 ),
-                value="另计",
+                value=msg("另计"),
                 basis=law,
             )
         )
@@ -479,20 +556,28 @@ def _on_leaving(
     items.add(FUND, medical)
     steps.append(
         Step(
-            text=(
-                f"{when}（{end.isoformat()}）：{standard.name}一次性工伤医疗补助金以{standard.base}为基数，"
-                f"{grade.grade}级伤残 {standard.medical_months[grade.grade]} 个月 × {yuan(base)} = {yuan(medical)}"
-                f"（{_payer_note(items, FUND)}）" + (f"；{standard.unconfirmed}" if standard.unconfirmed else "")
+            text=msg(
+                "{when}（{date}）：{province}一次性工伤医疗补助金以{base}为基数，"
+                "{grade}级伤残 {months} 个月 × {wage} = {amount}（{payer}）{unconfirmed}",
+                when=when,
+                date=end.isoformat(),
+                province=standard.name,
+                base=standard.base,
+                grade=grade.grade,
+                months=standard.medical_months[grade.grade],
+                wage=yuan(base),
+                amount=yuan(medical),
+                payer=_payer_note(items, FUND),
+                unconfirmed=msg("；{note}", note=standard.unconfirmed) if standard.unconfirmed else "",
             ),
             value=format_amount(medical),
             basis=f"{law}；{standard.basis}",
         )
     )
-    employment = base * standard.employment_months[grade.grade]
-    text = (
-        f"一次性伤残就业补助金：{grade.grade}级伤残 {standard.employment_months[grade.grade]} 个月 × {yuan(base)}"
-        f" = {yuan(employment)}"
-    )
+    months = standard.employment_months[grade.grade]
+    employment = base * months
+    full = yuan(employment)  # before any reduction for age
+    reduced: str = ""
     if years_to_retirement is not None and years_to_retirement < standard.reduction_years:
         # "离法定退休年龄不足五年的，……按照职工每增加一周岁递减百分之二十": each year of age past the
         # five-year mark takes 20 % off, so 4.x years left → 80 %, 0.x → 0 %; a part year counts as a year of age
@@ -500,15 +585,27 @@ def _on_leaving(
         short_years = standard.reduction_years - int(years_to_retirement)
         factor = max(0, 100 - standard.reduction_percent * short_years)
         employment = employment * factor / 100
-        text += (
-            f"；距法定退休年龄 {format_number(Fraction(years_to_retirement))} 年、不足 {standard.reduction_years} 年，"
-            f"按每增加一周岁递减 {standard.reduction_percent}% 计发 {factor}%：{yuan(employment)}"
-            "（不足一年的按一岁计，待核对）"
+        reduced = msg(
+            "；距法定退休年龄 {years} 年、不足 {limit} 年，按每增加一周岁递减 {percent}% 计发 {factor}%：{amount}"
+            "（不足一年的按一岁计，待核对）",
+            years=format_number(Fraction(years_to_retirement)),
+            limit=standard.reduction_years,
+            percent=standard.reduction_percent,
+            factor=factor,
+            amount=yuan(employment),
         )
     items.add(EMPLOYER, employment)
     steps.append(
         Step(
-            text=f"{text}（{_payer_note(items, EMPLOYER)}）",
+            text=msg(
+                "一次性伤残就业补助金：{grade}级伤残 {months} 个月 × {wage} = {amount}{reduced}（{payer}）",
+                grade=grade.grade,
+                months=months,
+                wage=yuan(base),
+                amount=full,
+                reduced=reduced,
+                payer=_payer_note(items, EMPLOYER),
+            ),
             value=format_amount(employment),
             basis=f"{law}；{standard.basis}",
         )

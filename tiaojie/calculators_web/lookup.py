@@ -15,7 +15,15 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
-from tiaojie.calculators.core import CalculatorInputError, FieldError, FieldLabel, JSONObject, gettext_noop, joined, msg
+from tiaojie.calculators.core import (
+    CalculatorInputError,
+    FieldError,
+    FieldLabel,
+    JSONObject,
+    concatenated,
+    gettext_noop,
+    msg,
+)
 from tiaojie.calculators.registry import CALCULATORS, calculate
 from tiaojie.calculators_web.models import LocalWageStandard
 from tiaojie.reference.models import Division
@@ -94,7 +102,7 @@ def _lookup_step(label: str, field_name: str, row: LocalWageStandard, asked: Div
         )
     if row.note:
         parts.append(msg("；备注：{note}", note=row.note))
-    return {"text": joined(*parts), "value": f"{row.amount:.2f}", "basis": row.source}
+    return {"text": concatenated(*parts), "value": f"{row.amount:.2f}", "basis": row.source}
 
 
 def _missing_step(label: str, field_name: str, asked: Division, day: dt.date) -> dict[str, str]:

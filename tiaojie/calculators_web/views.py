@@ -86,8 +86,9 @@ def _run(form: CalculatorForm) -> JSONObject | None:
 
 
 def _shown(form: CalculatorForm, result: JSONObject | None) -> JSONObject | None:
-    """The result as the page shows it: step texts, bases and the rounding note in the reader's language
-    (a step's `Text` is rebuilt from its translated template), without the JSON keys meant for the CLI."""
+    """The result as the page shows it: step texts, values, bases and the rounding note in the reader's
+    language (a step's `Text` is rebuilt from its translated template; a value may be a word such as "另计"),
+    without the JSON keys meant for the CLI."""
     if result is None:
         return None
     return {

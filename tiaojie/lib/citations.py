@@ -125,9 +125,9 @@ def english_citation(text: str) -> str | None:
             after_title = previous in ("title", "number", "repealed", "amended")
             out.append((", " if after_title else "") + f"art. {chinese_number(match.group(1))}")
         elif kind == "paragraph":
-            out.append(f" para. {chinese_number(match.group(1))}")
+            out.append(_after(previous) + f"para. {chinese_number(match.group(1))}")
         elif kind == "item":
-            out.append(f" item ({chinese_number(match.group(1))})")
+            out.append(_after(previous) + f"item ({chinese_number(match.group(1))})")
         elif kind == "number":
             out.append(f" ({match.group(1)})")
         elif kind == "repealed":
@@ -151,6 +151,11 @@ def english_citation(text: str) -> str | None:
         return None
     # " to " or ", " before " item (5)" would leave two spaces ("item (2) to item (5)").
     return _ARTICLE_RUN.sub(_plural, re.sub(r" {2,}", " ", "".join(out)))
+
+
+def _after(previous: str) -> str:
+    """The space before 'para.' or 'item' — none after ", " or " to " ("第一款、第二款": "para. 1, para. 2")."""
+    return "" if previous in ("and", "to") else " "
 
 
 # "art. 20, art. 23" → "arts. 20 and 23"; "art. 5 to art. 9" → "arts. 5 to 9" (the house style, docs/i18n.md).

@@ -43,6 +43,11 @@ def test_article_numerals(numeral, number):
             "Regulation on Work-Related Injury Insurance, arts. 33, 35 to 39, 62 and 64",
         ),
         ("《劳动合同法》第四十七条第一款、第四十八条", "Labour Contract Law, art. 47 para. 1, art. 48"),
+        (
+            "《工伤保险条例》第三十三条第一款、第二款",
+            "Regulation on Work-Related Injury Insurance, art. 33 para. 1, para. 2",
+        ),
+        ("《劳动法》第三条第（一）项、第（三）项", "Labour Law, art. 3 item (1), item (3)"),
         ("《某省未收录条例》第三条（待核对）", "《某省未收录条例》, art. 3 (to be verified)"),
         (
             "《最高人民法院关于审理劳动争议案件适用法律若干问题的解释》（法释〔2001〕14号，已废止）第十五条第（二）项至第（五）项",
