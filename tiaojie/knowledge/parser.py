@@ -68,14 +68,19 @@ def short_title(title: str) -> str:
     return title
 
 
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
 def _squeeze(text: str) -> str:
-    # NFKC folds full- and half-width forms together (：and :, （ and (): sources differ in those alone.
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    # NFKC folds full- and half-width forms together (：and :, （ and (); curly quotes are made straight by hand
+    # (NFKC keeps them): the two sources differ in those alone (工会法 art 4 writes the quotes both ways).
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_QUOTES))
 
 
 def content_hash(parsed: ParsedText) -> str:
     """SHA-256 of the articles (label and text with all white space removed, full- and half-width forms folded),
-    or of the body when there are none. Layout (blank lines, spaces, ：or :) does not change it; a word does."""
+    or of the body when there are none. Layout (blank lines, spaces, ：or :, curly or straight quotes) does not
+    change it; a word does."""
     if parsed.articles:
         material = "\n".join(f"{a.label}|{_squeeze(a.text)}" for a in parsed.articles)
     else:

@@ -85,6 +85,8 @@ def test_the_hash_ignores_layout_and_width_but_not_words():
     base = parse_markdown(samples.CONTRACT_LAW).content_hash
     relaid = samples.CONTRACT_LAW.replace("\n\n", "\n").replace("支付经济补偿：", "支付经济补偿:")
     assert parse_markdown(relaid).content_hash == base
+    curly = parse_markdown("# 法\n\n第一条 坚持“三个代表”重要思想。\n").content_hash
+    assert parse_markdown('# 法\n\n第一条 坚持"三个代表"重要思想。\n').content_hash == curly
     assert parse_markdown(samples.CONTRACT_LAW.replace("十二年", "十三年")).content_hash != base
 
 
