@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tiaojie.knowledge import numbers
-from tiaojie.knowledge.models import Article, LawText, LawVersion
+from tiaojie.knowledge.models import Article, LawText, LawVersion, Level
 
 SEARCH_LIMIT = 50  # articles shown for one query; the page asks for a narrower one beyond that
 SNIPPET_CHARS = 60  # either side of the first match
@@ -45,6 +45,15 @@ def snippet(text: str, query: str, *, width: int = SNIPPET_CHARS) -> SafeString:
     return mark_safe(before + marked + after)  # noqa: S308 - every piece of it was escaped above
 
 
+def level_rank(prefix: str = "") -> Case:
+    """Levels in their order of force (Level's declaration order: 法律 first), for ORDER BY."""
+    return Case(
+        *(When(**{f"{prefix}level": value}, then=Value(rank)) for rank, value in enumerate(Level.values)),
+        default=Value(len(Level.values)),
+        output_field=IntegerField(),
+    )
+
+
 def texts(*, level: str = "", status: str = "") -> QuerySet[LawText]:
     qs = LawText.objects.select_related("current_version")
     if level:
@@ -61,12 +70,16 @@ def search(query: str, *, level: str = "", status: str = "") -> tuple[list[LawTe
     query = query.strip()
     if not query:
         return [], [], False
-    titled = list(texts(level=level, status=status).filter(Q(title__icontains=query) | Q(short_title__icontains=query)))
+    titled = list(
+        texts(level=level, status=status)
+        .filter(Q(title__icontains=query) | Q(short_title__icontains=query))
+        .order_by(level_rank(), "short_title")
+    )
     scope = texts(level=level, status=status).exclude(current_version=None)
     articles = (
         Article.objects.filter(version_id__in=scope.values("current_version"), text__icontains=query)
         .select_related("version__text")
-        .order_by("version__text__level", "version__text__short_title", "order")[: SEARCH_LIMIT + 1]
+        .order_by(level_rank("version__text__"), "version__text__short_title", "order")[: SEARCH_LIMIT + 1]
     )
     hits = [ArticleHit(a, snippet(a.text, query)) for a in articles]
     return titled, hits[:SEARCH_LIMIT], len(hits) > SEARCH_LIMIT

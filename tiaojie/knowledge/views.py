@@ -15,7 +15,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query, level, status = form.cleaned_data["q"], form.cleaned_data["level"], form.cleaned_data["status"]
     titled, hits, more = queries.search(query, level=level, status=status)
-    listing = [] if query else list(queries.texts(level=level, status=status).order_by("level", "short_title"))
+    listing = (
+        [] if query else list(queries.texts(level=level, status=status).order_by(queries.level_rank(), "short_title"))
+    )
     return render(
         request,
         "knowledge/index.html",

@@ -43,9 +43,15 @@ def test_filters_by_level_and_status(client, library):
     assert client.get("/laws/", {"level": "nonsense"}).status_code == 200  # an invalid filter is ignored
 
 
-def test_the_list_without_a_query_groups_texts_by_level(client, library):
+def test_the_list_without_a_query_groups_texts_by_level(client, library, tmp_path):
+    interpretation = "# 最高人民法院关于某问题的解释\n\n<!-- INFO END -->\n\n第一条 内容。\n"
+    do_import_law_directory(
+        root=samples.write_laws(tmp_path / "more", {"司法解释/解释(2020-12-29).md": interpretation})
+    )
     page = client.get("/laws/").content.decode()
     assert "<h2>法律</h2>" in page and "<h2>规范性文件</h2>" in page and "宁波市企业工资集体协商条例" in page
+    # In the order of Level (法律 first), not of the stored keys ("judicial_interpretation" < "law").
+    assert page.index("<h2>法律</h2>") < page.index("<h2>司法解释</h2>") < page.index("<h2>地方性法规</h2>")
 
 
 def test_snippet_escapes_and_marks():
