@@ -141,13 +141,12 @@ CASES: tuple[Published, ...] = (
         "北京市人力资源和社会保障局《2022年度北京市劳动人事争议仲裁典型案例》（2022-12-22）"
         "“超过用工时长非全日制劳动合同不能成为免责挡箭牌”（杨某与某商务会馆公司）",
         "economic-compensation",
-        # 2011年入职，月均工资 5314 元，2021年3月以未缴社会保险费为由解除（第三十八条第一款第（三）项）。
-        # The release gives only the year of entry and the month of leaving: the ten months it awarded put the
-        # entry between March and September 2011 (test_published_ten_months_fixes_the_year_of_entry); the day of
-        # leaving is taken mid-month.
+        # 2011-09-16 入职，月均工资 5314 元，2021-03-19 以未缴社会保险费为由书面通知解除（第三十八条第一款第（三）项）。
+        # The first copy read gave only the year of entry, from which the ten months had been inferred to put the
+        # entry between March and September 2011; the full release has 2011-09-16, inside that range.
         {
-            "start_date": "2011-07-01",
-            "end_date": "2021-03-15",
+            "start_date": "2011-09-16",
+            "end_date": "2021-03-19",
             "monthly_wage": "5314",
             "termination_reason": "art38_1_3",
         },
@@ -499,23 +498,14 @@ def test_published_record_has_twenty_official_cases():
     assert len(kinds) == len(CASES) + len(LOCAL_VARIANTS)  # no case counted twice
 
 
-@pytest.mark.parametrize("start", ["2011-03-16", "2011-09-16"])
-def test_published_ten_months_fixes_the_year_of_entry(start):
-    # beijing-hrss-2022-2-yang: ten months (53,140.00) is what 9 years 6 months up to 10 years gives, so with the
-    # end on 2021-03-15 the published figure holds for any entry from 16 March to 16 September 2011 …
+@pytest.mark.parametrize(("start", "months"), [("2011-09-16", "10"), ("2011-09-21", "9.5")])
+def test_published_yang_months_rest_on_the_published_dates(start, months):
+    # beijing-hrss-2022-2-yang: 2011-09-16 to 2021-03-19, both days worked, is 9 years 6 months and 4 days, which
+    # art 47 ¶1 counts as ten years; an entry five days later would fall short of the six months and give 9.5, not
+    # the 53,140 awarded.
     result = calculate(
         "economic-compensation",
-        {"start_date": start, "end_date": "2021-03-15", "monthly_wage": "5314", "termination_reason": "art38_1_3"},
-    )
-    assert result["amount"] == "53140.00"
-
-
-@pytest.mark.parametrize(("start", "months"), [("2011-03-15", "10.5"), ("2011-09-17", "9.5")])
-def test_other_entry_months_would_not_give_the_published_figure(start, months):
-    # … and not outside it: the inference in the row above is the only one the published amount allows.
-    result = calculate(
-        "economic-compensation",
-        {"start_date": start, "end_date": "2021-03-15", "monthly_wage": "5314", "termination_reason": "art38_1_3"},
+        {"start_date": start, "end_date": "2021-03-19", "monthly_wage": "5314", "termination_reason": "art38_1_3"},
     )
     assert result["months"] == months
 
