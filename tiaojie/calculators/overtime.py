@@ -184,9 +184,7 @@ def overtime(
         errors.append(
             {
                 "field": DAYS_FIELD,
-                "message": msg(
-                    "按日期填写（days_worked）时，请不要再按类别填写时数，以免同一时间计算两次；二者选一"
-                ),
+                "message": msg("按日期填写（days_worked）时，请不要再按类别填写时数，以免同一时间计算两次；二者选一"),
             }
         )
     elif days_worked is None and not by_category:
@@ -256,9 +254,7 @@ def _kind_label(day: CalendarDay) -> Text:
     return msg(rule.label)
 
 
-def _by_date(
-    monthly_wage: Decimal, days_worked: str, day_kinds: Mapping[dt.date, CalendarDay] | None
-) -> Result:
+def _by_date(monthly_wage: Decimal, days_worked: str, day_kinds: Mapping[dt.date, CalendarDay] | None) -> Result:
     entries, messages = parse_days_worked(days_worked)
     if not entries and not messages:
         messages.append(msg("请按日期填写加班日期和时数，如“2026-10-01 8；2026-10-04 6”"))
@@ -325,4 +321,3 @@ def dates_in(text: object) -> list[dt.date]:
     if not isinstance(text, str):
         return []
     return [day for day, _hours in parse_days_worked(text)[0]]
-

@@ -96,6 +96,8 @@ def _shown(form: CalculatorForm, result: JSONObject | None) -> JSONObject | None
             {
                 **step,
                 "text": form.for_people(str(translate_stored(step["text"]))),
+                # A value is a figure, or now and then a few words ("下一年度 0 天"): a Text, translated too.
+                "value": translate_stored(step["value"]),
                 "basis": translate_stored(step["basis"]),
             }
             for step in result["steps"]
