@@ -41,7 +41,7 @@ from .service_period import service_period_penalty
 from .sick_leave import sick_leave
 from .work_injury import OUTCOME_CHOICES, PROVINCE_CHOICES, STOPPAGE_MAX_MONTHS, work_injury
 
-FieldType = Literal["money", "date", "number", "choice"]
+FieldType = Literal["money", "date", "number", "choice", "text"]
 
 # Bounds that keep exact arithmetic cheap and catch typos (an extra zero, a year 20244); generous for any
 # real case.
@@ -49,6 +49,8 @@ MAX_MONEY = Decimal("999999999.99")
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 _DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A text field (overtime's dates and hours) is read by its calculator; this only bounds its size.
+MAX_TEXT = 8000
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()  # (value, Chinese label)
     maximum: Decimal | None = None  # for numbers; money is bounded by MAX_MONEY
     default: str | None = None
+    help: str | None = None  # how to write a text field, shown under it
 
     def as_dict(self) -> dict[str, object]:
         meta: dict[str, object] = {
@@ -76,6 +79,8 @@ class Field:
             meta["maximum"] = str(self.maximum)
         if self.default is not None:
             meta["default"] = self.default
+        if self.help is not None:
+            meta["help"] = self.help
         return meta
 
 
@@ -85,6 +90,9 @@ class Calculator:
     title: str
     function: Callable[..., Result]
     fields: tuple[Field, ...]
+    # Keyword arguments that are not inputs but facts the caller looks up for the function (overtime's
+    # `day_kinds`: the holiday calendar lives in the database, which this library does not reach).
+    context: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "title": self.title, "fields": [f.as_dict() for f in self.fields]}
@@ -199,10 +207,40 @@ CALCULATORS: dict[str, Calculator] = {
             overtime,
             (
                 Field("monthly_wage", "money", gettext_noop("月工资（元，加班费计算基数）")),
-                Field("weekday_hours", "number", gettext_noop("工作日延长工作时间（小时）"), maximum=Decimal(100000)),
-                Field("rest_day_hours", "number", gettext_noop("休息日工作且未补休（小时）"), maximum=Decimal(100000)),
-                Field("holiday_hours", "number", gettext_noop("法定休假日工作（小时）"), maximum=Decimal(100000)),
+                Field(
+                    "days_worked",
+                    "text",
+                    gettext_noop("按日期填写：加班日期和超出正常工作时间的小时数（每天一项）"),
+                    required=False,
+                    help=gettext_noop(
+                        "每行或每个分号一项：日期 空格 小时数，如“2026-10-01 8；2026-10-04 6；2026-03-03 2”。"
+                        "系统按节假日安排逐日判断是法定节假日（300%）、休息日或调休休息日（200%）"
+                        "还是工作日或调休上班日（150%）。按日期填写的，下面三项留空。"
+                    ),
+                ),
+                Field(
+                    "weekday_hours",
+                    "number",
+                    gettext_noop("工作日延长工作时间（小时）"),
+                    required=False,
+                    maximum=Decimal(100000),
+                ),
+                Field(
+                    "rest_day_hours",
+                    "number",
+                    gettext_noop("休息日工作且未补休（小时）"),
+                    required=False,
+                    maximum=Decimal(100000),
+                ),
+                Field(
+                    "holiday_hours",
+                    "number",
+                    gettext_noop("法定休假日工作（小时）"),
+                    required=False,
+                    maximum=Decimal(100000),
+                ),
             ),
+            context=("day_kinds",),
         ),
         Calculator(
             "annual-leave",
@@ -540,6 +578,12 @@ def _parse_value(field: Field, value: object) -> tuple[object, str | None]:
                 "{field}超出合理范围（{first}–{last} 年）", field=named, first=EARLIEST_DATE.year, last=LATEST_DATE.year
             )
         return day, None
+    if field.type == "text":
+        if not isinstance(value, str):
+            return None, msg("{field}须为文字", field=named)
+        if len(value) > MAX_TEXT:
+            return None, msg("{field}过长（不超过 {limit} 个字）", field=named, limit=MAX_TEXT)
+        return value.strip(), None
     allowed = [choice for choice, _label in field.choices]
     if not isinstance(value, str) or value not in allowed:
         return None, msg("{field}须为以下之一：{allowed}", field=named, allowed="、".join(allowed))
@@ -591,9 +635,11 @@ def parse_input(calculator: Calculator, data: object) -> dict[str, object]:
     return parsed
 
 
-def calculate(name: str, data: object) -> JSONObject:
-    """Run calculator `name` on a JSON-like object; raise CalculatorInputError on bad input."""
+def calculate(name: str, data: object, *, context: Mapping[str, object] | None = None) -> JSONObject:
+    """Run calculator `name` on a JSON-like object; raise CalculatorInputError on bad input. `context` carries
+    what the caller looked up for it (only the keys the calculator declares are passed on)."""
     calculator = CALCULATORS.get(name)
     if calculator is None:
         raise input_error("name", msg("未知的计算器“{name}”，可选：{names}", name=name, names="、".join(CALCULATORS)))
-    return calculator.function(**parse_input(calculator, data)).as_dict()
+    facts = {key: value for key, value in (context or {}).items() if key in calculator.context}
+    return calculator.function(**parse_input(calculator, data), **facts).as_dict()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from pydantic import Field as PydanticField
 
 from tiaojie.calculators.compensation import REASONS, TerminationReason
 from tiaojie.calculators.core import LABOUR_CONTRACT_LAW_EFFECTIVE, CalculatorInputError
-from tiaojie.calculators.registry import CALCULATORS, MAX_MONEY, Calculator, metadata
+from tiaojie.calculators.registry import CALCULATORS, MAX_MONEY, MAX_TEXT, Calculator, metadata
 from tiaojie.calculators.registry import Field as CalculatorField
 from tiaojie.calculators_web.lookup import TABLE_FIELDS, calculate_with_tables
 from tiaojie.lib.api import DAY_1900_2100, ErrorOut, IsoDate, decimal_type, error_body, iso_date, refusals
@@ -47,13 +47,14 @@ class ChoiceOut(Schema):
 
 class FieldOut(Schema):
     name: str
-    type: Literal["money", "date", "number", "choice"]
+    type: Literal["money", "date", "number", "choice", "text"]
     label: str
     required: bool
     nullable: bool
     choices: list[ChoiceOut] | None = None
     maximum: str | None = None
     default: str | None = None
+    help: str | None = None
 
 
 class CalculatorOut(Schema):
@@ -125,12 +126,18 @@ _BEYOND_THE_SCHEMA = {
     "unlawful-probation": "试用期实际履行至、劳动合同终止日期均不能早于劳动合同起始日。",
     "service-period-penalty": "服务期届满日、离职日期均不能早于服务期起始日。",
     "open-ended-double-wage": "计算截止日期不能早于应当订立无固定期限劳动合同之日。",
+    "overtime": (
+        "按日期（days_worked，如“2026-10-01 8；2026-10-04 6”）或按类别填写时数，二者选一；按日期的，每天按"
+        "节假日安排表分为法定节假日、调休休息日、休息日、调休上班日、工作日，表中未录入的年份为 422。"
+    ),
 }
 
 
 def _value_type(field: CalculatorField) -> Any:
     if field.type == "date":
         return IsoDate
+    if field.type == "text":
+        return Annotated[str, PydanticField(max_length=MAX_TEXT)]
     if field.type == "choice":
         return Literal[tuple(value for value, _label in field.choices)]
     maximum = MAX_MONEY if field.type == "money" else (field.maximum or Decimal(0))

@@ -31,6 +31,11 @@ def _form_field(field: Field) -> forms.Field:
         return forms.ChoiceField(label=label, choices=choices, required=False, initial=field.default)
     if field.type == "date":
         widget = forms.DateInput(attrs={"type": "date", "placeholder": "YYYY-MM-DD"})
+    elif field.type == "text":
+        # A textarea, one entry a line: typed on a phone's keyboard without a picker for each day.
+        widget = forms.Textarea(attrs={"rows": 4, "placeholder": "2026-10-01 8\n2026-10-04 6", "autocomplete": "off"})
+        help_text = _(field.help) if field.help else ""
+        return forms.CharField(label=label, required=False, strip=False, widget=widget, help_text=help_text)
     else:
         widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
     return forms.CharField(label=label, required=False, strip=False, widget=widget)

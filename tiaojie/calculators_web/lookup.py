@@ -5,6 +5,8 @@ The calculator library stays pure (no Django, no database): it takes `local_mini
 command, the API and the web form share: when the input names a place (`city_code`, and optionally
 `on_date`, default `end_date`), it fills those two inputs from `LocalWageStandard` rows unless they were
 given explicitly, and puts a step naming the row's published source in front of the library's own steps.
+It also looks up, for the overtime calculator, what each date it is given is (statutory holiday, 调休 rest
+day, weekend, 调休 working day, working day) in reference's holiday table.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from tiaojie.calculators.core import (
     gettext_noop,
     msg,
 )
+from tiaojie.calculators.overtime import CalendarDay, DayKind, dates_in
 from tiaojie.calculators.registry import CALCULATORS, calculate
 from tiaojie.calculators_web.models import LocalWageStandard
+from tiaojie.reference.calendar import classify_days
 from tiaojie.reference.models import Division
 
 Kind = LocalWageStandard.Kind
@@ -182,16 +186,33 @@ def _fill_from_tables(name: str, data: dict[str, object]) -> tuple[list[FieldErr
     return errors, steps
 
 
+def day_kinds(text: object) -> dict[dt.date, CalendarDay]:
+    """What each date named in overtime's `days_worked` is, from the holiday table (reference.calendar): the
+    library classifies nothing itself. Dates of a year not configured are left out, and the library refuses
+    them with its message (docs/law.md §7)."""
+    found, _missing_years = classify_days(dates_in(text))
+    return {day: CalendarDay(DayKind(c.kind.value), c.festival) for day, c in found.items()}
+
+
+def _context(name: str, data: object) -> dict[str, object]:
+    calculator = CALCULATORS.get(name)
+    if calculator is None or "day_kinds" not in calculator.context or not isinstance(data, Mapping):
+        return {}
+    return {"day_kinds": day_kinds(data.get("days_worked"))}
+
+
 def calculate_with_tables(name: str, data: object) -> JSONObject:
-    """`calculate(name, data)`, after filling local wage inputs from the tables when `data` names a place.
+    """`calculate(name, data)`, after filling local wage inputs from the tables when `data` names a place, and
+    with the kinds of the dates overtime is given (`day_kinds`) looked up in the holiday table.
 
     Raises CalculatorInputError with every field's message at once: the lookup's and the calculator's."""
+    context = _context(name, data)
     if not isinstance(data, Mapping) or not any(key in data for key in LOOKUP_KEYS):
-        return calculate(name, data)
+        return calculate(name, data, context=context)
     values = dict(data)
     errors, steps = _fill_from_tables(name, values)
     try:
-        result = calculate(name, values)
+        result = calculate(name, values, context=context)
     except CalculatorInputError as exc:
         raise CalculatorInputError(errors + exc.fields) from None
     if errors:

@@ -97,7 +97,7 @@ def _shown(form: CalculatorForm, result: JSONObject | None) -> JSONObject | None
             {
                 **step,
                 "text": form.for_people(str(translate_stored(step["text"]))),
-                # A value is a figure, a key, or a short word marked as a msgid ("另计", "不适用").
+                # A value is a figure, or now and then a few words ("下一年度 0 天"): a Text, translated too.
                 "value": translate_stored(step["value"]),
                 "basis": translate_stored(step["basis"]),
             }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tiaojie.reference.calendar import bump_revision, calendar_year_entered, clear_calendar_cache
 from tiaojie.reference.models import CalendarYear, SpecialDay
 from tiaojie.reference.notice import NOTICE_NUMBER, Period
+from tiaojie.reference.statutory import has_rule
 
 
 class CalendarError(Exception):
@@ -23,7 +24,8 @@ class CalendarError(Exception):
 @dataclass(frozen=True)
 class EnteredYear:
     year: int
-    holidays: int
+    holidays: int  # every day off: statutory holidays and 调休 rest days
+    statutory: int
     workdays: int
     recomputed: int  # rows (cases, negotiations, agreements, work orders) whose uncertain deadlines were recounted
 
@@ -57,6 +59,16 @@ def validate_periods(year: int, periods: list[Period]) -> list[str]:
             if day in seen:
                 errors.append(_("%(day)s 同时出现在%(a)s和%(b)s中") % {"day": day, "a": seen[day], "b": p.name})
             seen[day] = p.name
+        outside = [d for d in p.statutory if not p.first <= d <= p.last]
+        if outside:
+            errors.append(
+                _("%(name)s：法定节假日%(days)s不在放假期间内")
+                % {"name": p.name, "days": "、".join(d.isoformat() for d in outside)}
+            )
+        if not p.statutory and not has_rule(year):
+            errors.append(
+                _("%(name)s：请填写其中的法定节假日（本系统尚无%(year)d年的规则）") % {"name": p.name, "year": year}
+            )
         for w in p.workdays:
             if w.weekday() < 5:
                 errors.append(_("%(name)s：调休上班日%(day)s不是周末") % {"name": p.name, "day": w})
@@ -70,6 +82,9 @@ def do_enter_calendar_year(*, year: int, notice_number: str, periods: list[Perio
     calendar revision (every process then counts on it) and recomputes the deadlines stored as uncertain."""
     if not may_edit_calendar(user):
         raise CalendarError(_("只有系统管理员可以录入节假日安排"))
+    # A period given without its statutory days takes the rule's (reference.statutory); the entry page shows
+    # them, prefilled, for the administrator to check.
+    periods = [p if p.statutory or not has_rule(year) else p.with_statutory_days() for p in periods]
     notice_number = notice_number.strip()
     if not NOTICE_NUMBER.fullmatch(notice_number):
         raise CalendarError(_("请填写通知的文号，例如“国办发明电〔2026〕9号”"))
@@ -83,9 +98,15 @@ def do_enter_calendar_year(*, year: int, notice_number: str, periods: list[Perio
     with transaction.atomic():
         rows = []
         for p in periods:
+            # A statutory day is paid at 300 % when worked, any other day off of the period at 200 %
+            # (《劳动法》第四十四条): the kinds are stored apart (docs/law.md §6).
             rows += [
-                SpecialDay(date=p.first + dt.timedelta(days=i), kind=SpecialDay.Kind.HOLIDAY, name=p.name[:40])
-                for i in range(p.days)
+                SpecialDay(
+                    date=day,
+                    kind=SpecialDay.Kind.HOLIDAY if day in p.statutory else SpecialDay.Kind.REST,
+                    name=p.name[:40],
+                )
+                for day in p.days_off
             ]
             rows += [SpecialDay(date=w, kind=SpecialDay.Kind.WORKDAY, name=p.name[:40]) for w in p.workdays]
         # A 调休 day may fall in the previous December; the year owns what its notice lists.
@@ -102,7 +123,8 @@ def do_enter_calendar_year(*, year: int, notice_number: str, periods: list[Perio
         recomputed = sum(int(count or 0) for _receiver, count in replies)
     return EnteredYear(
         year=year,
-        holidays=sum(1 for r in rows if r.kind == SpecialDay.Kind.HOLIDAY),
+        holidays=sum(1 for r in rows if r.kind in SpecialDay.REST_KINDS),
+        statutory=sum(1 for r in rows if r.kind == SpecialDay.Kind.HOLIDAY),
         workdays=sum(1 for r in rows if r.kind == SpecialDay.Kind.WORKDAY),
         recomputed=recomputed,
     )

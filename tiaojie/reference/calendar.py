@@ -9,8 +9,9 @@ on its next deadline, so two cases received on the same day always get the same 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import django.dispatch
@@ -57,7 +58,8 @@ def _build() -> WorkCalendar:
     rest: set[dt.date] = set()
     worked: set[dt.date] = set()
     for day, kind in SpecialDay.objects.values_list("date", "kind"):
-        (rest if kind == SpecialDay.Kind.HOLIDAY else worked).add(day)
+        # Statutory holidays and 调休 rest days alike are days off: they differ in pay, not in counting.
+        (worked if kind == SpecialDay.Kind.WORKDAY else rest).add(day)
     return WorkCalendar(
         first_year=min(years, default=0),
         last_year=max(years, default=0),
@@ -93,6 +95,47 @@ def _calendar_changed(**kwargs: object) -> None:
     clear_calendar_cache()
     transaction.on_commit(clear_calendar_cache)
     bump_revision()
+
+
+class DayKind(StrEnum):
+    """What a date is, for pay: the five kinds the overtime calculator tells apart (docs/law.md §6, §7)."""
+
+    STATUTORY_HOLIDAY = "statutory_holiday"
+    SHIFTED_REST_DAY = "shifted_rest_day"  # 调休休息日
+    REST_DAY = "rest_day"  # a weekend day
+    SHIFTED_WORKING_DAY = "shifted_working_day"  # 调休上班日
+    WORKING_DAY = "working_day"
+
+
+@dataclass(frozen=True)
+class ClassifiedDay:
+    kind: DayKind
+    festival: str = ""  # the holiday period's name, for the 调休 kinds and statutory days
+
+
+_KINDS = {
+    SpecialDay.Kind.HOLIDAY: DayKind.STATUTORY_HOLIDAY,
+    SpecialDay.Kind.REST: DayKind.SHIFTED_REST_DAY,
+    SpecialDay.Kind.WORKDAY: DayKind.SHIFTED_WORKING_DAY,
+}
+
+
+def classify_days(days: Iterable[dt.date]) -> tuple[dict[dt.date, ClassifiedDay], list[int]]:
+    """Each day's kind from the table (one query each for the years and the days), and the years asked for
+    that are not configured: their days are left out, never guessed from the weekday."""
+    wanted = set(days)
+    configured = set(CalendarYear.objects.filter(year__in={d.year for d in wanted}).values_list("year", flat=True))
+    special = {row.date: row for row in SpecialDay.objects.filter(date__in=[d for d in wanted if d.year in configured])}
+    out: dict[dt.date, ClassifiedDay] = {}
+    for day in wanted:
+        if day.year not in configured:
+            continue
+        row = special.get(day)
+        if row is not None:
+            out[day] = ClassifiedDay(_KINDS[SpecialDay.Kind(row.kind)], row.name)
+        else:
+            out[day] = ClassifiedDay(DayKind.WORKING_DAY if day.weekday() < 5 else DayKind.REST_DAY)
+    return out, sorted({d.year for d in wanted} - configured)
 
 
 def calendar_deadline(start: dt.date, days: int) -> Deadline:

@@ -98,11 +98,19 @@ class CalendarYear(models.Model):
 
 
 class SpecialDay(models.Model):
-    """A day that breaks the Monday–Friday rule: a holiday, or a weekend day worked (调休)."""
+    """A day that breaks the Monday–Friday rule: a day off in a holiday period, or a weekend day worked (调休).
+
+    A day off is either one of the statutory holidays of 《全国年节及纪念日放假办法》 (HOLIDAY) or another rest
+    day of the period (REST: a weekend inside it, or a weekday moved by 调休 or given for a holiday that fell on a
+    weekend). Both are non-working days for counting periods; they differ in overtime pay, 300 % against 200 %
+    (《劳动法》第四十四条; docs/law.md §6): which days are statutory follows reference.statutory."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("法定节假日（休息）")
+        HOLIDAY = "holiday", _("法定节假日")
+        REST = "rest", _("调休休息日")
         WORKDAY = "workday", _("调休上班日")
+
+    REST_KINDS = (Kind.HOLIDAY, Kind.REST)
 
     date = models.DateField(_("日期"), primary_key=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)

@@ -6,7 +6,8 @@ The notice has used one phrasing for years, one numbered line per holiday:
     二、春节：1月28日（农历除夕、周二）至2月4日（农历正月初七、周二）放假调休，共8天。1月26日（周日）、2月8日（周六）上班。
     一、元旦：1月1日（周三）放假1天，不调休。
 
-`parse_notice` turns that into periods (name, first day, last day) and 调休 working days, and checks what the
+`parse_notice` turns that into periods (name, first day, last day, which of its days are statutory holidays, from
+the rule of reference.statutory) and 调休 working days, and checks what the
 text itself lets us check: each stated weekday (周四) against the date, each "共N天" against the period's
 length. Anything it cannot read is reported line by line; nothing is guessed. The result is shown to an
 administrator for confirmation before anything is saved (reference.views).
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
+
+from tiaojie.reference.statutory import has_rule, statutory_days
 
 WEEKDAYS = "一二三四五六日"
 NOTICE_NUMBER = re.compile(r"国办发明电〔\d{4}〕\d+号")
@@ -33,14 +36,28 @@ _WORKDAY = re.compile(_DATE.format(p="w"))
 
 @dataclass
 class Period:
+    """A holiday period: its days off from `first` to `last`, of which `statutory` are the statutory holidays
+    (the others are 调休 rest days), and the weekend days worked for it."""
+
     name: str
     first: dt.date
     last: dt.date
     workdays: list[dt.date] = field(default_factory=list)
+    statutory: list[dt.date] = field(default_factory=list)
 
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
+
+    @property
+    def days_off(self) -> list[dt.date]:
+        return [self.first + dt.timedelta(days=i) for i in range(max(self.days, 0))]
+
+    def with_statutory_days(self) -> Period:
+        """This period with its statutory days as the rule of its year gives them (reference.statutory): the
+        notice says only "放假调休，共N天"; which of the N days the 办法 lists is known from the rule."""
+        rule = statutory_days(self.first.year)
+        return replace(self, statutory=[d for d in self.days_off if d in rule])
 
 
 @dataclass
@@ -48,13 +65,21 @@ class ParsedNotice:
     year: int
     periods: list[Period] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Where the rule of statutory days and the periods read disagree (or the year has no rule): shown beside
+    # the parsed rows for the administrator to check; a notice pasted in part is not an error.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def holidays(self) -> list[dt.date]:
+        """Every day off (statutory holidays and 调休 rest days)."""
         out: list[dt.date] = []
         for p in self.periods:
-            out += [p.first + dt.timedelta(days=i) for i in range(p.days)]
+            out += p.days_off
         return out
+
+    @property
+    def statutory(self) -> list[dt.date]:
+        return [d for p in self.periods for d in p.statutory]
 
     @property
     def workdays(self) -> list[dt.date]:
@@ -139,10 +164,29 @@ def parse_notice(text: str, year: int) -> ParsedNotice:
                 if error:
                     result.errors.append(error)
                 item.workdays.append(day)
-        result.periods.append(item)
+        result.periods.append(item.with_statutory_days())
     if not result.periods and not result.errors:
         result.errors.append(_("没有找到“一、元旦：1月1日……放假”这样的条目，请检查粘贴的内容"))
     wrong_year = [p.name for p in result.periods if p.first.year != year]
     if wrong_year:
         result.errors.append(_("%(names)s的日期不在%(year)d年") % {"names": "、".join(wrong_year), "year": year})
+    if result.periods and not wrong_year:
+        result.warnings = statutory_warnings(year, result.periods)
     return result
+
+
+def statutory_warnings(year: int, periods: list[Period]) -> list[str]:
+    """What the rule and the periods disagree on: a statutory day in no period (the notice and the rule of
+    reference.statutory differ: one of them is wrong), or a year the rule does not know yet."""
+    if not has_rule(year):
+        return [
+            _("本系统尚无%(year)d年法定节假日的规则：请在下表“其中法定节假日”一栏逐项填写，其余放假日按调休休息日保存")
+            % {"year": year}
+        ]
+    listed = {d for p in periods for d in p.days_off}
+    return [
+        _("%(day)s（%(name)s）是法定节假日，但不在通知的任何放假期间内，请核对")
+        % {"day": day.isoformat(), "name": name}
+        for day, name in statutory_days(year).items()
+        if day not in listed
+    ]

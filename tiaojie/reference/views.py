@@ -21,6 +21,7 @@ from tiaojie.reference.models import CalendarYear, SpecialDay
 from tiaojie.reference.notice import Period, parse_notice
 
 BLANK_ROWS = 3
+ROW_KEYS = ("name", "first", "last", "statutory", "workdays")
 MAX_ROWS = 20
 
 
@@ -46,7 +47,8 @@ def calendar_years(request: HttpRequest) -> HttpResponse:
     years = []
     for y in CalendarYear.objects.order_by("-year"):
         counts = SpecialDay.objects.filter(date__year=y.year).aggregate(
-            holidays=Count("pk", filter=Q(kind=SpecialDay.Kind.HOLIDAY)),
+            holidays=Count("pk", filter=Q(kind__in=SpecialDay.REST_KINDS)),
+            statutory=Count("pk", filter=Q(kind=SpecialDay.Kind.HOLIDAY)),
             workdays=Count("pk", filter=Q(kind=SpecialDay.Kind.WORKDAY)),
         )
         years.append({"year": y.year, "source": y.source, **counts})
@@ -64,19 +66,30 @@ def _rows_from_post(post: Any) -> tuple[list[dict[str, str]], list[Period], list
     """The rows as typed (to show them again) and the periods they make; unreadable rows are errors."""
     rows, periods, errors = [], [], []
     for i in range(MAX_ROWS):
-        row = {k: post.get(f"{k}_{i}", "").strip() for k in ("name", "first", "last", "workdays")}
+        row = {k: post.get(f"{k}_{i}", "").strip() for k in ROW_KEYS}
         if not any(row.values()):
             continue
         rows.append(row)
         first, last = _parse_date(row["first"]), _parse_date(row["last"] or row["first"])
-        workdays = [
-            _parse_date(w) for w in row["workdays"].replace("，", ",").replace("、", ",").split(",") if w.strip()
-        ]
-        if first is None or last is None or any(w is None for w in workdays):
+        workdays, statutory = _dates(row["workdays"]), _dates(row["statutory"])
+        if first is None or last is None or any(w is None for w in workdays + statutory):
             errors.append(_("“%(name)s”一行的日期应写成 2027-01-01 这样的格式") % {"name": row["name"] or "?"})
             continue
-        periods.append(Period(name=row["name"], first=first, last=last, workdays=[w for w in workdays if w]))
+        periods.append(
+            Period(
+                name=row["name"],
+                first=first,
+                last=last,
+                workdays=[w for w in workdays if w],
+                # Left blank: the rule's statutory days for the period (do_enter_calendar_year).
+                statutory=[d for d in statutory if d],
+            )
+        )
     return rows, periods, errors
+
+
+def _dates(text: str) -> list[dt.date | None]:
+    return [_parse_date(w) for w in text.replace("，", ",").replace("、", ",").split(",") if w.strip()]
 
 
 def _row(p: Period) -> dict[str, str]:
@@ -84,6 +97,7 @@ def _row(p: Period) -> dict[str, str]:
         "name": p.name,
         "first": p.first.isoformat(),
         "last": p.last.isoformat(),
+        "statutory": ", ".join(d.isoformat() for d in p.statutory),
         "workdays": ", ".join(w.isoformat() for w in p.workdays),
     }
 
@@ -97,6 +111,7 @@ def enter_year(request: HttpRequest) -> HttpResponse:
         "notice_number": "",
         "notice_text": "",
         "errors": [],
+        "warnings": [],
         "parsed": False,
     }
     rows: list[dict[str, str]] = []
@@ -115,6 +130,7 @@ def enter_year(request: HttpRequest) -> HttpResponse:
             parsed = parse_notice(context["notice_text"], year)
             rows = [_row(p) for p in parsed.periods]
             context["errors"] = parsed.errors
+            context["warnings"] = parsed.warnings
             context["parsed"] = True
             found = _notice_number_in(context["notice_text"])
             if found and not context["notice_number"]:
@@ -133,14 +149,21 @@ def enter_year(request: HttpRequest) -> HttpResponse:
                     messages.success(
                         request,
                         _(
-                            "已录入%(year)d年节假日安排：放假%(h)d天，调休上班%(w)d天；重新计算了%(n)d条记录（案件、协商、协议、热线工单）中原先不确定的期限。"
+                            "已录入%(year)d年节假日安排：放假%(h)d天（其中法定节假日%(s)d天），调休上班%(w)d天；"
+                            "重新计算了%(n)d条记录（案件、协商、协议、热线工单）中原先不确定的期限。"
                         )
-                        % {"year": entered.year, "h": entered.holidays, "w": entered.workdays, "n": entered.recomputed},
+                        % {
+                            "year": entered.year,
+                            "h": entered.holidays,
+                            "s": entered.statutory,
+                            "w": entered.workdays,
+                            "n": entered.recomputed,
+                        },
                     )
                     return redirect(reverse("reference:calendar"))
             context["errors"] = errors
             context["parsed"] = True
-    context["rows"] = rows + [{"name": "", "first": "", "last": "", "workdays": ""}] * BLANK_ROWS
+    context["rows"] = rows + [dict.fromkeys(ROW_KEYS, "")] * BLANK_ROWS
     context["holiday_days"] = _holiday_days(rows)
     status = 400 if context["errors"] and request.method == "POST" and request.POST.get("step") != "parse" else 200
     return render(request, "reference/enter_year.html", context, status=status)

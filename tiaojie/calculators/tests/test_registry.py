@@ -158,7 +158,7 @@ def test_metadata_is_json_and_describes_every_field():
     assert "pre2008_monthly_wage" not in {f["name"] for f in by_name["unlawful-termination"]["fields"]}
     for calculator in meta:
         for field in calculator["fields"]:
-            assert field["type"] in {"money", "date", "number", "choice"}
+            assert field["type"] in {"money", "date", "number", "choice", "text"}
             assert field["label"]
 
 

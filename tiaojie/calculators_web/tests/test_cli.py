@@ -41,7 +41,8 @@ def test_worked_example_2n_through_the_console_script():
 
 
 def test_bad_input_exits_2_with_a_json_error_naming_the_field():
-    status, body = tiaojie_calc("overtime", '{"monthly_wage": "五千", "weekday_hours": 2}')
+    # (The hours by kind are optional since overtime also takes dates: a bad one is reported, a missing one not.)
+    status, body = tiaojie_calc("overtime", '{"monthly_wage": "五千", "weekday_hours": 2, "rest_day_hours": "-1"}')
     assert status == 2
     fields = {f["field"]: f["message"] for f in body["fields"]}
     assert "monthly_wage" in fields and "须为数字" in fields["monthly_wage"]

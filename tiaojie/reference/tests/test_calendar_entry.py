@@ -146,7 +146,13 @@ def test_paste_parse_confirm_save(client, superuser):
     assert not CalendarYear.objects.filter(year=year).exists()
     response = client.post(url, rows)
     assert response.status_code == 302
-    assert SpecialDay.objects.filter(date__year=year, kind=SpecialDay.Kind.HOLIDAY).count() == 3
+    # 1 January is the statutory day (《全国年节及纪念日放假办法》第二条); the 2nd and 3rd are 调休 rest days.
+    kinds = dict(SpecialDay.objects.filter(date__year=year).values_list("date", "kind"))
+    assert kinds == {
+        dt.date(year, 1, 1): SpecialDay.Kind.HOLIDAY,
+        dt.date(year, 1, 2): SpecialDay.Kind.REST,
+        dt.date(year, 1, 3): SpecialDay.Kind.REST,
+    }
     assert str(year) in client.get(reverse("reference:calendar")).content.decode()
 
 
