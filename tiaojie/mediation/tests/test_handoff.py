@@ -56,12 +56,11 @@ def test_masked_by_default(client, failed_case, mediator_a):
     assert data["notices"][0]["kind"] == "arbitration_right" and data["notices"][0]["category"] == "timeout"
     assert data["mediators"][0]["name"] == "mediator_a"
     assert data["agreement"] is None
-    assert data["claims"][0] == {
-        "type": "wages",
-        "type_label": "劳动报酬",
-        "amount_claimed": "12500.00",
-        "description": "",
-    }
+    claim = data["claims"][0]
+    limitation = claim.pop("limitation")
+    assert claim == {"type": "wages", "type_label": "劳动报酬", "amount_claimed": "12500.00", "description": ""}
+    # failed on 2026-03-02..: the year restarts from the day mediation ended (tests/test_limitation.py)
+    assert limitation["state"] == "running" and limitation["labour_pay"] is True
     assert PiiAccessLog.objects.count() == 0
 
 
