@@ -33,6 +33,7 @@ from .core import (
     msg,
 )
 from .double_wage import OPEN_ENDED_GROUNDS, double_wage, open_ended_double_wage
+from .limitation import KIND_CHOICES, Calendar, Limitation, limitation_calculator
 from .non_compete import non_compete
 from .notice_pay import CLAIMS_2N_CHOICES, notice_pay
 from .overtime import overtime
@@ -88,11 +89,13 @@ class Field:
 class Calculator:
     name: str
     title: str
-    function: Callable[..., Result]
+    function: Callable[..., Result | Limitation]
     fields: tuple[Field, ...]
     # Keyword arguments that are not inputs but facts the caller looks up for the function (overtime's
     # `day_kinds`: the holiday calendar lives in the database, which this library does not reach).
     context: tuple[str, ...] = ()
+    # Takes the caller's holiday calendar as `calendar=` (the library has none of its own: calculate()).
+    needs_calendar: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "title": self.title, "fields": [f.as_dict() for f in self.fields]}
@@ -149,6 +152,15 @@ def _service_fields(*, pre2008: bool) -> tuple[Field, ...]:
     return tuple(fields)
 
 
+# Optional on the double-wage calculators: with it, the months already out of time are warned about.
+_APPLICATION_DATE = Field(
+    "application_date",
+    "date",
+    gettext_noop("申请仲裁或者时效中断之日（如申请调解之日，选填：填写后提示已超过仲裁时效的月份）"),
+    required=False,
+)
+
+
 CALCULATORS: dict[str, Calculator] = {
     calculator.name: calculator
     for calculator in (
@@ -175,7 +187,9 @@ CALCULATORS: dict[str, Calculator] = {
                     nullable=True,
                 ),
                 Field("end_date", "date", gettext_noop("计算截止日期（已离职的填最后工作日）")),
+                _APPLICATION_DATE,
             ),
+            needs_calendar=True,
         ),
         Calculator(
             "notice-pay",
@@ -441,7 +455,9 @@ CALCULATORS: dict[str, Calculator] = {
                     choices=OPEN_ENDED_GROUNDS,
                     default="art14_2_1",
                 ),
+                _APPLICATION_DATE,
             ),
+            needs_calendar=True,
         ),
         Calculator(
             "service-period-penalty",
@@ -518,6 +534,51 @@ CALCULATORS: dict[str, Calculator] = {
                     maximum=Decimal(120),
                 ),
             ),
+        ),
+        Calculator(
+            "arbitration-limitation",
+            gettext_noop("仲裁时效：申请仲裁的最后一日"),
+            limitation_calculator,
+            (
+                Field(
+                    "kind",
+                    "choice",
+                    gettext_noop("请求事项的类别"),
+                    required=False,
+                    choices=KIND_CHOICES,
+                    default="other",
+                ),
+                Field(
+                    "known_on",
+                    "date",
+                    gettext_noop("知道或者应当知道权利被侵害之日（劳动报酬在职期间的可留空）"),
+                    required=False,
+                ),
+                Field(
+                    "employment_ended_on",
+                    "date",
+                    gettext_noop("劳动关系终止之日（仍在职的留空）"),
+                    required=False,
+                ),
+                Field("claimed_on", "date", gettext_noop("向用人单位主张权利之日（选填）"), required=False),
+                Field("employer_agreed_on", "date", gettext_noop("用人单位同意履行之日（选填）"), required=False),
+                Field(
+                    "mediation_requested_on",
+                    "date",
+                    gettext_noop("申请调解、协商或者其他权利救济之日（选填）"),
+                    required=False,
+                ),
+                Field(
+                    "mediation_ended_on",
+                    "date",
+                    gettext_noop("调解或者协商结束之日（尚未结束的留空）"),
+                    required=False,
+                ),
+                Field(
+                    "application_date", "date", gettext_noop("申请仲裁之日（选填：核对是否超过时效）"), required=False
+                ),
+            ),
+            needs_calendar=True,
         ),
     )
 }
@@ -635,11 +696,18 @@ def parse_input(calculator: Calculator, data: object) -> dict[str, object]:
     return parsed
 
 
-def calculate(name: str, data: object, *, context: Mapping[str, object] | None = None) -> JSONObject:
+def calculate(
+    name: str, data: object, *, context: Mapping[str, object] | None = None, calendar: Calendar | None = None
+) -> JSONObject:
     """Run calculator `name` on a JSON-like object; raise CalculatorInputError on bad input. `context` carries
-    what the caller looked up for it (only the keys the calculator declares are passed on)."""
+    what the caller looked up for it (only the keys the calculator declares are passed on); `calendar` (any
+    object with `is_working_day` and `covers`) is handed to the calculators that count to a last day; without
+    it they roll only weekends and mark the day uncertain."""
     calculator = CALCULATORS.get(name)
     if calculator is None:
         raise input_error("name", msg("未知的计算器“{name}”，可选：{names}", name=name, names="、".join(CALCULATORS)))
-    facts = {key: value for key, value in (context or {}).items() if key in calculator.context}
-    return calculator.function(**parse_input(calculator, data), **facts).as_dict()
+    kwargs: dict[str, object] = {**parse_input(calculator, data)}
+    kwargs.update({key: value for key, value in (context or {}).items() if key in calculator.context})
+    if calculator.needs_calendar:
+        kwargs["calendar"] = calendar
+    return calculator.function(**kwargs).as_dict()

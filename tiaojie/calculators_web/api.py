@@ -81,6 +81,21 @@ class CalculationOut(BaseModel):
     rounding: str
 
 
+class LimitationOut(BaseModel):
+    """A day, not an amount (the arbitration limitation, docs/law.md §5a): the last day to apply, or null
+    while it does not run (labour pay while employed) or is interrupted (a mediation still running)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: Literal["date"]
+    state: Literal["running", "interrupted", "not_running", "expired"]
+    last_day: str | None
+    nominal_last_day: str | None
+    uncertain: bool
+    in_time: bool | None
+    steps: list[StepOut]
+
+
 @router.get(
     "",
     response={200: list[CalculatorOut], **refusals(401)},
@@ -123,6 +138,11 @@ _BEYOND_THE_SCHEMA = {
         "省份标准在解除日期尚未施行的（浙江自 2018-01-01），为 422。"
     ),
     "sick-leave": "在本单位工作年限不能超过实际工作年限，否则为 422。",
+    "arbitration-limitation": (
+        "返回的是日期而不是金额：last_day 为申请仲裁的最后一日（按管理员录入的节假日安排顺延），"
+        "uncertain 表示该年度节假日安排尚未录入。kind 不是 labour_pay 的须填写 known_on；"
+        "填写 mediation_ended_on 的须同时填写 mediation_requested_on，且不早于它，否则为 422。"
+    ),
     "unlawful-probation": "试用期实际履行至、劳动合同终止日期均不能早于劳动合同起始日。",
     "service-period-penalty": "服务期届满日、离职日期均不能早于服务期起始日。",
     "open-ended-double-wage": "计算截止日期不能早于应当订立无固定期限劳动合同之日。",
@@ -299,12 +319,19 @@ for _calculator in CALCULATORS.values():
         f"/{_calculator.name}",
         ["POST"],
         _operation(_calculator),
-        response={200: CalculationOut, **refusals(400, 401, 422)},
+        response={
+            200: LimitationOut if _calculator.name == "arbitration-limitation" else CalculationOut,
+            **refusals(400, 401, 422),
+        },
         operation_id=f"calculate_{_calculator.name.replace('-', '_')}",
         summary=_calculator.title,
         description=(
             f"输入与 tiaojie calc {_calculator.name} 相同的 JSON 对象，返回金额与逐步计算过程。"
-            + (_DATES_IN_ORDER if any(f.type == "date" for f in _calculator.fields) else "")
+            + (
+                _DATES_IN_ORDER
+                if any(f.type == "date" for f in _calculator.fields) and _calculator.name != "arbitration-limitation"
+                else ""
+            )
             + _BEYOND_THE_SCHEMA.get(_calculator.name, "")
         ),
     )

@@ -29,7 +29,8 @@ from tiaojie.calculators.core import (
 from tiaojie.calculators.overtime import CalendarDay, DayKind, dates_in
 from tiaojie.calculators.registry import CALCULATORS, calculate
 from tiaojie.calculators_web.models import LocalWageStandard
-from tiaojie.reference.calendar import classify_days
+from tiaojie.lib.workdays import WorkCalendar
+from tiaojie.reference.calendar import classify_days, work_calendar
 from tiaojie.reference.models import Division
 
 Kind = LocalWageStandard.Kind
@@ -201,18 +202,30 @@ def _context(name: str, data: object) -> dict[str, object]:
     return {"day_kinds": day_kinds(data.get("days_worked"))}
 
 
+def _calendar_for(name: str, data: object) -> WorkCalendar | None:
+    """The holiday calendar, read only when the calculation counts to a last day: the limitation itself, or a
+    double wage given an application date (so the other calculations never touch the database)."""
+    calculator = CALCULATORS.get(name)
+    if calculator is None or not calculator.needs_calendar or not isinstance(data, Mapping):
+        return None
+    if name != "arbitration-limitation" and _blank(data.get("application_date")):
+        return None
+    return work_calendar()
+
+
 def calculate_with_tables(name: str, data: object) -> JSONObject:
     """`calculate(name, data)`, after filling local wage inputs from the tables when `data` names a place, and
     with the kinds of the dates overtime is given (`day_kinds`) looked up in the holiday table.
 
-    Raises CalculatorInputError with every field's message at once: the lookup's and the calculator's."""
+    Raises CalculatorInputError with every field's message at once: the lookup's and the calculator's. The
+    calculators that count to a last day get the holiday calendar the administrators keep (docs/law.md §6)."""
     context = _context(name, data)
     if not isinstance(data, Mapping) or not any(key in data for key in LOOKUP_KEYS):
-        return calculate(name, data, context=context)
+        return calculate(name, data, context=context, calendar=_calendar_for(name, data))
     values = dict(data)
     errors, steps = _fill_from_tables(name, values)
     try:
-        result = calculate(name, values, context=context)
+        result = calculate(name, values, context=context, calendar=_calendar_for(name, values))
     except CalculatorInputError as exc:
         raise CalculatorInputError(errors + exc.fields) from None
     if errors:

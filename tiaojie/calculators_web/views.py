@@ -7,6 +7,7 @@ The page posts its form to itself (a Django view, not the token-protected API) a
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -43,6 +44,8 @@ CLAIM_TYPES: dict[str, ClaimType] = {
     "service-period-penalty": ClaimType.OTHER,
     "non-compete": ClaimType.OTHER,
     "sick-leave": ClaimType.WAGES,
+    # "arbitration-limitation" gives a day, not an amount: nothing to add as a claim (each claim's last day is
+    # shown on the case page itself, mediation/limitation.py).
 }
 
 
@@ -103,7 +106,9 @@ def _shown(form: CalculatorForm, result: JSONObject | None) -> JSONObject | None
             }
             for step in result["steps"]
         ],
-        "rounding": translate_stored(result["rounding"]),
+        **({"rounding": translate_stored(result["rounding"])} if "rounding" in result else {}),
+        # A day-valued result (the limitation) is shown in the reader's date format.
+        **({"last_day_shown": dt.date.fromisoformat(result["last_day"])} if result.get("last_day") else {}),
     }
 
 
@@ -133,6 +138,7 @@ def _without_keys(form: CalculatorForm, data: JSONObject) -> JSONObject:
 
 
 def _render(request: HttpRequest, form: CalculatorForm, result: JSONObject | None, case: Case | None) -> HttpResponse:
+    addable = form.calculator.name in CLAIM_TYPES
     return render(
         request,
         "calculators_web/calculator.html",
@@ -141,12 +147,15 @@ def _render(request: HttpRequest, form: CalculatorForm, result: JSONObject | Non
             "form": form,
             "result": _shown(form, result),
             "case": case,
+            "addable": addable,
             # The same inputs again as hidden fields for "add to case"; no ids, so none are duplicated.
-            "hidden_form": CalculatorForm(form.calculator, form.data, auto_id=False) if result and case else None,
+            "hidden_form": (
+                CalculatorForm(form.calculator, form.data, auto_id=False) if result and case and addable else None
+            ),
             # The claim the result would replace, named beside the button so nobody is surprised.
             "existing_claim": (
                 case.claims.filter(type=CLAIM_TYPES[form.calculator.name]).order_by("id").first()
-                if result and case
+                if result and case and addable
                 else None
             ),
         },
@@ -186,6 +195,8 @@ def add_to_case(request: AuthedRequest, name: str, case_id: int) -> HttpResponse
     than adding a second row that every total would count twice; the case's timeline keeps the old amount."""
     calc = _calculator(name)
     case = access_case(request.user, case_id, need=Need.ACT)
+    if calc.name not in CLAIM_TYPES:
+        raise Http404
     form = CalculatorForm(calc, request.POST)
     result = _run(form)
     if result is None:

@@ -15,6 +15,7 @@ from tiaojie.cases.clock_b import stored_terms
 from tiaojie.cases.models import Case, CaseEvent, Status
 from tiaojie.cases.queries import case_parties, case_timeline
 from tiaojie.mediation import rules
+from tiaojie.mediation.limitation import claim_limitations
 from tiaojie.mediation.models import EmployerContact
 from tiaojie.mediation.queries import mediation_state
 
@@ -121,12 +122,13 @@ def handoff_package(case: Case, *, user: User, request: HttpRequest | None, reve
         },
         "claims": [
             {
-                "type": c.type,
-                "type_label": str(c.get_type_display()),
-                "amount_claimed": _money(c.amount_claimed),
-                "description": c.description,
+                "type": row.claim.type,
+                "type_label": str(row.claim.get_type_display()),
+                "amount_claimed": _money(row.claim.amount_claimed),
+                "description": row.claim.description,
+                "limitation": row.as_json(),
             }
-            for c in case.claims.order_by("id")
+            for row in claim_limitations(case, agreement)
         ],
         "claim_assertions": [
             {"at": _at(e.at), "kind": e.kind, "basis": rules.LIMITATION_BASIS}

@@ -32,6 +32,7 @@ from tiaojie.mediation.forms import (
     SettlementPerformanceForm,
     StaffAnswerForm,
 )
+from tiaojie.mediation.limitation import claim_limitations
 from tiaojie.mediation.models import EmployerContact, Negotiation, Settlement, SignerRole
 from tiaojie.mediation.queries import MediationState, mediation_state, payment_order_view
 from tiaojie.organisations.access import membership_in
@@ -319,3 +320,13 @@ def ratings_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | No
     base = settings.PUBLIC_BASE_URL  # the links staff hand over: never the Host header (docs/security.md)
     rows = [{"r": r, "link": rating_link(base, r.token) if can_act and r.score is None else ""} for r in st.ratings]
     return Panel("mediation/_ratings_panel.html", {"rows": rows, "can_act": can_act}, 90)
+
+
+@register_panel
+def limitation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    """Each claim item's last day to apply for arbitration (docs/law.md §5a), as the worker sees it too."""
+    st = _state(request, case)
+    rows = claim_limitations(case, st.agreement)
+    if not rows:
+        return None
+    return Panel("mediation/_limitation_panel.html", {"rows": rows}, 85)

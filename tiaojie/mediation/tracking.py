@@ -10,43 +10,24 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tiaojie.calculators.limitation import one_year_from
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.panels import Panel
 from tiaojie.cases.tracking import register_tracking_section
 from tiaojie.lib.workdays import Deadline, WorkCalendar, days_left, legal_date
 from tiaojie.mediation import rules
+from tiaojie.mediation.limitation import claim_limitations, limitation_restart
 from tiaojie.mediation.models import Agreement, Session
 from tiaojie.reference.calendar import work_calendar
 
-# The statuses after which the one-year limitation runs again from a known day (调解仲裁法 art 27 para 2:
-# applying for mediation interrupted it; it restarts when mediation ends without an agreement, or, with an
-# agreement, from the employer's agreeing to perform it, its effective day: the earlier, safer reading).
-ENDED_WITHOUT_AGREEMENT = (Status.FAILED, Status.DECLINED, Status.WITHDRAWN)
 STILL_OPEN = (Status.RECEIVED, Status.NEGOTIATING, Status.ACCEPTED, Status.MEDIATING)
 
 
 def one_year_after(start: dt.date, calendar: WorkCalendar) -> Deadline:
-    """The last day of a one-year period beginning the day after `start` (民法典 arts 201–203): the same date a
-    year later (29 February → 28 February), moved to the next working day when it is a rest day."""
-    try:
-        nominal = start.replace(year=start.year + 1)
-    except ValueError:  # 29 February: the month's last day
-        nominal = start.replace(year=start.year + 1, day=28)
-    last = nominal
-    uncertain = not calendar.covers(last)
-    while not calendar.is_working_day(last):
-        last += dt.timedelta(days=1)
-        uncertain = uncertain or not calendar.covers(last)
-    return Deadline(last_day=last, uncertain=uncertain, rolled_from=nominal if last != nominal else None)
-
-
-def limitation_restart(case: Case, agreement: Agreement | None) -> dt.date | None:
-    """The day from which the arbitration limitation runs again, or None while mediation interrupts it."""
-    if case.status in ENDED_WITHOUT_AGREEMENT and case.ended_at is not None:
-        return legal_date(case.ended_at)
-    if case.status == Status.AGREED and agreement is not None and agreement.effective_at is not None:
-        return legal_date(agreement.effective_at)
-    return None
+    """The last day of a one-year period beginning the day after `start`, as a Deadline: the counting is the
+    limitation calculator's (民法典 arts 201–203, `calculators.limitation.one_year_from`)."""
+    year = one_year_from(start, calendar)
+    return Deadline(last_day=year.last_day, uncertain=year.uncertain, rolled_from=year.nominal if year.rolled else None)
 
 
 def _window(label, deadline: Deadline | None, basis: str, open_: bool) -> dict | None:
@@ -106,6 +87,7 @@ def mediation_tracking(case: Case) -> Panel | None:
             "limitation_restart": restart,
             "limitation_interrupted": case.status in STILL_OPEN,
             "limitation_basis": rules.LIMITATION_BASIS,
+            "claim_limitations": claim_limitations(case, agreement),
         },
         30,
     )

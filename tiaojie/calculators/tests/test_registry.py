@@ -32,6 +32,7 @@ def test_names():
         "service-period-penalty",
         "non-compete",
         "sick-leave",
+        "arbitration-limitation",
     ]
 
 

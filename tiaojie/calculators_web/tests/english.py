@@ -35,5 +35,5 @@ def chinese_left(client: Client, name: str, data: dict[str, str]) -> list[str]:
     if result is not None:
         for step in result["steps"]:
             pieces += [str(step["text"]), str(step["value"]), str(step["basis"])]
-        pieces.append(str(result["rounding"]))
+        pieces.append(str(result.get("rounding", "")))
     return [p for p in pieces if _left(p)]

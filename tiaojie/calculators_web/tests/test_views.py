@@ -27,7 +27,8 @@ def add_url(name, case):
 
 
 def test_every_calculator_maps_to_a_claim_type():
-    assert set(CLAIM_TYPES) == set(CALCULATORS)
+    # the limitation gives a day, not an amount: it is the only one that adds nothing to a case
+    assert set(CLAIM_TYPES) == set(CALCULATORS) - {"arbitration-limitation"}
     assert set(CLAIM_TYPES.values()) <= set(ClaimType)
 
 
@@ -279,3 +280,23 @@ def test_the_cli_and_api_note_is_for_signed_in_staff_only(client, mediator_a):
     assert "tiaojie calc" not in client.get(reverse("calculators:index")).content.decode()
     client.force_login(mediator_a)
     assert "tiaojie calc NAME" in client.get(reverse("calculators:index")).content.decode()
+
+
+def test_the_limitation_page_shows_a_day_counted_with_the_holiday_calendar(client):
+    # 2024-10-01 + one year is 2025-10-01, inside the National Day holiday (seeded calendar): it rolls to 10-09.
+    response = client.post(
+        reverse("calculators:calculator", args=["arbitration-limitation"]), {"known_on": "2024-10-01"}
+    )
+    result = response.context["result"]
+    assert (result["last_day"], result["nominal_last_day"]) == ("2025-10-09", "2025-10-01")
+    assert 'id="result-last-day"' in response.content.decode()
+    assert "result-amount" not in response.content.decode()
+
+
+def test_the_limitation_cannot_be_added_to_a_case(client, org_a, mediator_a):
+    from tiaojie.cases.tests.factories import make_case
+
+    case = make_case(org_a, mediator_a)
+    client.force_login(mediator_a)
+    response = client.post(add_url("arbitration-limitation", case), {"known_on": "2024-10-01"})
+    assert response.status_code == 404
