@@ -90,7 +90,7 @@ def call_new(request: AuthedRequest) -> HttpResponse:
                 form.attach_action_errors(exc.fields)
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("来电已登记，编号 %(id)s。") % {"id": call.pk})
+                messages.success(request, _("已登记%(name)s的来电。") % {"name": call.caller_name})
                 return redirect("hotline:detail", call_id=call.pk)
         else:
             messages.error(request, _("来电记录有误，请按提示修改。"))

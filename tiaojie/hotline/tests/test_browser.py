@@ -48,7 +48,9 @@ def test_operator_turns_a_call_into_a_case_that_the_routed_mediator_opens(
 
     expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/hotline/calls/\d+/$"))
     call = HotlineCall.objects.get()
-    expect(page.get_by_role("status").first).to_contain_text(f"来电已登记，编号 {call.pk}")
+    expect(page.get_by_role("status").first).to_contain_text(f"已登记{call.caller_name}的来电")
+    expect(page.locator("h1")).to_contain_text(f"{call.caller_name}的来电")  # no raw id (issue 13 item 10)
+    expect(page.locator("main")).not_to_contain_text(f"#{call.pk}")
     expect(page.locator("body")).to_contain_text("139****5678")
     expect(page.locator("body")).not_to_contain_text("13912345678")
     expect(page.locator("body")).to_contain_text("6分30秒")

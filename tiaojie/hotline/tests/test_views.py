@@ -80,7 +80,7 @@ class TestNewCall:
         assert (call.caller_name, call.topic, call.kind, call.duration_seconds) == ("王五", "overtime", "dispute", 245)
         page = client.get(response["Location"]).content.decode()
         assert "138****8000" in page and "13800138000" not in page
-        assert "4分5秒" in page and "来电已登记" in page
+        assert "4分5秒" in page and "的来电。" in page
         console = client.get(reverse("hotline:console")).content.decode()
         assert "138****8000" in console and "13800138000" not in console
 
