@@ -163,6 +163,18 @@ def test_the_whole_journey_in_english(transactional_db, live_server, new_context
     expect(page.get_by_role("button", name="Calculate")).to_be_visible()
     expect(page.get_by_label("Start date (first day of employment)")).to_be_visible()
     assert_english(page, data)
+    # The worked calculation reads in English too: every step, value and basis (docs/i18n.md).
+    page.locator("[name=start_date]").fill("2005-03-01")
+    page.locator("[name=end_date]").fill("2010-08-31")
+    page.locator("[name=monthly_wage]").fill("8000")
+    page.locator("[name=termination_reason]").select_option("art40_2")
+    page.get_by_role("button", name="Calculate").click()
+    expect(page.locator("#result-amount")).to_have_text("48000.00")  # (3 months before 2008 + 3 after) × 8000
+    cells = page.locator("#steps td").all_inner_texts()
+    assert len(cells) > 20
+    naturally_chinese = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号|《[^》]*》")
+    assert [c for c in cells if CJK.search(naturally_chinese.sub("", c))] == []
+    assert_english(page, data)
     shot(page, "6-calculator")
 
     # Staff: the login page and everything after it stay English (the same cookie).
