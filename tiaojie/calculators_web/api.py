@@ -247,6 +247,29 @@ def _schema_rules(calculator: Calculator) -> dict[str, Any]:
         rules.setdefault("allOf", []).append(
             {"if": _given("contract_kind", {"enum": ["open_ended", "task"]}), "else": _given("contract_end_date")}
         )
+    if calculator.name == "arbitration-limitation":
+        # Only labour pay may leave the day the right was known infringed out (art 27 ¶4: not running while
+        # employed), and a mediation's end needs its start.
+        rules.setdefault("allOf", []).extend(
+            [
+                {
+                    "if": {"properties": {"kind": {"not": {"const": "labour_pay"}}}},
+                    "then": {"required": ["known_on"], "properties": {"known_on": _NOT_NULL}},
+                },
+                _required_if(_given("mediation_ended_on"), "mediation_requested_on"),
+            ]
+        )
+    if calculator.name == "overtime":
+        # By date or by category, one of the two (the same hours must not be counted twice).
+        hours = ["weekday_hours", "rest_day_hours", "holiday_hours"]
+        null = {"type": "null"}
+        rules["anyOf"] = [
+            {
+                "required": ["days_worked"],
+                "properties": {"days_worked": {"type": "string", "pattern": r"\S"}, **dict.fromkeys(hours, null)},
+            },
+            {"properties": {"days_worked": null}, "anyOf": [_given(name) for name in hours]},
+        ]
     if names & set(TABLE_FIELDS) and "end_date" not in names:
         # No end date to default the lookup day to: a city code needs its on_date.
         rules.setdefault("allOf", []).append(

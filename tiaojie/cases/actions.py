@@ -88,6 +88,7 @@ class ClaimInput:
     type: str
     amount: Decimal | None = None
     description: str = ""
+    known_on: dt.date | None = None  # where the claim's arbitration limitation starts, if known
 
 
 @dataclass
@@ -178,6 +179,10 @@ def validate_case_input(data: CaseInput) -> dict[str, str]:
             errors[f"claims.{i}.type"] = _("请选择请求事项类型")
         if claim.amount is not None and (claim.amount < 0 or claim.amount >= Decimal("1e12")):
             errors[f"claims.{i}.amount"] = _("金额应为0到一万亿元之间的数")
+        try:
+            _check_known_on(claim.known_on)
+        except CaseActionError as exc:
+            errors[f"claims.{i}.known_on"] = exc.message
     if data.channel not in Channel.values:
         errors["channel"] = _("请选择来源渠道")
     if not data.facts.strip():
@@ -281,7 +286,12 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
             [CaseWorker(case=case, worker=w, is_representative=(i == 0)) for i, w in enumerate(dict.fromkeys(workers))]
         )
         ClaimItem.objects.bulk_create(
-            [ClaimItem(case=case, type=c.type, amount_claimed=c.amount, description=c.description) for c in data.claims]
+            [
+                ClaimItem(
+                    case=case, type=c.type, amount_claimed=c.amount, description=c.description, known_on=c.known_on
+                )
+                for c in data.claims
+            ]
         )
         record_case_event(
             case=case,
@@ -538,6 +548,20 @@ def _check_claim_writer(case: Case, actor: Actor) -> None:
         raise CaseActionError(_("您无权进行此操作"))
 
 
+class _Unchanged:
+    """A keyword's default meaning "leave the stored value as it is" (None is a value: "not known")."""
+
+
+UNCHANGED = _Unchanged()
+EARLIEST_KNOWN_ON = dt.date(1950, 1, 1)
+
+
+def _check_known_on(known_on: dt.date | None) -> None:
+    if known_on is not None and not EARLIEST_KNOWN_ON <= known_on <= legal_date(timezone.now()):
+        message = _("知道或者应当知道权利被侵害之日不能晚于今天，也不能早于1950年")
+        raise CaseActionError(message, {"known_on": message})
+
+
 def _check_claim_input(type: str, amount: Decimal | None, description: str) -> None:
     if type not in ClaimType.values:
         raise CaseActionError(_("请选择请求事项类型"), {"type": _("请选择请求事项类型")})
@@ -604,10 +628,12 @@ def do_add_claim_item(
     actor: Actor,
     description: str = "",
     explanation: list[dict[str, object]] | None = None,
+    known_on: dt.date | None = None,
 ) -> ClaimItem:
     """Add a claim item to an open case whose agreement nobody has signed yet."""
     _check_claim_writer(case, actor)
     _check_claim_input(type, amount, description)
+    _check_known_on(known_on)
     with transaction.atomic():
         locked = _locked_case(case)
         item = ClaimItem.objects.create(
@@ -616,6 +642,7 @@ def do_add_claim_item(
             amount_claimed=amount,
             description=description.strip(),
             explanation=explanation or [],
+            known_on=known_on,
         )
         _claim_event(locked, ClaimChange("added", item), actor)
     return item
@@ -628,12 +655,15 @@ def do_edit_claim_item(
     description: str,
     actor: Actor,
     expected_amount: Decimal | str | None = "",
+    known_on: dt.date | _Unchanged | None = UNCHANGED,
 ) -> ClaimItem:
     """Change a claim's amount and description; the event keeps the old amount. `expected_amount` (the amount
     the editor saw; "" for not checked) refuses an edit made over someone else's newer one."""
     case = claim.case
     _check_claim_writer(case, actor)
     _check_claim_input(claim.type, amount, description)
+    if not isinstance(known_on, _Unchanged):
+        _check_known_on(known_on)
     with transaction.atomic():
         locked = _locked_case(case)
         current = ClaimItem.objects.filter(pk=claim.pk, case=locked).first()
@@ -643,8 +673,12 @@ def do_edit_claim_item(
             raise StaleCaseError(_("该请求事项的金额刚刚已被他人修改。请刷新页面，核对后再保存。"))
         old = current.amount_claimed
         description = description.strip()
-        ClaimItem.objects.filter(pk=current.pk).update(amount_claimed=amount, description=description)
-        current.amount_claimed, current.description = amount, description
+        changes: dict[str, object] = {"amount_claimed": amount, "description": description}
+        if not isinstance(known_on, _Unchanged):
+            changes["known_on"] = known_on
+        ClaimItem.objects.filter(pk=current.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(current, field, value)
         _claim_event(locked, ClaimChange("edited", current, old), actor)
     return current
 

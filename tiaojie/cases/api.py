@@ -15,6 +15,7 @@ from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case, cases_visible_to
 from tiaojie.cases.actions import (
+    UNCHANGED,
     Actor,
     CaseActionError,
     CaseInput,
@@ -62,6 +63,7 @@ class ClaimIn(Schema):
     type: ClaimType
     amount: Amount | None = None
     description: str = plain(max_length=300)
+    known_on: IsoDate | None = Field(None, description="知道或者应当知道权利被侵害之日（仲裁时效起算）；不知道的不填")
 
 
 class EmployerIn(Schema):
@@ -93,6 +95,7 @@ class ClaimOut(Schema):
     type: str
     type_label: str
     amount: Decimal | None
+    known_on: dt.date | None
 
 
 class WorkerOut(Schema):
@@ -196,7 +199,13 @@ def case_out(case: Case) -> dict[str, Any]:
             for cw in case.case_workers.all()
         ],
         "claims": [
-            {"id": c.pk, "type": c.type, "type_label": str(c.get_type_display()), "amount": c.amount_claimed}
+            {
+                "id": c.pk,
+                "type": c.type,
+                "type_label": str(c.get_type_display()),
+                "amount": c.amount_claimed,
+                "known_on": c.known_on,
+            }
             for c in case.claims.all()
         ],
         "facts": case.facts,
@@ -282,7 +291,10 @@ def create_case(request: AuthedRequest, payload: CaseIn) -> Any:
     data = CaseInput(
         employer=EmployerInput(**payload.employer.dict()),
         workers=[WorkerInput(**w.dict()) for w in payload.workers],
-        claims=[ClaimInput(type=c.type.value, amount=c.amount, description=c.description) for c in payload.claims],
+        claims=[
+            ClaimInput(type=c.type.value, amount=c.amount, description=c.description, known_on=c.known_on)
+            for c in payload.claims
+        ],
         channel=payload.channel.value,
         facts=payload.facts,
         received_at=payload.received_at,
@@ -334,6 +346,7 @@ def transition_case(request: AuthedRequest, case_id: CaseId, payload: Transition
 class ClaimEditIn(Schema):
     amount: Amount | None = Field(None, description="金额；null 为未写明金额")
     description: str = plain(max_length=300)
+    known_on: IsoDate | None = Field(None, description="知道或者应当知道权利被侵害之日；null 为不知道")
     expected_amount: Amount | None = Field(
         None, description="您看到的原金额；给出且与当前金额不符（他人刚刚改过）时为 409。不核对的不填本项"
     )
@@ -362,6 +375,7 @@ def add_claim(request: AuthedRequest, case_id: CaseId, payload: ClaimIn) -> Any:
             type=payload.type.value,
             amount=payload.amount,
             description=payload.description,
+            known_on=payload.known_on,
             actor=Actor(ActorKind.STAFF, request.user, "api"),
         )
     except CaseActionError as exc:
@@ -386,6 +400,7 @@ def edit_claim(request: AuthedRequest, case_id: CaseId, claim_id: ClaimId, paylo
             claim=claim,
             amount=payload.amount if "amount" in fields else claim.amount_claimed,
             description=payload.description if "description" in fields else claim.description,
+            known_on=payload.known_on if "known_on" in fields else UNCHANGED,
             expected_amount=payload.expected_amount if "expected_amount" in fields else "",
             actor=Actor(ActorKind.STAFF, request.user, "api"),
         )

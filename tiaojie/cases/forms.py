@@ -193,6 +193,7 @@ class ClaimEditForm(forms.Form):
 
     amount = forms.DecimalField(label=_("请求金额（元）"), **CLAIM_MONEY)  # type: ignore[arg-type]
     description = forms.CharField(label=_("说明"), max_length=300, required=False)
+    known_on = forms.DateField(label=_("知道或者应当知道权利被侵害之日"), required=False)
     expected_amount = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_expected_amount(self) -> Decimal | None:
@@ -209,6 +210,12 @@ class ClaimAddForm(forms.Form):
     type = forms.ChoiceField(label=_("请求事项"), choices=[("", _("请选择")), *ClaimType.choices])
     amount = forms.DecimalField(label=_("请求金额（元）"), **CLAIM_MONEY)  # type: ignore[arg-type]
     description = forms.CharField(label=_("说明"), max_length=300, required=False)
+    known_on = forms.DateField(
+        label=_("知道或者应当知道权利被侵害之日（可不填）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("仲裁时效从这一天起算一年；不填的，按申请调解时尚在时效内显示。"),
+    )
 
 
 def first_errors(form: forms.BaseForm) -> str:

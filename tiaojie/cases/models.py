@@ -286,6 +286,9 @@ class ClaimItem(models.Model):
     type = models.CharField(_("请求事项"), max_length=24, choices=ClaimType.choices)
     amount_claimed = models.DecimalField(_("请求金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     description = models.CharField(_("说明"), max_length=300, blank=True)
+    # Where the one-year arbitration limitation of this claim starts (调解仲裁法 art 27 ¶1); empty when nobody has
+    # said, and the claim is then counted as in time on the day of the application (mediation/limitation.py).
+    known_on = models.DateField(_("知道或者应当知道权利被侵害之日"), null=True, blank=True)
     # How the amount was reached, e.g. a calculator's steps [{"text", "value", "basis"}], shown beside it.
     explanation = models.JSONField(_("计算过程"), default=list, blank=True)
 

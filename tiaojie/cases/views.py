@@ -17,6 +17,7 @@ from tiaojie.cases import clock_b
 from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to, reads_as_supervisor
 from tiaojie.cases.actions import (
     PURPOSE_MAX_LENGTH,
+    UNCHANGED,
     Actor,
     CaseActionError,
     claims_locked_reason,
@@ -220,6 +221,7 @@ def claim_add(request: AuthedRequest, case_id: int) -> HttpResponse:
             type=d["type"],
             amount=d["amount"],
             description=d["description"],
+            known_on=d["known_on"],
             actor=Actor(ActorKind.STAFF, request.user),
         ),
         lambda item: _("已增加请求事项「%(type)s」。") % {"type": item.get_type_display()},
@@ -242,6 +244,7 @@ def claim_edit(request: AuthedRequest, case_id: int, claim_id: int) -> HttpRespo
             claim=claim,
             amount=d["amount"],
             description=d["description"],
+            known_on=d["known_on"] if "known_on" in request.POST else UNCHANGED,
             expected_amount=d["expected_amount"] if "expected_amount" in request.POST else "",
             actor=Actor(ActorKind.STAFF, request.user),
         ),

@@ -4,10 +4,12 @@ case page, the worker's tracking page and the hand-off package. The counting is 
 
 What the case knows: the application here interrupted the limitation of every claim in it (art 27 ¶2); while
 mediation runs it stays interrupted, and the year restarts from the day it ended (`tracking.limitation_restart`).
-What it does not know: the day each right was known infringed, and whether the worker still works there. So
-the day shown assumes the claim was still in time when the application was made (the page says so), and a
-labour-pay claim is given the same day although it is not barred at all while the employment lasts (art 27 ¶4):
-showing the earlier day is the safe side (本项目口径)."""
+The day each right was known infringed is the claim's `known_on` when staff recorded it (an earlier year may
+already have run out before the application, which no interruption revives); without it the claim is counted
+as still in time on the day of the application (the page says so). What the case does not know is whether the
+worker still works there: a labour-pay claim is given the same day as if the employment had ended, although it
+is not barred at all while the employment lasts (art 27 ¶4) — showing the earlier day is the safe side
+(本项目口径)."""
 
 from __future__ import annotations
 
@@ -75,11 +77,13 @@ def claim_limitations(case: Case, agreement: Agreement | None) -> list[ClaimLimi
     calendar = work_calendar()
     out = []
     for claim in case.claims.order_by("id"):
+        # Unknown: counted as still in time on the day of the application (module docstring). A right infringed
+        # after the application (a dismissal during mediation) is interrupted from the day it was known.
+        known_on = claim.known_on or applied_on
         result = arbitration_limitation(
             kind="other",
-            # Unknown per claim: counted as still in time on the day of the application (module docstring).
-            known_on=applied_on,
-            interruptions=[Interruption(applied_on, restart, "申请调解或者协商")],
+            known_on=known_on,
+            interruptions=[Interruption(max(applied_on, known_on), restart, "申请调解或者协商")],
             calendar=calendar,
         )
         out.append(ClaimLimitation(claim=claim, result=result, labour_pay=claim.type in LABOUR_PAY_CLAIMS))

@@ -112,7 +112,7 @@ def test_severance_reads_in_english(client):
     )
     assert result["steps"][0]["value"] == "Severance owed"
     assert (
-        "Service before 2008: 1995-03-01 to 2007-12-31 (the first and the last day both counted), in all "
+        "Service before 2008: 1995-03-01 to 2007-12-31 (first and last day both counted), in all "
         "12 year(s) 10 month(s) 0 day(s); the rules of the time paid one month per full year and counted a part "
         "of a year as a full year: 13 year(s)"
     ) in texts

@@ -77,3 +77,41 @@ def test_another_organisations_user_sees_none_of_it(client, org_a, mediator_a, m
     client.force_login(mediator_b)
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
     assert client.get(reverse("mediation:handoff", args=[case.pk])).status_code == 404
+
+
+def test_a_claims_known_day_decides_its_year_and_one_run_out_before_the_application_stays_out(org_a, mediator_a):
+    case, _code = _failed_case(org_a, mediator_a)
+    early, recent = case.claims.order_by("id")[:2]
+    # Known infringed two years before the application: the year ended 2025-01-10, before mediation could
+    # interrupt it (no revival); known three months before: interrupted, and a year again from the failure.
+    ClaimItem.objects.filter(pk=early.pk).update(known_on=dt.date(2024, 1, 10))
+    ClaimItem.objects.filter(pk=recent.pk).update(known_on=dt.date(2025, 12, 1))
+    rows = {row.claim.pk: row for row in claim_limitations(case, None)}
+    assert (rows[early.pk].state, rows[early.pk].last_day) == ("expired", dt.date(2025, 1, 10))
+    assert (rows[recent.pk].state, rows[recent.pk].last_day) == ("running", dt.date(2027, 3, 4))
+
+
+def test_staff_record_the_known_day_on_the_page_and_through_the_api(client, org_a, mediator_a):
+    from tiaojie.cases.tests.test_api import auth
+    from tiaojie.cases.tests.test_api_claims import patch
+
+    with time_machine.travel(ENDED - dt.timedelta(days=2), tick=False):
+        case = mediating_case(org_a, mediator_a)
+        claim = case.claims.order_by("id").first()
+        client.force_login(mediator_a)
+        url = reverse("cases:claim_edit", args=[case.pk, claim.pk])
+        client.post(url, {"amount": "12500.00", "description": "", "known_on": "2025-11-30"})
+        claim.refresh_from_db()
+        assert claim.known_on == dt.date(2025, 11, 30)
+        client.post(url, {"amount": "12500.00", "description": "", "known_on": "2026-03-03"})  # tomorrow: refused
+        claim.refresh_from_db()
+        assert claim.known_on == dt.date(2025, 11, 30)
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        assert 'name="known_on" type="date" value="2025-11-30"' in page
+        headers = auth(mediator_a)
+        api = f"/api/v1/cases/{case.pk}/claims/{claim.pk}"
+        assert patch(client, api, {"amount": "1.00"}, headers).json()["claims"][0]["known_on"] == "2025-11-30"
+        cleared = patch(client, api, {"known_on": None}, headers)
+        assert cleared.status_code == 200 and cleared.json()["claims"][0]["known_on"] is None
+        future = patch(client, api, {"known_on": "2026-03-03"}, headers)
+        assert future.status_code == 422 and "known_on" in future.json()["errors"]
