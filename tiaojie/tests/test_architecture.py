@@ -58,6 +58,10 @@ def is_product_file(path: Path) -> bool:
 def product_modules() -> list[Module]:
     modules = []
     for path in sorted(PACKAGE.rglob("*.py")):
+        # "*.html.py" / "*.txt.py" are makemessages' temporary copies of templates, written beside them while
+        # test_translations extracts in another worker: not code, and gone a moment later.
+        if path.name.endswith((".html.py", ".txt.py")) or not path.exists():
+            continue
         if is_product_file(path):
             relative = path.relative_to(PACKAGE.parent).as_posix()
             modules.append(Module(relative, ast.parse(path.read_text(encoding="utf-8"), filename=relative)))
