@@ -21,9 +21,7 @@ from .core import (
     CalculatorInputError,
     FieldError,
     Result,
-    Service,
     Step,
-    Text,
     add_months,
     conclude,
     day_before,
@@ -66,16 +64,6 @@ def lawful_probation_months(kind: str, term_months: int | None) -> tuple[int, st
         if term_months >= at_least:
             return limit, LIMIT_TEXTS[limit]
     raise AssertionError("unreachable")
-
-
-# The contract's term as core.Service.describe() and .span() write it, made with msg() here so that a page can
-# show it in English (core's are plain Chinese strings).
-def _length(term: Service) -> Text:
-    return msg("{years} 年 {months} 个月 {days} 天", years=term.years, months=term.months_after_years, days=term.days)
-
-
-def _span(term: Service) -> Text:
-    return msg("{start} 至 {end}（首尾两日均计入）", start=term.start.isoformat(), end=term.end.isoformat())
 
 
 def unlawful_probation(
@@ -121,8 +109,8 @@ def unlawful_probation(
         term_months = term.months
         steps.append(
             Step(
-                text=msg("劳动合同期限：{span}，共 {length}", span=_span(term), length=_length(term)),
-                value=_length(term),
+                text=msg("劳动合同期限：{span}，共 {length}", span=term.span(), length=term.describe()),
+                value=term.describe(),
                 basis=f"{LCL}第十九条第一款",
             )
         )
