@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tiaojie.knowledge import levels, national
-from tiaojie.knowledge.models import Article, LawImport, LawStatusEvent, LawText, LawVersion
+from tiaojie.knowledge.models import Article, LabelledText, LawImport, LawStatusEvent, LawText, LawVersion
 from tiaojie.knowledge.parser import ParsedText, parse_markdown
 
 LAWREFBOOK = "LawRefBook/Laws"
@@ -240,3 +240,28 @@ def do_set_law_status(*, text: LawText, status: str, effective_on: Any, note: st
         )
     text.refresh_from_db()
     return event
+
+
+def do_record_labelled_text(
+    *, text: str, labels: list[str], source: str, reference: str, suggested: list[str], model_version: str, actor: Any
+) -> LabelledText:
+    """Keep what a person confirmed as training data; the same source and reference again replaces the row."""
+    from tiaojie.knowledge.classifier import LABELS
+
+    unknown = [label for label in labels if label not in LABELS]
+    if not labels or unknown:
+        raise ValueError(f"unknown or no labels: {unknown or labels}")
+    with transaction.atomic():
+        row, _created = LabelledText.objects.update_or_create(
+            source=source,
+            reference=reference,
+            defaults={
+                "text": text,
+                "labels": list(dict.fromkeys(labels)),
+                "suggested": suggested,
+                "model_version": model_version,
+                "confirmed_by": actor if getattr(actor, "pk", None) else None,
+                "confirmed_at": timezone.now(),
+            },
+        )
+    return row

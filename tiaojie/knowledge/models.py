@@ -189,3 +189,29 @@ class LawImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} {self.source_version} {self.at:%Y-%m-%d}"
+
+
+class LabelledText(models.Model):
+    """A text whose dispute types a person confirmed: training data for the classifier (docs/knowledge.md).
+
+    Written by `actions.do_record_labelled_text` when staff confirm or correct a suggestion at intake; the
+    source says which channel and the reference which record (a case id), so re-confirming replaces the row
+    instead of counting the same text twice. The labels are those of `classifier.LABELS`, the first the main one.
+    """
+
+    text = models.TextField(_("文本"))
+    labels = models.JSONField(_("争议类型"), default=list)
+    source = models.CharField(_("来源"), max_length=32)
+    reference = models.CharField(_("来源记录"), max_length=64)
+    model_version = models.CharField(_("建议所用模型"), max_length=64, blank=True)
+    suggested = models.JSONField(_("系统建议"), default=list, blank=True)  # the labels suggested, in order
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    confirmed_at = models.DateTimeField(_("确认时间"))
+
+    class Meta:
+        verbose_name = _("已确认的争议类型")
+        verbose_name_plural = _("已确认的争议类型")
+        constraints = [models.UniqueConstraint(fields=["source", "reference"], name="labelled_text_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.reference} {','.join(self.labels)}"
