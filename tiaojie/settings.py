@@ -247,6 +247,40 @@ LOGGING = {
 
 # Intake (issue 3).
 SMS_BACKEND = env_str("SMS_BACKEND", "tiaojie.lib.sms.ConsoleSmsBackend")
+# A console "gateway" in production would print every code and link into a log and send nothing: refused.
+if not DEBUG and SMS_BACKEND == "tiaojie.lib.sms.ConsoleSmsBackend":
+    raise ImproperlyConfigured(
+        "SMS_BACKEND must be a real gateway when DEBUG is off (tiaojie.lib.sms_http.HttpSmsBackend; "
+        "docs/notifications.md)"
+    )
+# The HTTP gateway (lib/sms_http.py, docs/notifications.md "SMS gateway").
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY_ID = env_str("SMS_GATEWAY_KEY_ID", "")
+SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
+SMS_GATEWAY_SIGN_NAME = env_str("SMS_GATEWAY_SIGN_NAME", "劳动人事争议调解")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10, minimum=1)  # well inside the claim lease below
+
+
+def _templates(raw: str) -> dict[str, str]:
+    """SMS_GATEWAY_TEMPLATES: notification template key → the gateway's template id, as `key=id,key=id`
+    (`default=ID` for every key not listed)."""
+    pairs = [item.split("=", 1) for item in raw.split(",") if item.strip()]
+    if any(len(pair) != 2 or not pair[0].strip() or not pair[1].strip() for pair in pairs):
+        raise ImproperlyConfigured(
+            f"SMS_GATEWAY_TEMPLATES must look like default=SMS_001,tracking_code=SMS_002, not {raw!r}"
+        )
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+SMS_GATEWAY_TEMPLATES = _templates(env_str("SMS_GATEWAY_TEMPLATES", ""))
+if SMS_BACKEND == "tiaojie.lib.sms_http.HttpSmsBackend":
+    for _name in ("SMS_GATEWAY_URL", "SMS_GATEWAY_KEY_ID", "SMS_GATEWAY_SECRET"):
+        if not globals()[_name]:
+            raise ImproperlyConfigured(f"{_name} must be set for the HTTP SMS gateway")
+    if not SMS_GATEWAY_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("SMS_GATEWAY_URL must start with https:// (or http:// on a private network)")
+    if "default" not in SMS_GATEWAY_TEMPLATES:
+        raise ImproperlyConfigured("SMS_GATEWAY_TEMPLATES needs a default=TEMPLATE_ID entry")
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))  # never served directly
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Any request body (uploads included): refused with 413 before it is read (lib/request_limits.py).

@@ -1,7 +1,8 @@
 """Sending SMS through a pluggable backend (settings.SMS_BACKEND).
 
-Deployments plug in their carrier or government SMS gateway by writing a class with `send(phone, text)`;
-the default console backend prints, and the locmem backend keeps messages in `outbox` for tests.
+Production uses the HTTP gateway backend (`tiaojie.lib.sms_http.HttpSmsBackend`, configured by settings);
+a deployment with another protocol writes a class with `send(phone, text)`. The console backend prints and is
+refused by the settings when DEBUG is off; the locmem backend keeps messages in `outbox` for tests.
 
 Only `tiaojie.notifications.channels.SmsChannel` calls `send_sms`: everything else queues a stored
 notification (`tiaojie.notifications.actions.do_queue_sms`), so a gateway failure is retried by the task
@@ -71,7 +72,14 @@ class LocmemSmsBackend:
         outbox.append((phone, text))
 
 
-def send_sms(phone: str, text: str) -> None:
-    """Hand one message to the configured gateway; raises when it fails. Called by the SMS channel only."""
+def send_sms(phone: str, text: str, *, template_key: str = "", reference: str = "") -> str | None:
+    """Hand one message to the configured gateway; raises when it fails. Called by the SMS channel only.
+
+    A backend with `send_message` (the HTTP gateway, lib/sms_http.py) gets the template key and a reference that
+    stays the same across retries, and returns the gateway's message id, which delivery receipts refer to."""
     backend: SmsBackend = import_string(settings.SMS_BACKEND)()
+    send_message = getattr(backend, "send_message", None)
+    if send_message is not None:
+        return send_message(phone, text, template_key=template_key, reference=reference)
     backend.send(phone, text)
+    return None

@@ -41,7 +41,7 @@ from tiaojie.notifications.message_templates import (
     render,
     when_phrase,
 )
-from tiaojie.notifications.models import Channel, DeadlineBreach, Notification, Recipients, Reminder
+from tiaojie.notifications.models import Channel, DeadlineBreach, Delivery, Notification, Recipients, Reminder
 from tiaojie.organisations.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -369,7 +369,7 @@ def do_deliver_notification(*, notification_id: int) -> Outcome:
         _release(notification_id, token, state=Notification.State.FAILED, last_error="期限已过，提醒未发送")
         return Outcome.FAILED
     try:
-        channel_for(notification.channel).send(notification)
+        message_id = channel_for(notification.channel).send(notification)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
         if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
@@ -389,7 +389,10 @@ def do_deliver_notification(*, notification_id: int) -> Outcome:
         _release(notification_id, token, state=Notification.State.QUEUED, last_error=error, next_attempt_at=retry_at)
         enqueue_delivery([notification_id], run_after=retry_at)
         return Outcome.RETRY
-    if not _release(notification_id, token, state=Notification.State.SENT, sent_at=timezone.now(), last_error=""):
+    sent = {"gateway_message_id": message_id} if message_id else {}
+    if not _release(
+        notification_id, token, state=Notification.State.SENT, sent_at=timezone.now(), last_error="", **sent
+    ):
         # Only possible if this send outlived the lease and another worker re-claimed: the lease is too short.
         logger.error("notification %s was sent but its claim had been taken over", notification_id)
     return Outcome.SENT
@@ -425,3 +428,31 @@ def due_notification_ids(*, now: dt.datetime, grace: dt.timedelta, limit: int) -
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- delivery receipts from the SMS gateway ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    message_id: str
+    delivered: bool
+    at: dt.datetime
+    error: str = ""
+
+
+def do_record_sms_receipts(*, receipts: Sequence[Receipt]) -> int:
+    """Record what the gateway says reached the phone. A receipt for an unknown message id is ignored (it may be
+    another system's on a shared gateway account); once delivered, a row stays delivered (gateways resend
+    receipts, and a late "undelivered" for a delivered message is the gateway's noise). Returns rows changed."""
+    changed = 0
+    with transaction.atomic():
+        for receipt in receipts:
+            rows = Notification.objects.filter(channel=Channel.SMS, gateway_message_id=receipt.message_id).exclude(
+                delivery_state=Delivery.DELIVERED
+            )
+            if receipt.delivered:
+                changed += rows.update(delivery_state=Delivery.DELIVERED, delivered_at=receipt.at, delivery_error="")
+            else:
+                changed += rows.update(delivery_state=Delivery.UNDELIVERED, delivery_error=receipt.error[:200])
+    return changed

@@ -19,7 +19,8 @@ from tiaojie.notifications.models import Channel, Notification
 
 
 class NotificationChannel(Protocol):
-    def send(self, notification: Notification) -> None: ...
+    # Returns the transport's id for the message when it has one (the SMS gateway's), for delivery receipts.
+    def send(self, notification: Notification) -> str | None: ...
 
 
 class ChannelError(Exception):
@@ -29,12 +30,12 @@ class ChannelError(Exception):
 class WebChannel:
     """The stored row is the message: staff read it on /notifications/. Nothing to transmit."""
 
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification) -> str | None:
         return None
 
 
 class EmailChannel:
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification) -> str | None:
         user = notification.recipient_user
         address = user.email if user is not None else ""
         if not address:
@@ -46,14 +47,21 @@ class EmailChannel:
             recipient_list=[address],
             fail_silently=False,
         )
+        return None
 
 
 class SmsChannel:
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification) -> str | None:
         if not notification.recipient_phone_encrypted:
             raise ChannelError("recipient has no phone number")
-        # Decrypted only here, for the gateway; the plain number is never stored or logged.
-        send_sms(crypto.decrypt(notification.recipient_phone_encrypted), notification.text)
+        # Decrypted only here, for the gateway; the plain number is never stored or logged. The reference is the
+        # same on every attempt, so a gateway that deduplicates on it never sends a retried message twice.
+        return send_sms(
+            crypto.decrypt(notification.recipient_phone_encrypted),
+            notification.text,
+            template_key=notification.template_key,
+            reference=f"tiaojie-{notification.pk}",
+        )
 
 
 CHANNELS: dict[str, NotificationChannel] = {

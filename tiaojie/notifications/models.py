@@ -80,6 +80,11 @@ class Channel(models.TextChoices):
     SMS = "sms", _("短信")
 
 
+class Delivery(models.TextChoices):
+    DELIVERED = "delivered", _("已送达")
+    UNDELIVERED = "undelivered", _("未送达")
+
+
 class Notification(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("待发送")
@@ -111,11 +116,23 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     # A reminder is pointless once its deadline has passed: not sent after this moment.
     expires_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
+    # What the SMS gateway said afterwards (lib/sms_http.py): its id for the message, and the delivery receipt
+    # it called back with. "Sent" means the gateway accepted it; only a receipt says the phone got it.
+    gateway_message_id = models.CharField(_("短信平台消息编号"), max_length=64, blank=True)
+    delivery_state = models.CharField(_("送达状态"), max_length=12, choices=Delivery.choices, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    delivery_error = models.CharField(_("未送达原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         indexes = [
+            # A delivery receipt names the gateway's message id. Partial: web and email rows have none.
+            models.Index(
+                fields=["gateway_message_id"],
+                name="notification_gateway_id",
+                condition=~models.Q(gateway_message_id=""),
+            ),
             # "My notifications", newest first, keyset-paged on id.
             models.Index(fields=["recipient_user", "-id"], name="notification_user_recent"),
             # The watcher's sweep: what is due or stuck. Partial, so it stays small as sent rows pile up.

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from tiaojie.notifications import views
+from tiaojie.notifications import receipts, views
 
 app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
+    path("sms-receipts/", receipts.sms_receipts, name="sms_receipts"),
 ]

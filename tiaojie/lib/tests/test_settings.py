@@ -61,6 +61,11 @@ def test_deploy_check_passes_apart_from_https_items(tmp_path):
         "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "tiaojie.example",
         "TIAOJIE_VAR_DIR": str(tmp_path),
+        "SMS_BACKEND": "tiaojie.lib.sms_http.HttpSmsBackend",
+        "SMS_GATEWAY_URL": "https://sms.example/send",
+        "SMS_GATEWAY_KEY_ID": "key",
+        "SMS_GATEWAY_SECRET": "secret",
+        "SMS_GATEWAY_TEMPLATES": "default=SMS_0001",
     }
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY"}}
     result = subprocess.run(
