@@ -378,6 +378,10 @@ DEADLINE_BREACH_LOOKBACK_DAYS = env_int("DEADLINE_BREACH_LOOKBACK_DAYS", 7, mini
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60, minimum=1)  # doubles each time
 # A claim older than this is presumed dead (its worker crashed) and may be retried; longer than any send.
+# /healthz (tiaojie/notifications/health.py): a background process is "down" when its last heartbeat is older than this
+# (the watcher beats once a tick, 60 s by default), and the disk when PRIVATE_MEDIA_ROOT has less free space.
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 300, minimum=30)
+HEALTH_MIN_FREE_BYTES = env_int("HEALTH_MIN_FREE_BYTES", 1024**3, minimum=0)
 NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("NOTIFICATION_CLAIM_LEASE_SECONDS", 300, minimum=60)
 # The watcher delivers notifications the task worker has left queued this long (worker down or killed).
 NOTIFICATION_SWEEP_GRACE_SECONDS = env_int("NOTIFICATION_SWEEP_GRACE_SECONDS", 120, minimum=0)

@@ -3,9 +3,11 @@ from django.urls import include, path
 
 from tiaojie.accounts import views as account_views
 from tiaojie.api.urls import api
+from tiaojie.notifications.health import healthz
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),  # the load balancer's probe (docs/deployment.md)
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch of base.html
     path("accounts/", include("tiaojie.accounts.urls")),
     path("cases/", include("tiaojie.cases.urls")),

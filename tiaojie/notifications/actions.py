@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,7 +43,15 @@ from tiaojie.notifications.message_templates import (
     render,
     when_phrase,
 )
-from tiaojie.notifications.models import Channel, DeadlineBreach, Delivery, Notification, Recipients, Reminder
+from tiaojie.notifications.models import (
+    Channel,
+    DeadlineBreach,
+    Delivery,
+    Heartbeat,
+    Notification,
+    Recipients,
+    Reminder,
+)
 from tiaojie.organisations.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -456,3 +466,15 @@ def do_record_sms_receipts(*, receipts: Sequence[Receipt]) -> int:
             else:
                 changed += rows.update(delivery_state=Delivery.UNDELIVERED, delivery_error=receipt.error[:200])
     return changed
+
+
+# --- heartbeats of the background processes --------------------------------------------------------------------
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def do_record_heartbeat(*, kind: str, process: str | None = None) -> None:
+    """One row per process, overwritten in place: the table stays as small as the number of processes."""
+    Heartbeat.objects.update_or_create(kind=kind, process=process or process_name(), defaults={"at": timezone.now()})

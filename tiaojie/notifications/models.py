@@ -167,3 +167,23 @@ class Notification(models.Model):
         if self.recipient_user_id:
             return str(self.recipient_user)
         return self.recipient_phone_masked
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of each background process (docs/deployment.md, "Health"): the deadline watcher
+    beats after every tick; the task worker beats by running the `heartbeat` task the watcher queues, so a
+    worker beat proves the queue is being worked, not only that a process exists. One row per process."""
+
+    class Kind(models.TextChoices):
+        WATCHER = "watcher", _("期限监视进程")
+        WORKER = "worker", _("任务进程")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    process = models.CharField(max_length=120)  # host:pid
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "process"], name="heartbeat_once_per_process")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.process} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tiaojie.notifications.actions import do_deliver_notification
+from tiaojie.notifications.actions import do_deliver_notification, do_record_heartbeat
 
 
 @task()
@@ -12,3 +12,10 @@ def deliver_notification(notification_id: int) -> str:
     """Send one queued notification. Running twice, or beside the watcher's sweep, sends it once: the action
     claims the row before sending."""
     return str(do_deliver_notification(notification_id=notification_id))
+
+
+@task()
+def heartbeat() -> str:
+    """Queued by the watcher every tick: the worker that runs it records that the queue is being worked."""
+    do_record_heartbeat(kind="worker")
+    return "ok"

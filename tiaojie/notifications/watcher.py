@@ -37,6 +37,7 @@ from tiaojie.notifications.actions import (
     do_deliver_notification,
     do_give_up_dead_claims,
     do_record_breach,
+    do_record_heartbeat,
     do_record_reminder,
     due_notification_ids,
     reminder_moment,
@@ -216,3 +217,15 @@ def sweep(*, grace_seconds: int | None = None, result: TickResult | None = None)
 def run_tick(*, grace_seconds: int | None = None) -> TickResult:
     result = scan()
     return sweep(grace_seconds=grace_seconds, result=result)
+
+
+def beat() -> None:
+    """The watcher's own heartbeat, and a heartbeat task for the worker (/healthz reads both). Called by the
+    watch-deadlines command after each tick, not by run_tick, so tests of a tick see only the tick's work."""
+    from tiaojie.notifications.tasks import heartbeat
+
+    do_record_heartbeat(kind="watcher")
+    try:
+        heartbeat.enqueue()
+    except Exception:
+        logger.exception("could not queue the worker's heartbeat")

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from tiaojie.notifications.watcher import run_tick
+from tiaojie.notifications.watcher import beat, run_tick
 
 logger = logging.getLogger("tiaojie.notifications.watcher")
 
@@ -46,6 +46,7 @@ class Command(BaseCommand):
         grace = 0 if send_now else None
         if once:
             self._report(run_tick(grace_seconds=grace))
+            beat()
             return
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 self._report(run_tick(grace_seconds=grace))
+                beat()
             except Exception:
                 # A long-running watcher outlives a database restart; the next tick tries again.
                 logger.exception("watch-deadlines tick failed")
