@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie
 export PG_URL
 export UV_LINK_MODE := copy
 
-.PHONY: national-laws run test test-fast test-clock setup system-deps-run system-deps-test lint typecheck architecture \
+.PHONY: national-laws run test test-fast test-clock prod-check setup system-deps-run system-deps-test lint typecheck architecture \
 	migrations-check test-suites test-sqlite test-postgres clean
 
 $(UV):
@@ -119,3 +119,8 @@ SUPERVISION_CASES := $(if $(filter command line environment,$(origin CASES)),$(C
 .PHONY: bench-supervision
 bench-supervision: setup
 	DEBUG=1 DATABASE_URL=$(SUPERVISION_DATABASE_URL) $(PY) -m bench.supervision --cases $(SUPERVISION_CASES) $(BENCH_ARGS)
+
+# The production stack on this machine with DEBUG off (gunicorn, task worker, deadline watcher, PostgreSQL with the
+# owner and app roles, a fake SMS gateway) and a smoke journey against it in a real browser (docs/deployment.md).
+prod-check: setup system-deps-test
+	@scripts/timed prod-check scripts/prod-check

@@ -356,6 +356,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)  # well inside the claim lease below
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or None  # for EMAIL_BACKEND=…filebased.EmailBackend (make prod-check)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tiaojie@localhost")
 
 

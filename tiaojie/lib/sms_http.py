@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 import urllib.error
@@ -99,10 +100,18 @@ class GatewayConfig:
         return template
 
 
+_LEADING_SIGNATURE = re.compile(r"^【[^】]{1,20}】")
+
+
+def without_signature(text: str) -> str:
+    """The messages carry a generic 【劳动争议调解】 for backends that send text as it is; a gateway adds its own
+    registered signature, so the text's is taken off (a phone would show two)."""
+    return _LEADING_SIGNATURE.sub("", text, count=1)
+
+
 def with_signature(sign_name: str, text: str) -> str:
     """The text as the phone shows it: the registered signature in 【】 first, once."""
-    prefix = f"【{sign_name}】"
-    return text if text.startswith(prefix) else prefix + text
+    return f"【{sign_name}】{without_signature(text)}"
 
 
 class HttpSmsBackend:
@@ -119,7 +128,7 @@ class HttpSmsBackend:
             "phone": phone,
             "sign_name": c.sign_name,
             "template_id": c.template_for(template_key),
-            "params": {"content": text},
+            "params": {"content": without_signature(text)},
             "content": with_signature(c.sign_name, text),
             "request_id": reference or secrets.token_hex(12),
         }

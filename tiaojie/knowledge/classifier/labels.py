@@ -1,7 +1,7 @@
 """The nine dispute types the classifier suggests, their Chinese names and the claim types each maps onto.
 
 The labels are those of the evaluation set the project measures on (nine primary labels of labour questions);
-the mapping onto `cases.ClaimType` values is ours: a suggestion pre-selects these claim items for staff to
+the mapping onto `cases.ClaimType` values is ours: a suggestion proposes these claim items for staff to
 confirm or correct. Kept as plain strings so this layer does not import cases.
 """
 

@@ -63,9 +63,11 @@ def test_a_message_goes_out_signed_under_its_template_with_the_signature_first(g
     assert sent["template_id"] == "SMS_0002"
     assert sent["content"] == "【某县调解中心】您的查询码是 ABCD。"
     assert sent["params"] == {"content": "您的查询码是 ABCD。"}
-    backend(gateway).send_message(PHONE, "【某县调解中心】已受理。", template_key="accepted", reference="r2")
+    backend(gateway).send_message(PHONE, "【劳动争议调解】已受理。", template_key="accepted", reference="r2")
     assert gateway.messages[1]["template_id"] == "SMS_0001"  # the default template
-    assert gateway.messages[1]["content"] == "【某县调解中心】已受理。"  # the signature once, not twice
+    # The messages' generic signature gives way to the registered one: the phone shows one, not two.
+    assert gateway.messages[1]["content"] == "【某县调解中心】已受理。"
+    assert gateway.messages[1]["params"] == {"content": "已受理。"}
 
 
 @pytest.mark.parametrize(
