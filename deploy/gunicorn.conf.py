@@ -30,3 +30,22 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "tiaojie"
 wsgi_app = "tiaojie.wsgi:application"
+
+# /metrics adds up every worker's request counters from files in this directory (prometheus_client's
+# multiprocess mode); it must exist, be private to this server, and start empty.
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(os.environ.get("TIAOJIE_VAR_DIR", "var"), "prometheus")
+)
+
+
+def on_starting(server):
+    import shutil
+
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    os.makedirs(_metrics_dir, mode=0o700, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -6,6 +6,7 @@ FIELD_ENCRYPTION_KEY must be given: nothing secret is ever committed or derived 
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tiaojie.lib.proxy.RealClientIpMiddleware",  # first: everything after keys on the real client address
+    "tiaojie.lib.request_metrics.RequestMetricsMiddleware",  # every request's route, status and time (/metrics)
     "django.middleware.security.SecurityMiddleware",
     "tiaojie.lib.security_headers.SecurityHeadersMiddleware",  # CSP and no-store on every response (docs/security.md)
     "tiaojie.lib.request_limits.RequestSizeLimitMiddleware",  # before anything reads the body
@@ -232,14 +235,29 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# The reverse proxies whose X-Real-IP header names the client (lib/proxy.py); only with BEHIND_PROXY.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Who may read /metrics (addresses or networks, after TRUSTED_PROXIES resolved the client).
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1/32", "::1/128"])
+for _value in TRUSTED_PROXIES + METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_value, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"{_value!r} in TRUSTED_PROXIES or METRICS_ALLOWED_IPS is not an address") from _exc
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Plain lines for a developer's console; one JSON object a line, personal data masked, in production
+# (lib/jsonlog.py), which is what journald and the log shipper get from the three services.
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain" if DEBUG else "json", {"plain", "json"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "tiaojie.lib.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO and every unsupported CSS property at WARNING.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},

@@ -4,10 +4,12 @@ from django.urls import include, path
 from tiaojie.accounts import views as account_views
 from tiaojie.api.urls import api
 from tiaojie.notifications.health import healthz
+from tiaojie.notifications.prometheus import metrics
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),  # the load balancer's probe (docs/deployment.md)
+    path("metrics", metrics, name="metrics"),  # Prometheus, internal addresses only
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch of base.html
     path("accounts/", include("tiaojie.accounts.urls")),
     path("cases/", include("tiaojie.cases.urls")),
