@@ -14,7 +14,7 @@ from tiaojie.cases.forms import ExtendClockBForm
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.panels import Panel, register_panel
 from tiaojie.lib.workdays import Deadline, days_left, legal_date
-from tiaojie.mediation import rules
+from tiaojie.mediation import assistant, rules
 from tiaojie.mediation.actions import eligible_mediators, mediator_conflict, negotiation_link, rating_link
 from tiaojie.mediation.forms import (
     AssignForm,
@@ -60,6 +60,18 @@ def _state(request: HttpRequest, case: Case) -> MediationState:
         cache = mediation_state(case)
         request._mediation_state = cache  # type: ignore[attr-defined]
     return cache
+
+
+def _findings(request: HttpRequest, case: Case) -> list[assistant.Finding]:
+    """The assistant's findings on the agreement (mediation/assistant.py), once per request: the assistant
+    panel lists them and the agreement panel counts them beside the signatures."""
+    cache = getattr(request, "_assistant_findings", None)
+    if cache is None or cache[0] != case.pk:
+        st = _state(request, case)
+        found = assistant.agreement_findings(st.agreement, st.items, st.payments, case) if st.agreement else []
+        cache = (case.pk, found)
+        request._assistant_findings = cache  # type: ignore[attr-defined]
+    return cache[1]
 
 
 def _deadline(key: str, label, deadline: Deadline, basis: str, running: bool) -> DeadlineView:
@@ -230,9 +242,21 @@ def agreement_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
             "can_seal": membership is not None and membership.can_manage_organisation,
             "basis": rules.AGREEMENT_BASIS,
             "code_minutes": rules.SIGNATURE_CODE_MINUTES,
+            # Advice only: the signatures stay open whatever the assistant found (mediation/assistant.py).
+            "findings_count": len(_findings(request, case)) if a is not None and a.effective_at is None else 0,
         },
         60,
     )
+
+
+@register_panel
+def assistant_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    """The mediator's assistant: 争议焦点, calculator results, checks of the agreement draft (advice, no gate)."""
+    claims = list(case.claims.order_by("id"))
+    context = assistant.assistant_context(
+        case, claims, _state(request, case).agreement, _findings(request, case), can_act
+    )
+    return Panel("mediation/_assistant_panel.html", context, 58) if context is not None else None
 
 
 @register_panel
