@@ -19,6 +19,11 @@ def _settings_problem() -> str | None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:  # ours, not Django's (which `tiaojie version` still prints)
+        from tiaojie import __version__
+
+        print(f"tiaojie {__version__}")
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
     problem = _settings_problem()
     if problem is not None:
