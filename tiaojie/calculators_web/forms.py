@@ -30,7 +30,7 @@ def _form_field(field: Field) -> forms.Field:
             choices.insert(0, ("", "—"))
         return forms.ChoiceField(label=label, choices=choices, required=False, initial=field.default)
     if field.type == "date":
-        widget = forms.DateInput(attrs={"type": "date", "placeholder": "YYYY-MM-DD"})
+        widget = forms.DateInput(attrs={"type": "date", "placeholder": "YYYY-MM-DD"}, format="%Y-%m-%d")
     elif field.type == "text":
         # A textarea, one entry a line: typed on a phone's keyboard without a picker for each day.
         widget = forms.Textarea(attrs={"rows": 4, "placeholder": "2026-10-01 8\n2026-10-04 6", "autocomplete": "off"})
@@ -79,7 +79,7 @@ class CalculatorForm(forms.Form):
             self.fields["on_date"] = forms.CharField(
                 label=_("查表日期（可选，默认为解除或者终止日期）"),
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date", "placeholder": "YYYY-MM-DD"}),
+                widget=forms.DateInput(attrs={"type": "date", "placeholder": "YYYY-MM-DD"}, format="%Y-%m-%d"),
             )
 
     def calculator_input(self) -> dict[str, object]:

@@ -30,9 +30,11 @@ class CaseFilterForm(forms.Form):
     claim_type = forms.ChoiceField(label=_("请求事项"), choices=[("", _("全部")), *ClaimType.choices], required=False)
     channel = forms.ChoiceField(label=_("来源渠道"), choices=[("", _("全部")), *Channel.choices], required=False)
     received_from = forms.DateField(
-        label=_("收到日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("收到日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def filters(self) -> CaseFilters:
         # The fields that parsed still apply when another did not (its error shows beside it).
@@ -56,7 +58,7 @@ class IntakeForm(forms.Form):
         label=_("收到申请时间"),
         required=False,
         help_text=_("留空为现在；补录书面申请时填写实际收到时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     employer_name = forms.CharField(label=_("用人单位名称"), max_length=200)
     employer_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
@@ -193,7 +195,11 @@ class ClaimEditForm(forms.Form):
 
     amount = forms.DecimalField(label=_("请求金额（元）"), **CLAIM_MONEY)  # type: ignore[arg-type]
     description = forms.CharField(label=_("说明"), max_length=300, required=False)
-    known_on = forms.DateField(label=_("知道或者应当知道权利被侵害之日"), required=False)
+    known_on = forms.DateField(
+        label=_("知道或者应当知道权利被侵害之日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     expected_amount = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_expected_amount(self) -> Decimal | None:
@@ -213,7 +219,7 @@ class ClaimAddForm(forms.Form):
     known_on = forms.DateField(
         label=_("知道或者应当知道权利被侵害之日（可不填）"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("仲裁时效从这一天起算一年；不填的，按申请调解时尚在时效内显示。"),
     )
 

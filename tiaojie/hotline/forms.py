@@ -88,7 +88,7 @@ class CallForm(forms.Form):
         label=_("来电时间"),
         required=False,
         help_text=_("留空为现在；补录时填写实际来电时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
     def __init__(self, *args: Any, organisations: Iterable[Organisation] = (), **kwargs: Any) -> None:

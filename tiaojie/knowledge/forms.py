@@ -14,5 +14,7 @@ class LawStatusForm(forms.Form):
     """The admin's 'mark amended / repealed' step."""
 
     status = forms.ChoiceField(label=_("时效性"), choices=LawText.Status.choices)
-    effective_on = forms.DateField(label=_("自何日起"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(
+        label=_("自何日起"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("说明（如修改或废止的文件）"), max_length=500, required=False)

@@ -16,8 +16,8 @@ MONEY = {
     "min_value": Decimal("0"),
     "error_messages": {"invalid": _("请输入金额，例如 12500 或 12500.50")},
 }
-DATE = forms.DateInput(attrs={"type": "date"})
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # The site stylesheet makes every input a full-width block; choices sit inline (and stay 44px tall to tap).
 INLINE = {"class": "u-inline-choice"}  # site.css: a style attribute would be blocked by the CSP
 
