@@ -119,3 +119,11 @@ SUPERVISION_CASES := $(if $(filter command line environment,$(origin CASES)),$(C
 .PHONY: bench-supervision
 bench-supervision: setup
 	DEBUG=1 DATABASE_URL=$(SUPERVISION_DATABASE_URL) $(PY) -m bench.supervision --cases $(SUPERVISION_CASES) $(BENCH_ARGS)
+
+# The dispute-type classifier on the evaluation set (bench/classifier_eval.py; figures in bench/RESULTS.md). The
+# set is research data kept outside the repository: DEV=path/to/labour_questions_dev.jsonl.
+DEV ?= $(wildcard /work/shared/data/labour_questions_dev.jsonl)
+.PHONY: eval-classifier
+eval-classifier: setup
+	@test -n "$(DEV)" || { echo "set DEV=path/to/labour_questions_dev.jsonl"; exit 2; }
+	$(PY) -m bench.classifier_eval $(DEV) $(BENCH_ARGS)
