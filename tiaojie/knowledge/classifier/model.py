@@ -165,8 +165,8 @@ class LinearModel:
                 merged.append([start, end, c])
         ranked = sorted(merged, key=lambda m: -m[2])
         found: list[str] = []
-        for start, end, _c in ranked:
-            word = text[int(start) : int(end)].strip()
+        for first, last, _c in ranked:
+            word = text[int(first) : int(last)].strip()
             if word and word not in found:
                 found.append(word)
         return tuple(found[:limit])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -73,7 +74,7 @@ def cross_validated(rows: list[Row] | tuple[Row, ...], k: int = 5, params: dict[
     """Accuracy and macro-F1 of models trained on k-1 folds of the rows and scored on the last one."""
     texts, labels = [r.text for r in rows], [r.label for r in rows]
 
-    def train(indices: list[int]):  # type: ignore[no-untyped-def]
+    def train(indices: list[int]) -> Callable[[str], list[str]]:
         trained = fit([rows[i] for i in indices], params)
         return lambda text: ranked_labels(trained, text)
 
