@@ -3,7 +3,7 @@
 A process loads the active version once and then only asks the database which version is active, at most every
 CHECK_SECONDS (one indexed one-row query): a model trained on one server is used by all of them within seconds,
 without a restart and without a shared cache. With no row stored (a fresh checkout, `make run`) the model is
-trained from the shipped seeds on first use, about 1.5 s once per process, so nothing generated has to be kept
+trained from the shipped seeds on first use, 1.3 s on an idle core once per process, so nothing generated has to be kept
 in the repository in step with the seeds.
 """
 
