@@ -124,3 +124,11 @@ bench-supervision: setup
 # owner and app roles, a fake SMS gateway) and a smoke journey against it in a real browser (docs/deployment.md).
 prod-check: setup system-deps-test
 	@scripts/timed prod-check scripts/prod-check
+
+# The dispute-type classifier on the evaluation set (bench/classifier_eval.py; figures in bench/RESULTS.md). The
+# set is research data kept outside the repository: DEV=path/to/labour_questions_dev.jsonl.
+DEV ?=
+.PHONY: eval-classifier
+eval-classifier: setup
+	@test -n "$(DEV)" || { echo "set DEV=path/to/labour_questions_dev.jsonl"; exit 2; }
+	$(PY) -m bench.classifier_eval $(DEV) $(BENCH_ARGS)

@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tiaojie.knowledge import levels, national
-from tiaojie.knowledge.models import Article, LabelledText, LawImport, LawStatusEvent, LawText, LawVersion
+from tiaojie.knowledge.models import (
+    Article,
+    ClassifierModel,
+    LabelledText,
+    LawImport,
+    LawStatusEvent,
+    LawText,
+    LawVersion,
+)
 from tiaojie.knowledge.parser import ParsedText, parse_markdown
 
 LAWREFBOOK = "LawRefBook/Laws"
@@ -265,3 +273,60 @@ def do_record_labelled_text(
             },
         )
     return row
+
+
+@dataclass
+class TrainingResult:
+    counts: dict[str, int]
+    metrics: dict[str, Any]
+    seconds: float
+    record: ClassifierModel | None  # None for a dry run
+
+
+def do_train_classifier(*, actor: Any, dry_run: bool = False, folds: int = 5) -> TrainingResult:
+    """Train the dispute-type classifier on the seeds and every confirmed text, and make it the active version.
+
+    The cross-validated figures (k folds of the same rows) are kept with the row so that staff can see whether a
+    retrain helped. Training runs outside the transaction (seconds of CPU, no writes); the version number, the
+    new row and the switch of the active flag are one transaction, and the row itself records who and when.
+    Every process picks the new version up on its next check (classifier/runtime.py).
+    """
+    from tiaojie.knowledge.classifier import runtime, training
+
+    started = time.monotonic()
+    rows = [*training.seed_rows(), *training.confirmed_rows()]
+    report = training.cross_validated(rows, k=folds)
+    trained = training.fit(rows)
+    counts = training.counts(rows)
+    metrics = {"folds": folds, **report.as_json(), "params": trained.params}
+    if dry_run:
+        return TrainingResult(counts, metrics, time.monotonic() - started, None)
+    weights = runtime.encode(trained)
+    with transaction.atomic():
+        latest = ClassifierModel.objects.select_for_update().order_by("-version").first()
+        ClassifierModel.objects.filter(active=True).update(active=False)
+        record = ClassifierModel.objects.create(
+            version=(latest.version if latest else 0) + 1,
+            created_at=timezone.now(),
+            trained_by=actor if getattr(actor, "pk", None) else None,
+            active=True,
+            counts=counts,
+            metrics=metrics,
+            seeds_sha256=training.seeds_sha256(),
+            weights=weights,
+        )
+        transaction.on_commit(runtime.forget)
+    return TrainingResult(counts, metrics, time.monotonic() - started, record)
+
+
+def do_activate_classifier(*, version: int, actor: Any) -> ClassifierModel:
+    """Make an earlier (or later) stored version the active one again, e.g. to undo a retrain that did worse."""
+    from tiaojie.knowledge.classifier import runtime
+
+    with transaction.atomic():
+        record = ClassifierModel.objects.select_for_update().get(version=version)
+        ClassifierModel.objects.filter(active=True).exclude(pk=record.pk).update(active=False)
+        ClassifierModel.objects.filter(pk=record.pk).update(active=True)
+        transaction.on_commit(runtime.forget)
+    record.refresh_from_db()
+    return record

@@ -215,3 +215,34 @@ class LabelledText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.reference} {','.join(self.labels)}"
+
+
+class ClassifierModel(models.Model):
+    """One trained version of the dispute-type classifier (docs/knowledge.md, "Dispute-type suggestions").
+
+    Written only by `actions.do_train_classifier`: the row records who trained it and when, what it learnt from
+    (rows by source: the shipped seeds and each channel's confirmed texts) and its cross-validated figures. At most
+    one row is active; every server process checks the active version every few seconds and loads it when it
+    changed. The weights are zlib-compressed JSON (vocabulary, idf, coefficients): loading never runs code, unlike
+    a pickle.
+    """
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    created_at = models.DateTimeField(_("训练时间"))
+    trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    active = models.BooleanField(_("使用中"), default=False)
+    counts = models.JSONField(_("训练样本数"), default=dict)  # {"seeds": 425, "intake": 12, ...}
+    metrics = models.JSONField(_("交叉验证结果"), default=dict)
+    seeds_sha256 = models.CharField(max_length=64)
+    weights = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("争议类型模型")
+        verbose_name_plural = _("争议类型模型")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="one_active_classifier")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

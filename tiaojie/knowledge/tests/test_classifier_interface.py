@@ -22,8 +22,8 @@ def test_keyword_baseline_names_the_label_its_words_name():
 
 def test_suggestions_are_ranked_with_their_words():
     top = suggest("老板拖欠工资，还不给交社保")
-    assert {s.label for s in top} == {"social_insurance", "wage_arrears"}
-    assert all(s.words for s in top)
+    assert {s.label for s in top[:2]} == {"social_insurance", "wage_arrears"}
+    assert all(s.words for s in top[:2])
     assert len(top) <= 3
 
 

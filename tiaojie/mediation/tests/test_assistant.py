@@ -170,7 +170,6 @@ def _law_dir() -> Path | None:
     for candidate in (
         os.environ.get("TIAOJIE_LAWS_CHECK_DIR", ""),
         str(settings.LAW_TEXTS_DIR),
-        "/work/shared/data/laws",
     ):
         if candidate and Path(candidate, "社会法").is_dir():
             return Path(candidate)
