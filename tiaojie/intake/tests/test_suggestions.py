@@ -302,3 +302,26 @@ def test_strength_words_and_highlighting():
         ("待遇", False),
     ]
     assert highlighted("甲" * 5, [], limit=3) == [("甲甲甲", False), ("…", False)]
+
+
+def test_retention_scrubs_the_training_text_of_a_case(org_a, mediator_a, django_capture_on_commit_callbacks):
+    from tiaojie.cases.retention import do_anonymise_case
+    from tiaojie.cases.tests.test_retention import CLOSED_AT, closed_case, years_later
+
+    facts = "张三在工地摔伤，要求工伤待遇，电话13800138000。"
+    with django_capture_on_commit_callbacks(execute=True):
+        case = closed_case(org_a, mediator_a, facts=facts)
+    # Confirmed while the case was open would be the usual order; the row is the same either way.
+    DisputeTypeSuggestion.objects.filter(case=case).update(confirmed_labels=["work_injury"])
+    from tiaojie.knowledge.actions import do_record_labelled_text
+
+    do_record_labelled_text(
+        text=facts, labels=["work_injury"], source="case", reference=str(case.pk), suggested=["work_injury"],
+        model_version="keywords", actor=mediator_a,
+    )  # fmt: skip
+    import time_machine
+
+    with time_machine.travel(years_later(CLOSED_AT, 3, days=1), tick=False):
+        assert do_anonymise_case(case_id=case.pk) is not None
+    text = LabelledText.objects.get(source="case", reference=str(case.pk)).text
+    assert "张三" not in text and "13800138000" not in text and "工伤待遇" in text
