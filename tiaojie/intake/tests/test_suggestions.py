@@ -10,18 +10,30 @@ import logging
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tiaojie.accounts.actions import do_create_api_token
 from tiaojie.cases.actions import Actor, CaseActionError, do_confirm_dispute_types, do_suggest_dispute_types
 from tiaojie.cases.models import Case, CaseEvent, DisputeTypeSuggestion
+from tiaojie.cases.retention import do_anonymise_case
 from tiaojie.cases.tests.factories import make_case
+from tiaojie.cases.tests.test_retention import CLOSED_AT, closed_case, years_later
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.suggestion_views import LIVE_MAX_CHARS
 from tiaojie.intake.suggestions import highlighted, strength_word
-from tiaojie.intake.tests.test_public import apply_online, post_facts, post_submit, step
+from tiaojie.intake.tests.test_api import referral
+from tiaojie.intake.tests.test_public import (
+    apply_online,
+    post_employer_free,
+    post_facts,
+    post_submit,
+    post_worker,
+    step,
+)
 from tiaojie.intake.tests.test_views import form
 from tiaojie.knowledge import classifier
+from tiaojie.knowledge.actions import do_record_labelled_text
 from tiaojie.knowledge.models import LabelledText
 from tiaojie.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -38,8 +50,6 @@ def court_system(db):
 
 
 def referral_body(**overrides):
-    from tiaojie.intake.tests.test_api import referral
-
     return referral(facts=INJURY, **overrides)
 
 
@@ -269,8 +279,6 @@ def test_assisted_intake_asks_for_the_hint(client, org_a, mediator_a):
 
 
 def test_public_claims_step_hints_without_ticking(client, org_a):
-    from tiaojie.intake.tests.test_public import post_employer_free, post_worker
-
     post_worker(client)
     post_employer_free(client)
     post_facts(client, facts="我在工地干活时受伤了，老板不管工伤。")
@@ -281,8 +289,6 @@ def test_public_claims_step_hints_without_ticking(client, org_a):
 
 
 def test_public_claims_step_has_no_hint_without_words(client, org_a):
-    from tiaojie.intake.tests.test_public import post_employer_free, post_worker
-
     post_worker(client)
     post_employer_free(client)
     post_facts(client, facts="情况比较复杂，见面再说。")
@@ -305,22 +311,15 @@ def test_strength_words_and_highlighting():
 
 
 def test_retention_scrubs_the_training_text_of_a_case(org_a, mediator_a, django_capture_on_commit_callbacks):
-    from tiaojie.cases.retention import do_anonymise_case
-    from tiaojie.cases.tests.test_retention import CLOSED_AT, closed_case, years_later
 
     facts = "张三在工地摔伤，要求工伤待遇，电话13800138000。"
     with django_capture_on_commit_callbacks(execute=True):
         case = closed_case(org_a, mediator_a, facts=facts)
-    # Confirmed while the case was open would be the usual order; the row is the same either way.
-    DisputeTypeSuggestion.objects.filter(case=case).update(confirmed_labels=["work_injury"])
-    from tiaojie.knowledge.actions import do_record_labelled_text
-
+    # The training row as a confirmation writes it (confirming needs an open case; this one is already closed).
     do_record_labelled_text(
         text=facts, labels=["work_injury"], source="case", reference=str(case.pk), suggested=["work_injury"],
         model_version="keywords", actor=mediator_a,
     )  # fmt: skip
-    import time_machine
-
     with time_machine.travel(years_later(CLOSED_AT, 3, days=1), tick=False):
         assert do_anonymise_case(case_id=case.pk) is not None
     text = LabelledText.objects.get(source="case", reference=str(case.pk)).text
