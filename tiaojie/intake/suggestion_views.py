@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case
-from tiaojie.cases.actions import Actor, do_confirm_dispute_types, suggest_dispute_types
+from tiaojie.cases.actions import Actor, claims_locked_reason, do_confirm_dispute_types, suggest_dispute_types
 from tiaojie.cases.models import Case, DisputeTypeSuggestion
 from tiaojie.cases.panels import Panel, register_panel
 from tiaojie.cases.post import form_action
@@ -67,7 +67,9 @@ def dispute_type_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel
         "excerpt": highlighted(case.facts, words_of(suggestions)),
         "form": form,
         "suggested": {s.label for s in suggestions},
-        "can_act": can_act and case.is_open,
+        "can_act": can_act,
+        # Labelling a closed case is still worth having as training data; adding claims to it is not possible.
+        "claims_locked": claims_locked_reason(case) if can_act else None,
     }
     return Panel("intake/_dispute_type_panel.html", context, 8)
 

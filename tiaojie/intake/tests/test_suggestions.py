@@ -324,3 +324,20 @@ def test_retention_scrubs_the_training_text_of_a_case(org_a, mediator_a, django_
         assert do_anonymise_case(case_id=case.pk) is not None
     text = LabelledText.objects.get(source="case", reference=str(case.pk)).text
     assert "张三" not in text and "13800138000" not in text and "工伤待遇" in text
+
+
+def test_a_closed_case_can_be_labelled_but_gets_no_claims(
+    client, org_a, mediator_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = closed_case(org_a, mediator_a, facts=INJURY)
+    client.force_login(mediator_a)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert confirm_url(case) in page and "同时添加本案还没有的对应请求事项" not in page
+    response = client.post(confirm_url(case), {"labels": ["work_injury"], "add_claims": "on"}, follow=True)
+    assert "请求事项不能再修改" in response.content.decode()
+    assert not stored(case).is_confirmed  # all or nothing
+    client.post(confirm_url(case), {"labels": ["work_injury"]})
+    assert stored(case).confirmed_labels == ["work_injury"] and list(case.claims.values_list("type", flat=True)) == [
+        "wages"
+    ]
