@@ -4,6 +4,8 @@ on commit (rollups and notifications hang off it)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +30,7 @@ from tiaojie.cases.models import (
     Channel,
     ClaimItem,
     ClaimType,
+    DisputeTypeSuggestion,
     Status,
     Worker,
     format_case_number,
@@ -39,11 +42,15 @@ from tiaojie.cases.transitions import (
     Effect,
     find_transition,
 )
+from tiaojie.knowledge import classifier
+from tiaojie.knowledge.actions import do_record_labelled_text
 from tiaojie.lib.idnumbers import InvalidIdentifier, validate_credit_code, validate_id_number, validate_mobile
 from tiaojie.lib.workdays import legal_date
 from tiaojie.organisations.access import membership_in
 from tiaojie.organisations.models import Employer, Organisation
 from tiaojie.reference.calendar import calendar_deadline, workday_deadline
+
+logger = logging.getLogger(__name__)
 
 # Sent after commit with case_id and kind ("created", "transition", ...): by record_case_event, once for every
 # CaseEvent recorded, so a receiver hears of every kind and filters those it cares about.
@@ -301,6 +308,9 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
             to_status=Status.RECEIVED,
             data={"channel": data.channel},
         )
+        # After commit, so a slow or failing classifier never costs the case (suggest_dispute_types_after_commit).
+        case_id = case.pk
+        transaction.on_commit(lambda: suggest_dispute_types_after_commit(case_id))
     return case
 
 
@@ -732,3 +742,144 @@ def do_set_claim_from_calculator(
             change = ClaimChange("edited", current, old)
         _claim_event(locked, change, actor, via=via)
     return change
+
+
+# --- dispute-type suggestions (docs/knowledge.md, "Suggestions at intake") --------------------------------
+#
+# The classifier's top labels for a case's facts are stored beside the case (DisputeTypeSuggestion), never in
+# its facts or claims. Staff confirm or correct them; a confirmation is training data (knowledge.LabelledText)
+# and may add the claim items the labels map onto, through the claims action, when the person asks for it.
+
+SUGGESTION_TOP = 3
+# The classifier reads at most this many characters: the facts may hold 20,000, and the first part says what the
+# dispute is about; a bound keeps the time of one suggestion small whatever model stands behind suggest().
+SUGGESTION_MAX_CHARS = 5000
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def suggest_dispute_types(text: str) -> tuple[list[dict[str, object]], str]:
+    """The top labels of `text` as stored and shown ([{label, score, words}], most likely first) and the model's
+    version. Raises whatever the classifier raises; callers decide what a failure means."""
+    found = classifier.suggest(text[:SUGGESTION_MAX_CHARS], top=SUGGESTION_TOP)
+    rows = [
+        {"label": s.label, "score": round(float(s.score), 3), "words": [str(w) for w in s.words][:10]}
+        for s in found
+        if s.label in classifier.LABELS
+    ]
+    return rows, classifier.model_version()
+
+
+def do_suggest_dispute_types(*, case: Case) -> DisputeTypeSuggestion | None:
+    """Compute and store the suggestion for `case`'s facts (one row per case, latest wins). The same facts and
+    model version again keep the row and its confirmation; anything else replaces both. A classifier that
+    raises leaves no row and is logged: the suggestion is advice, its absence must never stop the case."""
+    digest = text_sha256(case.facts)
+    try:
+        rows, version = suggest_dispute_types(case.facts)
+    except Exception:
+        logger.exception("dispute-type suggestion failed for case %s", case.pk)
+        return None
+    with transaction.atomic():
+        current = DisputeTypeSuggestion.objects.select_for_update().filter(case=case).first()
+        if current is not None and current.text_sha256 == digest and current.model_version == version:
+            return current
+        row, _created = DisputeTypeSuggestion.objects.update_or_create(
+            case=case,
+            defaults={
+                "text_sha256": digest,
+                "model_version": version,
+                "suggestions": rows,
+                "at": timezone.now(),
+                "confirmed_labels": [],
+                "confirmed_by": None,
+                "confirmed_at": None,
+            },
+        )
+    return row
+
+
+def suggest_dispute_types_after_commit(case_id: int) -> None:
+    """The on-commit half of do_create_case: the case is committed, whatever happens here. Catches everything,
+    because an exception from an on-commit callback would reach the request that created the case."""
+    try:
+        case = Case.objects.filter(pk=case_id).first()
+        if case is not None:
+            do_suggest_dispute_types(case=case)
+    except Exception:
+        logger.exception("storing the dispute-type suggestion failed for case %s", case_id)
+
+
+def claim_types_for_labels(labels: list[str]) -> list[str]:
+    """The claim item each label adds on confirmation: its mapping's first (most likely) claim type. A label that
+    maps onto several (termination: 经济补偿, 违法解除赔偿金, 代通知金) adds only the first; staff add the others,
+    which exclude each other in part (经济补偿 or 赔偿金), with the claims form."""
+    types: list[str] = []
+    for label in labels:
+        mapped = classifier.CLAIM_TYPES.get(label, ())
+        if mapped and mapped[0] in ClaimType.values and mapped[0] not in types:
+            types.append(mapped[0])
+    return types
+
+
+def do_confirm_dispute_types(*, case: Case, labels: list[str], add_claims: bool, actor: Actor) -> DisputeTypeSuggestion:
+    """A person says which of the nine dispute types the case is (confirming the suggestion or correcting it).
+    Records who and when on the suggestion, a CaseEvent, and the training row (knowledge.LabelledText, source
+    "case"); with `add_claims`, adds for each label whose claim types the case has none of the label's first
+    claim type, without an amount (claim_types_for_labels). All or nothing: one transaction."""
+    _check_claim_writer(case, actor)
+    labels = list(dict.fromkeys(str(label) for label in labels))
+    if not labels:
+        raise CaseActionError(_("请至少选择一种争议类型"), {"labels": _("请至少选择一种争议类型")})
+    if any(label not in classifier.LABELS for label in labels):
+        raise CaseActionError(_("请从列出的争议类型中选择"), {"labels": _("请从列出的争议类型中选择")})
+    if add_claims:
+        reason = claims_locked_reason(case)
+        if reason:
+            raise CaseActionError(reason)
+    now = timezone.now()
+    with transaction.atomic():
+        row = DisputeTypeSuggestion.objects.select_for_update().filter(case=case).first()
+        if row is None:
+            # No suggestion (the classifier failed, or the case predates suggestions): the person's labels are
+            # still worth keeping, with no suggestion beside them.
+            row = DisputeTypeSuggestion(case=case, text_sha256=text_sha256(case.facts), model_version="", at=now)
+        row.confirmed_labels = labels
+        row.confirmed_by = actor.user
+        row.confirmed_at = now
+        row.save()
+        names = "、".join(str(classifier.LABEL_NAMES[label]) for label in labels)
+        suggested = row.suggested_labels
+        record_case_event(
+            case=case.pk,
+            at=now,
+            kind=CaseEvent.Kind.DISPUTE_TYPE_CONFIRMED,
+            actor=actor,
+            reason=(
+                _("确认系统建议的争议类型：%(names)s")
+                if set(labels) <= set(suggested)
+                else _("更正争议类型为：%(names)s")
+            )
+            % {"names": names},
+            data={"labels": labels, "suggested": suggested, "model_version": row.model_version},
+        )
+        do_record_labelled_text(
+            text=case.facts,
+            labels=labels,
+            source="case",
+            reference=str(case.pk),
+            suggested=suggested,
+            model_version=row.model_version,
+            actor=actor.user,
+        )
+        if add_claims:
+            have = set(ClaimItem.objects.filter(case=case).values_list("type", flat=True))
+            for label in labels:
+                if have & set(classifier.CLAIM_TYPES.get(label, ())):
+                    continue
+                for type in claim_types_for_labels([label]):
+                    do_add_claim_item(case=case, type=type, amount=None, actor=actor)
+                    have.add(type)
+    return row

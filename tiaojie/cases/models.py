@@ -330,6 +330,8 @@ class CaseEvent(models.Model):
         ANONYMISED = "anonymised", _("个人信息匿名化")
         # A deadline stored as uncertain was counted again when its holiday year was entered (docs/law.md §6).
         DEADLINE_RECOUNTED = "recounted", _("重新计算期限")
+        # Staff confirmed or corrected the dispute type the system suggested (DisputeTypeSuggestion).
+        DISPUTE_TYPE_CONFIRMED = "dispute_type", _("确认争议类型")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -368,3 +370,41 @@ ACTOR_LABELS = {
     "demo": _("演示数据"),
     "agreement": _("系统"),
 }
+
+
+class DisputeTypeSuggestion(models.Model):
+    """The classifier's advice on what kind of dispute a case is (docs/knowledge.md, "Suggestions at intake"),
+    kept apart from the recorded facts and claims: nothing here ever becomes a claim item or changes the facts
+    unless a person confirms it (cases.actions.do_confirm_dispute_types).
+
+    One row per case; a new computation replaces it (latest wins). Only a hash of the text is kept: the text is
+    the case's facts, which retention anonymises in place (docs/privacy.md), and the hash tells whether a
+    suggestion was computed from the facts as they stand."""
+
+    case = models.OneToOneField(Case, models.CASCADE, related_name="dispute_type_suggestion")
+    text_sha256 = models.CharField(max_length=64)
+    model_version = models.CharField(_("模型版本"), max_length=64)
+    # [{"label": "work_injury", "score": 0.8, "words": ["工伤", "受伤"]}, ...], most likely first.
+    suggestions = models.JSONField(_("系统建议"), default=list, blank=True)
+    at = models.DateTimeField(_("建议时间"))
+    # The labels a person confirmed (one or more of knowledge.classifier.LABELS); empty until then.
+    confirmed_labels = models.JSONField(_("确认的争议类型"), default=list, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("确认人")
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("争议类型建议")
+        verbose_name_plural = _("争议类型建议")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {[s.get('label') for s in self.suggestions]}"
+
+    @property
+    def suggested_labels(self) -> list[str]:
+        return [str(s.get("label", "")) for s in self.suggestions]
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -40,7 +40,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tiaojie.cases.actions import record_case_event
-from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, Status, Worker
+from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, DisputeTypeSuggestion, Status, Worker
+from tiaojie.knowledge.models import LabelledText
 from tiaojie.lib.uploads import private_path
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 
@@ -245,6 +246,16 @@ def do_anonymise_case(*, case_id: int, now: dt.datetime | None = None, on_reques
         ctx.counts["workers"] = len(cleared)
         ctx.counts["workers_kept"] = len(links) - len(cleared)  # still a party to a case within its period
         Case.objects.filter(pk=case.pk).update(facts=ctx.scrub(case.facts))
+        # A confirmed dispute type kept the facts as they were, as training data (knowledge.LabelledText, written by
+        # cases.actions.do_confirm_dispute_types): it loses the names and numbers the facts lose. The suggestion
+        # itself keeps only a hash of the text, and its words (a trained model may pick any) are scrubbed too.
+        for row in LabelledText.objects.filter(source="case", reference=str(case.pk)):
+            LabelledText.objects.filter(pk=row.pk).update(text=ctx.scrub(row.text))
+            ctx.counts["training_texts"] += 1
+        for suggestion in DisputeTypeSuggestion.objects.filter(case=case):
+            DisputeTypeSuggestion.objects.filter(pk=suggestion.pk).update(
+                suggestions=ctx.scrub_data(suggestion.suggestions)
+            )
         for claim in ClaimItem.objects.filter(case=case).exclude(description=""):
             ClaimItem.objects.filter(pk=claim.pk).update(description=ctx.scrub(claim.description))
         for event in CaseEvent.objects.filter(case=case):

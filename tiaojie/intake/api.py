@@ -11,12 +11,21 @@ from ninja.responses import Status as Reply
 from pydantic import ConfigDict
 
 from tiaojie.accounts.typing import AuthedRequest
-from tiaojie.cases.actions import Actor, CaseActionError, CaseInput, ClaimInput, EmployerInput, WorkerInput
+from tiaojie.cases.actions import (
+    Actor,
+    CaseActionError,
+    CaseInput,
+    ClaimInput,
+    EmployerInput,
+    WorkerInput,
+    do_suggest_dispute_types,
+)
 from tiaojie.cases.api import ClaimIn, EmployerIn, WorkerIn
-from tiaojie.cases.models import Status
+from tiaojie.cases.models import Case, DisputeTypeSuggestion, Status
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.actions import do_receive_referral
 from tiaojie.intake.models import Referral
+from tiaojie.intake.suggestions import shown
 from tiaojie.lib.api import MAX_ID, refusals, text
 from tiaojie.organisations.access import access_organisation_for_intake
 from tiaojie.reference.models import Division
@@ -59,6 +68,17 @@ class ReferralIn(Schema):
     facts: str = text(max_length=20000)
 
 
+class DisputeTypeSuggestionOut(Schema):
+    label: str = Field(
+        ...,
+        description="争议类型代码（九种之一：wage_arrears、overtime、social_insurance、termination、no_written_contract、work_injury、labour_relationship、annual_leave、other）",
+    )
+    name: str = Field(..., description="争议类型名称")
+    score: float = Field(..., ge=0, le=1, description="模型给出的相对分数（0–1），仅供排序，不是概率")
+    words: list[str] = Field(..., description="事实和理由中据以判断的词语")
+    claim_types: list[str] = Field(..., description="该类型对应的请求事项类型（claims[].type 的取值）")
+
+
 class ReferralOut(Schema):
     """A receipt for the sender, who may not be a member of the organisation the case went to: enough to
     follow up, no personal data."""
@@ -71,6 +91,11 @@ class ReferralOut(Schema):
     status_label: str
     received_at: dt.datetime
     clock_a_last_day: dt.date
+    dispute_type_suggestions: list[DisputeTypeSuggestionOut] = Field(
+        ...,
+        description="系统根据 facts 建议的争议类型，最可能的在前，至多3项；仅供调解组织参考，不是案件的记录事实。"
+        "系统暂时无法给出建议时为空列表。",
+    )
 
 
 @router.post(
@@ -121,5 +146,24 @@ def create_referral(request: AuthedRequest, payload: ReferralIn) -> Any:
         "status_label": str(Status(case.status).label),
         "received_at": case.received_at,
         "clock_a_last_day": case.clock_a_due,
+        "dispute_type_suggestions": _suggestions(case),
     }
     return Reply(201 if result.created else 200, body)
+
+
+def _suggestions(case: Case) -> list[dict[str, Any]]:
+    """The suggestion stored for the case when it was created (on commit), or stored now when that has not run:
+    inside an outer transaction the on-commit step waits (do_suggest_dispute_types keeps the same row then)."""
+    row = DisputeTypeSuggestion.objects.filter(case=case).first() or do_suggest_dispute_types(case=case)
+    if row is None:
+        return []
+    return [
+        {
+            "label": s.label,
+            "name": s.name,
+            "score": s.score,
+            "words": list(s.words),
+            "claim_types": [t for t, _l in s.claim_types],
+        }
+        for s in shown(row.suggestions)
+    ]

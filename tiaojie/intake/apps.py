@@ -8,6 +8,6 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from tiaojie.cases.retention import register_anonymiser
-        from tiaojie.intake import retention, views  # noqa: F401 - views registers the case-page panels
+        from tiaojie.intake import retention, suggestion_views, views  # noqa: F401 - they register case-page panels
 
         register_anonymiser("intake", retention.anonymise, names=retention.names)  # docs/privacy.md

@@ -66,3 +66,21 @@ class DuplicateForm(forms.Form):
         help_text=_("例如：已电话联系原申请人本人，确认是其补充申请"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DisputeTypeForm(forms.Form):
+    """Staff confirm or correct the dispute types of a case: one or more of the nine labels."""
+
+    labels = forms.MultipleChoiceField(
+        label=_("争议类型"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一种争议类型"), "invalid_choice": _("请从列出的争议类型中选择")},
+    )
+    add_claims = forms.BooleanField(label=_("同时添加本案还没有的对应请求事项（不填金额，可随后修改）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from tiaojie.knowledge.classifier import LABEL_NAMES, LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["labels"].choices = [(label, LABEL_NAMES[label]) for label in LABELS]  # type: ignore[attr-defined]

@@ -76,6 +76,7 @@ from tiaojie.intake.public_forms import (
     time_limit_warning,
 )
 from tiaojie.intake.routing import NoRoute, RouteSuggestion, negotiation_suggested, suggest_route
+from tiaojie.intake.suggestions import public_claims_hint
 from tiaojie.lib import crypto
 from tiaojie.lib.idnumbers import InvalidIdentifier, mask_phone, validate_mobile
 from tiaojie.organisations.models import Employer
@@ -247,6 +248,8 @@ def _render_step(request: HttpRequest, step: str, form: StepForm, draft: Draft, 
     }
     if step == "employer":
         context.update(_employer_context(draft, form))
+    elif step == "claims":
+        context.update(public_claims_hint(str(draft.get("facts", ""))))  # a hint only: nothing is ticked
     elif step == "submit":
         context.update(_review_context(draft))
         context["code_sent"] = isinstance(request.session.get(CHALLENGE_KEY), int)
