@@ -55,9 +55,10 @@ def check_date(form: forms.Form, name: str, today: dt.date) -> None:
 
 
 class TriageForm(forms.Form):
-    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: dt.date, earlier: Raw | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+        self.earlier = earlier or {}  # the other screens' answers, for checks across screens
 
 
 class WorkForm(TriageForm):
@@ -107,6 +108,13 @@ class DatesForm(TriageForm):
         d = super().clean() or {}
         check_date(self, "known_on", self.today)
         check_date(self, "employment_start", self.today)
+        start = d.get("employment_start")
+        try:
+            left = dt.date.fromisoformat(self.earlier.get("left_on", ""))
+        except ValueError:
+            left = None
+        if start and left and self.earlier.get("still_employed") == "no" and start > left:
+            self.add_error("employment_start", _("开始工作的日期晚于离开的日期，请核对"))
         return d
 
 
@@ -166,7 +174,7 @@ def bound(slug: str, raw: Raw, today: dt.date) -> TriageForm:
     for name, field in FORMS[slug](today=today).fields.items():
         value = raw.get(name, "")
         data[name] = [v for v in value.split(",") if v] if isinstance(field, forms.MultipleChoiceField) else value
-    return FORMS[slug](data=data, today=today)
+    return FORMS[slug](data=data, today=today, earlier=raw)
 
 
 def first_unanswered(raw: Raw, today: dt.date) -> str | None:

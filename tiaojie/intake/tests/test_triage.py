@@ -276,6 +276,14 @@ class TestPages:
         assert message in body
         assert re.search(r'value="fired"[^>]*checked', body) and f'value="{value}"' in body
 
+    def test_a_start_after_the_day_of_leaving_is_refused(self, client):
+        first = client.post(step_url("work"), {**ANSWERS["work"], "nav": "next"})
+        token = token_in(first["Location"])
+        response = client.post(
+            step_url("dates"), {"known_on": "2025-01-15", "employment_start": "2025-04-01", "t": token}
+        )
+        assert response.status_code == 200 and "开始工作的日期晚于离开的日期" in response.content.decode()
+
     def test_the_day_itself_is_accepted_at_the_edge_of_the_day(self, client):
         with time_machine.travel(dt.datetime(2025, 6, 10, 0, 0, tzinfo=LEGAL_TZ), tick=False):
             ok = client.post(step_url("dates"), {"known_on": "2025-06-10"})
