@@ -24,7 +24,7 @@ from tiaojie.reference.calendar import work_calendar
 
 LAW = "《劳动争议调解仲裁法》"
 LCL = "《劳动合同法》"
-NEGOTIATION_RULES = "《企业劳动争议协商调解规定》（人社部令第17号）"
+NEGOTIATION_RULES = "《企业劳动争议协商调解规定》"  # 人社部令第17号 (2011)
 SMALL_MICRO_NOTICE = "人社厅发〔2023〕36号"
 
 NEAR_DAYS = 60  # "near": two months or less left, time enough to apply but not to wait for a negotiation
@@ -296,7 +296,7 @@ class Route:
     key: str
     title: Text
     time_cost: Text  # what it costs in time, from the rules
-    basis: str
+    basis: tuple[str, ...]  # each citation on its own, so each can be shown in the reader's language
     decide: Callable[[Answers, frozenset[str], str], tuple[str, Text]]  # (answers, claims, urgency) → fit, why
 
 
@@ -354,28 +354,28 @@ ROUTES: tuple[Route, ...] = (
         "negotiation",
         _("先和单位协商"),
         _("单位应当答复；5日内不答复的，视为不愿协商，您可以接着申请调解或者仲裁。"),
-        f"{NEGOTIATION_RULES}；{SMALL_MICRO_NOTICE}；{LAW}第四条、第五条",
+        (NEGOTIATION_RULES, SMALL_MICRO_NOTICE, f"{LAW}第四条、第五条"),
         _negotiation,
     ),
     Route(
         "mediation",
         _("申请调解"),
         _("调解组织一般在3个工作日内决定是否受理；自收到申请之日起15日内没达成协议的，可以申请仲裁。"),
-        f"{LAW}第五条、第十二条、第十四条第三款、第二十七条第二款；{NEGOTIATION_RULES}",
+        (f"{LAW}第五条、第十二条、第十四条第三款、第二十七条第二款", NEGOTIATION_RULES),
         _mediation,
     ),
     Route(
         "payment_order",
         _("向人民法院申请支付令"),
         _("由您一方向人民法院申请，不需要单位同意，也不用再经过仲裁。"),
-        f"{LAW}第十六条",
+        (f"{LAW}第十六条",),
         _payment_order,
     ),
     Route(
         "arbitration",
         _("直接申请劳动仲裁"),
         _("仲裁委员会收到申请5日内决定是否受理；受理后45日内结案，复杂的最多再延长15日；仲裁不收费。"),
-        f"{LAW}第五条、第十五条、第二十九条、第四十三条、第五十三条",
+        (f"{LAW}第五条、第十五条、第二十九条、第四十三条、第五十三条",),
         _arbitration,
     ),
 )

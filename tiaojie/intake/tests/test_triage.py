@@ -217,6 +217,10 @@ def answer_all(client, answers=ANSWERS, **post):
     return client.get(response["Location"], **post)
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NATURAL = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号|《[^》]*》")
+
+
 def token_in(url: str) -> str:
     return parse_qs(urlsplit(url).query)["t"][0]
 
@@ -316,11 +320,17 @@ class TestPages:
         for url in ("/", reverse("public:apply_step", args=["worker"])):
             assert 'href="/apply/guide/"' in client.get(url).content.decode()
 
-    def test_english_page(self, client):
-        response = answer_all(client, HTTP_ACCEPT_LANGUAGE="en")
-        body = response.content.decode()
-        assert '<html lang="en">' in body
-        assert "Overtime" in body or "overtime" in body  # the claim types' catalogue entries
+    def test_english_pages_show_no_chinese(self, client):
+        """Read in English, the questions and the result hold no Chinese (apart from a document number and a
+        title in 《》, Chinese by nature). Needs the English of this page's msgids in the catalogue."""
+        bodies = [client.get(step_url(slug), HTTP_ACCEPT_LANGUAGE="en").content.decode() for slug in ANSWERS]
+        result = answer_all(client, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert '<html lang="en">' in result and "Apply with these answers" in result
+        left = set()
+        for body in [*bodies, result]:
+            main = body.split("<main>")[1].split("</main>")[0]
+            left |= {t.strip() for t in re.sub(r"<[^>]+>", "\n", main).split("\n") if CJK.search(NATURAL.sub("", t))}
+        assert sorted(left) == []
 
 
 @pytest.mark.usefixtures("_now")
