@@ -21,6 +21,7 @@ import django.apps
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.http import urlencode
 from playwright.sync_api import BrowserContext, Page
 
 from tiaojie.accounts.models import User
@@ -29,6 +30,7 @@ from tiaojie.cases.models import Status
 from tiaojie.cases.tests.factories import make_case, valid_id_number
 from tiaojie.documents.tests.factories import accepted_case, issue
 from tiaojie.hotline.tests.factories import make_call
+from tiaojie.intake.triage_views import pack
 from tiaojie.knowledge.actions import do_import_law_directory
 from tiaojie.knowledge.tests import samples as law_samples
 from tiaojie.mediation import actions as mediation
@@ -40,6 +42,10 @@ from tiaojie.organisations.tests.factories import EmployerFactory, MembershipFac
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+GUIDED = {  # triage answers that show every part of the result page: claims, a warning, each route
+    "still_employed": "no", "left_on": "2020-03-03", "left_reason": "fired", "problems": "fired,unpaid_wages",
+    "known_on": "2020-01-15", "employment_start": "", "employer_size": "small", "agreement": "mediation_unperformed",
+}  # fmt: skip
 SHOTS = Path("/tmp/shots/h6")
 # What axe reports, for each serious or critical violation: the rule, and the first few offending nodes.
 RUN_AXE = """async () => {
@@ -131,6 +137,12 @@ def test_no_serious_or_critical_violation_on_public_and_staff_pages(
         found[path] = axe_violations(
             phone, base + path, shot=shots.get(path) or path.strip("/").replace("/", "-") or "home"
         )
+    # Guided triage (issue 15 item 7): each question, one with its errors shown, and the result.
+    for slug in ("work", "problems", "dates", "employer", "agreement"):
+        found[f"/apply/guide/{slug}/"] = axe_violations(phone, f"{base}/apply/guide/{slug}/", shot=f"guide-{slug}")
+    phone.locator("button.primary").click()
+    found["guide errors"] = check(phone, shot="guide-errors")
+    found["guide result"] = axe_violations(phone, f"{base}/apply/guide/result/?{urlencode({'t': pack(GUIDED)})}")
     # The employer search with its results swapped in, and the region picker one level down.
     phone.goto(f"{base}/apply/employer/")
     phone.locator("#id_employer_q").fill("仓前示例")
@@ -159,6 +171,6 @@ def test_no_serious_or_critical_violation_on_public_and_staff_pages(
     assert any(v.startswith("label (critical): #unlabelled") for v in planted), planted
     assert any(v.startswith("color-contrast (serious)") for v in planted), planted
 
-    assert len(found) == 32
+    assert len(found) == 39
     failing = {page: v for page, v in found.items() if v}
     assert failing == {}, "\n".join(f"{page}: {v}" for page, v in failing.items())
