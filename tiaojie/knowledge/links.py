@@ -33,7 +33,7 @@ MEMO_SECONDS = 60.0
 class _Version:
     pk: int
     key: str  # ?version= value
-    starts: dt.date | None  # in force from (entry into force, else the version date)
+    starts: dt.date | None  # in force from: the later of the version date and the entry into force
 
 
 @dataclass
@@ -85,11 +85,14 @@ def _version_on(memo: _Memo, text_pk: int, on: dt.date) -> _Version | None:
     """The version in force on `on`: the latest that had started by then (None before the first)."""
     if text_pk not in memo.versions:
         memo.versions[text_pk] = [
-            _Version(v.pk, v.version_key, v.effective_on or v.version_date)
+            # The later of the version date and the entry into force: a version's effective_on may be the
+            # original law's (an amended text still says "本法自2008年1月1日起施行").
+            _Version(v.pk, v.version_key, max(filter(None, (v.version_date, v.effective_on)), default=None))
             for v in LawVersion.objects.filter(text_id=text_pk).order_by("version_date", "imported_at", "pk")
         ]
+        memo.versions[text_pk].sort(key=lambda v: v.starts or dt.date.min)  # stable: ties keep the import order
     started = [v for v in memo.versions[text_pk] if v.starts is not None and v.starts <= on]
-    return max(started, key=lambda v: v.starts or dt.date.min) if started else None
+    return started[-1] if started else None  # oldest first: of two that started by then, the later
 
 
 def citation_url(citation: Citation, on: dt.date | None = None) -> str | None:
