@@ -103,14 +103,11 @@ def citation_url(citation: Citation, on: dt.date | None = None) -> str | None:
         return None
     text_pk, slug, current = known
     query = ""
+    version_pk: int | None = current  # also before the first version the library holds, for a date
     if on is not None:
         version = _version_on(memo, text_pk, on)
         if version is not None and version.pk != current:
             version_pk, query = version.pk, f"?version={version.key}"
-        else:
-            version_pk = current  # before the first version the library holds: the current one
-    else:
-        version_pk = current
     if version_pk is None:
         return None
     held = _articles(memo, version_pk)
