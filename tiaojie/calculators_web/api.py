@@ -32,6 +32,7 @@ from tiaojie.calculators.core import LABOUR_CONTRACT_LAW_EFFECTIVE, CalculatorIn
 from tiaojie.calculators.registry import CALCULATORS, MAX_MONEY, MAX_TEXT, Calculator, metadata
 from tiaojie.calculators.registry import Field as CalculatorField
 from tiaojie.calculators_web.lookup import TABLE_FIELDS, calculate_with_tables
+from tiaojie.knowledge.links import citation_links
 from tiaojie.lib.api import DAY_1900_2100, ErrorOut, IsoDate, decimal_type, error_body, iso_date, refusals
 
 router = Router(tags=["calculators"])
@@ -63,10 +64,18 @@ class CalculatorOut(Schema):
     fields: list[FieldOut]
 
 
+class BasisLinkOut(Schema):
+    citation: str
+    url: str
+
+
 class StepOut(Schema):
     text: str
     value: str
     basis: str
+    # Each citation of `basis` the law library holds, with its article's page (docs/knowledge.md, "Citations
+    # and links"); a citation the library lacks is not listed.
+    basis_links: list[BasisLinkOut] = []
 
 
 class CalculationOut(BaseModel):
@@ -327,9 +336,13 @@ def _operation(calculator: Calculator) -> Callable[..., Any]:
 
     def run(request: HttpRequest, payload: Any) -> Any:
         try:
-            return calculate_with_tables(name, payload.model_dump(mode="json", exclude_unset=True))
+            result = calculate_with_tables(name, payload.model_dump(mode="json", exclude_unset=True))
         except CalculatorInputError as exc:
             return Reply(422, error_body(exc.message, _field_errors(exc)))
+        return {
+            **result,
+            "steps": [{**step, "basis_links": citation_links(str(step["basis"]))} for step in result["steps"]],
+        }
 
     # ninja reads the body's schema from the annotation; `from __future__ import annotations` made it a string.
     run.__annotations__ = {"request": HttpRequest, "payload": model, "return": Any}

@@ -27,6 +27,7 @@ from tiaojie.cases.access import Need, access_case
 from tiaojie.cases.actions import Actor, CaseActionError, do_set_claim_from_calculator
 from tiaojie.cases.models import Case, ClaimType
 from tiaojie.cases.transitions import ActorKind
+from tiaojie.knowledge.templatetags.law_links import law_links
 from tiaojie.lib.stored_text import translate_stored
 
 # Which claim item a calculator's result becomes (cases.models.ClaimType).
@@ -102,7 +103,8 @@ def _shown(form: CalculatorForm, result: JSONObject | None) -> JSONObject | None
                 "text": form.for_people(str(translate_stored(step["text"]))),
                 # A value is a figure, or now and then a few words ("下一年度 0 天"): a Text, translated too.
                 "value": translate_stored(step["value"]),
-                "basis": translate_stored(step["basis"]),
+                # Each citation the law library holds is a link to its article (knowledge/links.py).
+                "basis": law_links(step["basis"]),
             }
             for step in result["steps"]
         ],

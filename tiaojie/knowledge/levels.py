@@ -9,6 +9,7 @@ regulation and rule), plus judicial interpretations and normative documents, whi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils.translation import gettext_noop
 
@@ -99,3 +100,21 @@ LABOUR_NATIONAL_LAWS: tuple[str, ...] = tuple(
         "企业破产法",
     )
 )
+
+# The few regulations, rules and interpretations the code cites that the package lacks, committed in the
+# repository (tiaojie/knowledge/data/laws/README.md): LawRefBook/Laws texts, unchanged, at this commit. The demo
+# and the citation test import them.
+BUNDLED_LAWS_DIR = Path(__file__).resolve().parent / "data" / "laws"
+BUNDLED_LAWS_COMMIT = "2f4c5c2"
+
+# Texts the code cites that no source the project uses holds (not in the package, not in LawRefBook/Laws at
+# that commit): their citations are shown without a link. tests/test_citations_resolve.py checks that each is
+# still absent from the library, so an entry goes when its text arrives (then its citations must resolve).
+TEXTS_NOT_HELD: dict[str, str] = {
+    "违反和解除劳动合同的经济补偿办法": "劳部发〔1994〕481号, repealed 2017; not in LawRefBook/Laws",
+    "关于贯彻执行〈中华人民共和国劳动法〉若干问题的意见": "劳部发〔1995〕309号; not in LawRefBook/Laws",
+    "企业职工患病或非因工负伤医疗期规定": "劳部发〔1994〕479号; not in LawRefBook/Laws",
+    "企业劳动争议协商调解规定": "人社部令第17号; a known gap of LawRefBook/Laws",
+    "劳动人事争议仲裁办案规则": "人社部令第33号; a known gap of LawRefBook/Laws",
+    "全国年节及纪念日放假办法": "国务院令 (2024 revision); not in LawRefBook/Laws at 2f4c5c2",
+}

@@ -12,6 +12,7 @@ like a document number such as 劳社部发〔2008〕3号.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # The instruments the code cites, by their Chinese short titles (as written between 《》).
 TITLES: dict[str, str] = {
@@ -60,20 +61,18 @@ TITLES: dict[str, str] = {
     "个人信息保护法": "Personal Information Protection Law",
 }
 
-_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMERAL = "[零一二两三四五六七八九十百]+"
 
 
 def chinese_number(text: str) -> int:
-    """'四十七' → 47, '一百零六' → 106, '十二' → 12 (the numerals of article numbers, below 1000)."""
+    """'四十七' → 47, '一百零六' → 106, '十二' → 12, '一千二百六十' → 1260 (the numerals of article numbers)."""
     total = 0
     digit = 0
     for char in text:
-        if char == "百":
-            total += (digit or 1) * 100
-            digit = 0
-        elif char == "十":
-            total += (digit or 1) * 10
+        if char in _UNITS:
+            total += (digit or 1) * _UNITS[char]
             digit = 0
         else:
             digit = _DIGITS[char]
@@ -166,3 +165,120 @@ def _plural(match: re.Match[str]) -> str:
     numbers = match.group(1) + match.group(2).replace("art. ", "")
     head, sep, last = numbers.rpartition(", ")
     return "arts. " + (f"{head} and {last}" if sep else numbers)
+
+
+# --- Finding citations in a text (for links to the law library, issue 15 item 2) -----------------------------
+#
+# The same small grammar read the other way: not "is this text only citations" but "where in this prose is
+# each 《title》第N条". A citation is anchored to a title (or 同法/该法 after one): a bare "依第四十条解除" in a
+# sentence names an article of whatever the sentence is about, which only a reader can tell, so it is not
+# taken. After the title come, in any number: an instrument's number or amendment in parentheses
+# (（劳部发〔1994〕481号）, （2020 年修正）), 第N条 or 第N条之M, and after an article its 第N款 and 第（N）项;
+# 、，和及至或 join a further 第M条 of the same title ("第四十六条第（二）项、第三十六条").
+
+# Titles as people abbreviate them → the short title the library files the text under (the full title without
+# 中华人民共和国, knowledge.LawText.short_title). A title not here is looked up as written.
+ABBREVIATIONS: dict[str, str] = {
+    "调解仲裁法": "劳动争议调解仲裁法",
+    "劳动合同法条例": "劳动合同法实施条例",
+    "劳动争议司法解释（一）": "最高人民法院关于审理劳动争议案件适用法律问题的解释（一）",
+    "劳动争议解释（一）": "最高人民法院关于审理劳动争议案件适用法律问题的解释（一）",
+    "劳动争议解释一": "最高人民法院关于审理劳动争议案件适用法律问题的解释（一）",
+    "年休假条例": "职工带薪年休假条例",
+    "工伤条例": "工伤保险条例",
+    "办案规则": "劳动人事争议仲裁办案规则",
+}
+
+# What marks a rule or basis as not yet checked against the text (docs/law.md: [U]); a citation in the same
+# string as one of these is not required to resolve.
+UNVERIFIED_MARKERS = ("[U]", "［U］", "待核对", "未经确认", "二手资料")
+
+_NUM = "[零〇一二两三四五六七八九十百千]+"
+_TITLE = re.compile(r"《([^《》]{1,120})》|(同法|该法|本法)")
+_ASIDE = re.compile(r"\s*（[^（）]{1,60}）\s*|\s+")  # （劳部发〔1994〕481号）, （2020 年修正）, a space
+_ARTICLE = re.compile(rf"第({_NUM})条(?:之({_NUM}))?")
+_PART = re.compile(rf"第({_NUM})款|第（({_NUM})）项|第({_NUM})项")
+_JOIN = re.compile(r"、|，|和|及|以及|至|或者|或")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One article cited: `text[start:end]` is what a link wraps (the title with the first article, then each
+    further article alone); `title` is the short title to look up (abbreviations expanded, 中华人民共和国
+    dropped), `paragraph` the 款 when one is given (a link goes to the article: the library has no anchors for
+    paragraphs)."""
+
+    start: int
+    end: int
+    title: str
+    number: int
+    sub_number: int = 0
+    paragraph: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"《{self.title}》第{self.number}条" + (f"之{self.sub_number}" if self.sub_number else "")
+
+
+def library_title(title: str) -> str:
+    """The short title a citation's title is filed under: '中华人民共和国劳动合同法' → '劳动合同法',
+    '调解仲裁法' → '劳动争议调解仲裁法'; half-width brackets as the library writes them (full width)."""
+    name = title.strip().replace("(", "（").replace(")", "）")
+    if name.startswith("中华人民共和国") and len(name) > len("中华人民共和国"):
+        name = name[len("中华人民共和国") :]
+    return ABBREVIATIONS.get(name, name)
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every article cited in `text` after a title, in order, with its span (see the comment above)."""
+    found: list[Citation] = []
+    previous_title = ""
+    position = 0
+    while True:
+        match = _TITLE.search(text, position)
+        if match is None:
+            return found
+        if match[1] is not None:
+            title = library_title(match[1])
+        elif previous_title:
+            title = previous_title  # 同法第N条: the title cited last
+        else:
+            position = match.end()
+            continue
+        previous_title = title
+        start, position = match.start(), match.end()
+        while aside := _ASIDE.match(text, position):
+            if aside.end() == position:
+                break
+            position = aside.end()
+        first = True
+        while article := _ARTICLE.match(text, position):
+            position = article.end()
+            paragraph = None
+            while part := _PART.match(text, position):
+                if part[1] and paragraph is None:
+                    paragraph = chinese_number(part[1])
+                position = part.end()
+            found.append(
+                Citation(
+                    start if first else article.start(),
+                    position,
+                    title,
+                    chinese_number(article[1]),
+                    chinese_number(article[2]) if article[2] else 0,
+                    paragraph,
+                )
+            )
+            first = False
+            # A further article of the same title, or a further 款/项 of this one ("第（四）项、第（五）项").
+            join = _JOIN.match(text, position)
+            while join and _PART.match(text, join.end()):
+                position = _PART.match(text, join.end()).end()  # type: ignore[union-attr]
+                join = _JOIN.match(text, position)
+            if join is None or not _ARTICLE.match(text, join.end()):
+                break
+            position = join.end()
+
+
+def is_unverified(text: str) -> bool:
+    return any(marker in text for marker in UNVERIFIED_MARKERS)

@@ -112,3 +112,21 @@ def test_city_code_lookup(client, headers):
     assert missing.status_code == 422 and list(missing.json()["errors"]) == ["city_code"]
     alone = post(client, "economic-compensation", {**payload, "city_code": None, "on_date": "2023-12-31"}, headers)
     assert alone.status_code == 422 and "on_date" in alone.json()["errors"]  # on_date needs city_code
+
+
+def test_each_step_lists_the_links_of_its_basis(client, headers, tmp_path):
+    """basis_links: the citations of a step's basis the law library holds, each with its article's page."""
+    from tiaojie.knowledge import links
+    from tiaojie.knowledge.actions import do_import_law_directory
+    from tiaojie.knowledge.tests import samples
+
+    before = post(client, "unlawful-termination", TWO_N, headers).json()
+    assert all(step["basis_links"] == [] for step in before["steps"])  # an empty library: nothing to link
+    do_import_law_directory(root=samples.write_laws(tmp_path / "laws"), commit="x")
+    links.clear_memo()
+    body = post(client, "unlawful-termination", TWO_N, headers).json()
+    listed = [link for step in body["steps"] for link in step["basis_links"]]
+    article_47 = "/laws/%E5%8A%B3%E5%8A%A8%E5%90%88%E5%90%8C%E6%B3%95/articles/47/"  # /laws/劳动合同法/articles/47/
+    assert any(link["url"] == article_47 and link["citation"].startswith("《劳动合同法》第四十七条") for link in listed)
+    # The sample text stops at 第九十八条 and lacks 第八十七条: not listed rather than a link that answers 404.
+    assert not any(link["url"].endswith("/87/") for link in listed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from tiaojie.knowledge.templatetags.law_links import law_links as _law_links
 from tiaojie.lib.stored_text import translate_stored as _translate_stored
 
 register = template.Library()
@@ -13,3 +14,8 @@ register = template.Library()
 @register.filter
 def translate_stored(text: object) -> object:
     return _translate_stored(text)
+
+
+# The linked form (knowledge/templatetags/law_links.py), here too so a template that loads stored_text can
+# swap `translate_stored` for `law_links` on one line.
+register.filter("law_links", _law_links)
