@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as _
 
 from tiaojie.knowledge import numbers
 from tiaojie.knowledge.models import Article
@@ -32,7 +32,7 @@ class Citation:
     title: str  # the short title the library knows the text by (knowledge.queries.find_text)
     number: int
     sub_number: int = 0  # 1 for 第十七条之一
-    note: str = ""
+    note: str = ""  # a msgid (gettext_noop): the page translates it where it shows it
 
     @property
     def label(self) -> str:

@@ -12,7 +12,6 @@ their claims, the outcomes of the ten shown, the article links), whatever the nu
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import operator
 import re
@@ -21,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -102,13 +101,11 @@ _RESULT_OF_STATUS = {
 
 @dataclass
 class Candidate:
+    """What scoring needs, and no more: thousands of these are fetched, ten are shown (their case number,
+    employer and dates come with the outcome query)."""
+
     pk: int
-    number: str
     employer_id: int
-    employer_name: str
-    received_at: dt.datetime
-    ended_at: dt.datetime | None
-    closed_at: dt.datetime | None
     facts: str
     types: set[str] = field(default_factory=set)
     claimed: Decimal | None = None
@@ -117,10 +114,10 @@ class Candidate:
 @dataclass
 class SimilarCase:
     pk: int
-    number: str
-    employer_name: str
     score: float
     reasons: list[str]
+    number: str = ""
+    employer_name: str = ""
     result: str = ""
     result_label: str = ""
     agreed: Decimal | None = None  # the agreement's items (调解成功) or the settlement's amount (和解)
@@ -140,6 +137,12 @@ def terms_of(text: str) -> set[str]:
     return out
 
 
+def shared_terms_of(terms: set[str], text: str) -> set[str]:
+    """The terms of `terms` (from terms_of) found in `text`: a substring test in C per term, the hot loop of the
+    scoring (splitting every candidate into its own bigrams cost three to ten times as much)."""
+    return {t for t in terms if t in text}
+
+
 def amount_band(total: Decimal | None) -> int | None:
     if total is None or total <= 0:
         return None
@@ -149,7 +152,7 @@ def amount_band(total: Decimal | None) -> int | None:
     return None
 
 
-def _candidates(user: User, case: Case) -> list[Candidate]:
+def _candidates(user: User, case: Case) -> tuple[list[Candidate], Q]:
     """The one candidate query: the cases of two limited, indexed selections (see SHARED_TYPE_LIMIT), each a
     sliced subquery (a UNION of sliced selects is refused by SQLite)."""
     declined = CaseEvent.objects.filter(case=OuterRef("pk"), to_status=Status.DECLINED)
@@ -163,17 +166,19 @@ def _candidates(user: User, case: Case) -> list[Candidate]:
     own_types = ClaimItem.objects.filter(case_id=case.pk).values("type")
     sharing = ended.filter(pk__in=ClaimItem.objects.filter(type__in=own_types).values("case_id")).values("pk")
     same_employer = ended.filter(employer_id=case.employer_id).values("pk")
+    chosen = Q(pk__in=sharing[:SHARED_TYPE_LIMIT]) | Q(pk__in=same_employer[:SAME_EMPLOYER_LIMIT])
     rows = (
-        Case.objects.filter(Q(pk__in=sharing[:SHARED_TYPE_LIMIT]) | Q(pk__in=same_employer[:SAME_EMPLOYER_LIMIT]))
-        .annotate(short_facts=Substr("facts", 1, FACTS_CHARS), employer_name=F("employer__name"))
-        .values_list(
-            "pk", "number", "employer_id", "employer_name", "received_at", "ended_at", "closed_at", "short_facts"
-        )
+        Case.objects.filter(chosen)
+        .annotate(short_facts=Substr("facts", 1, FACTS_CHARS))
+        .values_list("pk", "employer_id", "short_facts")
     )
-    return [Candidate(*row) for row in rows]
+    # The claims query selects by the same subqueries: a list of thousands of ids costs more to send than the
+    # database takes to find them again.
+    of_chosen = Q(case_id__in=sharing[:SHARED_TYPE_LIMIT]) | Q(case_id__in=same_employer[:SAME_EMPLOYER_LIMIT])
+    return [Candidate(*row) for row in rows], of_chosen
 
 
-def _outcomes(pks: list[int]) -> dict[int, tuple[str, Decimal | None]]:
+def _outcomes(pks: list[int]) -> dict[int, tuple[str, str, str, Decimal | None, int | None]]:
     """How each case ended: the last transition into an end (a closed case keeps it in its history) and the sum
     agreed. One query for the cases shown."""
     last_end = (
@@ -191,13 +196,25 @@ def _outcomes(pks: list[int]) -> dict[int, tuple[str, Decimal | None]]:
             agreed=Sum("agreement__items__amount_agreed", filter=Q(agreement__effective_at__isnull=False)),
             settled_amount=Subquery(settled),
         )
-        .values_list("pk", "last_end", "agreed", "settled_amount")
+        .values_list(
+            "pk",
+            "number",
+            "employer__name",
+            "received_at",
+            "ended_at",
+            "closed_at",
+            "last_end",
+            "agreed",
+            "settled_amount",
+        )
     )
-    out: dict[int, tuple[str, Decimal | None]] = {}
-    for pk, last, agreed, settled_amount in rows:
+    out = {}
+    for pk, number, employer, received, ended, closed, last, agreed, settled_amount in rows:
         result = _RESULT_OF_STATUS.get(last, "")
         amount = agreed if result == Result.AGREED else settled_amount if result == Result.SETTLED else None
-        out[pk] = (result, amount)
+        end = closed or ended
+        days = (legal_date(end) - legal_date(received)).days if end is not None else None
+        out[pk] = (number or f"#{pk}", employer, result, amount, days)
     return out
 
 
@@ -225,7 +242,7 @@ def rank(
     type_order = [t for t in ClaimType.values if t in own_types]
     # Terms are weighted by inverse document frequency over the candidates: a term most of them share (申请,
     # 公司) says little, one a few share (骑手) says much. Only the open case's terms matter for the score.
-    shared_terms = [own_terms & terms_of(c.facts) for c in candidates]
+    shared_terms = [shared_terms_of(own_terms, c.facts) for c in candidates]
     df = Counter[str]()
     for s in shared_terms:
         df.update(s)
@@ -233,7 +250,7 @@ def rank(
     idf = {t: math.log((1 + n) / (1 + df[t])) + 1 for t in own_terms}
     own_weight = sum(idf.values()) or 1.0
     w = WEIGHTS
-    scored: list[tuple[float, dt.datetime, int, Candidate, set[str]]] = []
+    scored: list[tuple[float, int, Candidate, set[str]]] = []
     for c, shared in zip(candidates, shared_terms, strict=True):
         union = own_types | c.types
         claims = len(own_types & c.types) / len(union) if union else 0.0
@@ -242,10 +259,11 @@ def rank(
         band = amount_band(c.claimed)
         amount = 1.0 if band is not None and band == own_band else 0.0
         score = w["claims"] * claims + w["employer"] * employer + w["terms"] * terms + w["amount"] * amount
-        scored.append((score, c.received_at, c.pk, c, shared))
-    scored.sort(key=lambda x: (x[0], x[1], x[2]), reverse=True)
+        scored.append((score, c.pk, c, shared))
+    # Among equals the later registered (the higher id) first: its practice is the more current.
+    scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
     out = []
-    for score, _at, _pk, c, shared in scored[:limit]:
+    for score, _pk, c, shared in scored[:limit]:
         shown_terms = sorted((t for t in shared if t in DISPLAY_TERMS), key=lambda t: (-idf[t], t))[:3]
         band = amount_band(c.claimed)
         reasons = _reasons(
@@ -254,32 +272,32 @@ def rank(
             shown_terms,
             band if band is not None and band == own_band else None,
         )
-        end = c.closed_at or c.ended_at
-        days = (legal_date(end) - legal_date(c.received_at)).days if end is not None else None
-        out.append(SimilarCase(c.pk, c.number or f"#{c.pk}", c.employer_name, round(score, 4), reasons, days=days))
+        out.append(SimilarCase(c.pk, round(score, 4), reasons))
     return out
 
 
 def similar_cases(user: User, case: Case) -> tuple[list[SimilarCase], list[tuple[str, Decimal | None]]]:
     """The ten ended cases most like `case` among those `user` may see (three queries), with the case's own
     claims (type, amount) for the articles."""
-    candidates = _candidates(user, case)
+    candidates, of_candidates = _candidates(user, case)
     by_pk = {c.pk: c for c in candidates}
     own: list[tuple[str, Decimal | None]] = []
-    for case_id, claim_type, amount in ClaimItem.objects.filter(case_id__in=[case.pk, *by_pk]).values_list(
+    for case_id, claim_type, amount in ClaimItem.objects.filter(Q(case_id=case.pk) | of_candidates).values_list(
         "case_id", "type", "amount_claimed"
     ):
         if case_id == case.pk:
             own.append((claim_type, amount))
             continue
-        c = by_pk[case_id]
+        c = by_pk.get(case_id)
+        if c is None:  # only if a case ended between the two queries
+            continue
         c.types.add(claim_type)
         if amount is not None:
             c.claimed = (c.claimed or Decimal("0")) + amount
     rows = rank(case, own, candidates)
     outcomes = _outcomes([r.pk for r in rows])
     for r in rows:
-        r.result, r.agreed = outcomes.get(r.pk, ("", None))
+        r.number, r.employer_name, r.result, r.agreed, r.days = outcomes[r.pk]
         r.result_label = str(RESULT_LABELS.get(r.result, ""))
     return rows, own
 
@@ -288,7 +306,7 @@ def similar_cases(user: User, case: Case) -> tuple[list[SimilarCase], list[tuple
 def similar_cases_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     if not request.user.is_authenticated:
         return None
-    rows, own = similar_cases(request.user, case)  # type: ignore[arg-type]
+    rows, own = similar_cases(request.user, case)
     articles = citation_links(articles_for(t for t in ClaimType.values if t in {t for t, _a in own}))
     if not rows and not articles:
         return None
