@@ -14,6 +14,7 @@ class MediationConfig(AppConfig):
             panels,
             retention,
             signals,
+            similar,
             tracking,
         )
         from tiaojie.mediation.claims import claims_locked, follow_claim_change

@@ -68,7 +68,7 @@ FOCUS: dict[str, tuple[FocusPoint, ...]] = {
         FocusPoint(
             gettext_noop("仲裁时效：在职期间拖欠劳动报酬不受一年时效限制，劳动关系终止的自终止之日起一年内申请"),
             gettext_noop("离职证明、解除或终止劳动合同的日期"),
-            (Citation(MEDIATION_LAW, 27, note="第四款"),),
+            (Citation(MEDIATION_LAW, 27, part="第四款"),),
         ),
     ),
     "overtime": (
@@ -113,12 +113,12 @@ FOCUS: dict[str, tuple[FocusPoint, ...]] = {
         FocusPoint(
             gettext_noop("是否超过三倍封顶：月工资高于当地上年度职工月平均工资三倍的，按三倍计算且年限最多十二年"),
             gettext_noop("当地政府公布的上年度职工月平均工资"),
-            (Citation(LCL, 47, note="第二款"),),
+            (Citation(LCL, 47, part="第二款"),),
         ),
         FocusPoint(
             gettext_noop("2008年1月1日前的工作年限按当时有关规定计算"),
             gettext_noop("2008年以前的劳动合同或用工记录"),
-            (Citation(LCL, 97, note="第三款"),),
+            (Citation(LCL, 97, part="第三款"),),
         ),
     ),
     "unlawful_termination": (
@@ -156,7 +156,7 @@ FOCUS: dict[str, tuple[FocusPoint, ...]] = {
         FocusPoint(
             gettext_noop("满一年仍未订立书面合同的，视为已订立无固定期限劳动合同"),
             gettext_noop("用工满一年的证据"),
-            (Citation(LCL, 14, note="第三款"), Citation(REGULATIONS, 7)),
+            (Citation(LCL, 14, part="第三款"), Citation(REGULATIONS, 7)),
         ),
         FocusPoint(
             gettext_noop(
@@ -190,7 +190,7 @@ FOCUS: dict[str, tuple[FocusPoint, ...]] = {
                 "请求是补缴社会保险费（由社会保险费征收机构责令补缴），还是赔偿未办理社会保险造成的待遇损失（劳动争议）"
             ),
             gettext_noop("社保缴费记录、社会保险经办机构不能补办的证明"),
-            (Citation(SOCIAL_INSURANCE, 63), Citation(INTERPRETATION_1, 1, note="第（五）项")),
+            (Citation(SOCIAL_INSURANCE, 63), Citation(INTERPRETATION_1, 1, part="第（五）项")),
         ),
         FocusPoint(
             gettext_noop("用人单位应当自用工之日起三十日内为职工申请办理社会保险登记"),
@@ -219,7 +219,7 @@ FOCUS: dict[str, tuple[FocusPoint, ...]] = {
         FocusPoint(
             gettext_noop("是否形成劳动关系：用人单位自用工之日起即与劳动者建立劳动关系"),
             gettext_noop("工资支付凭证、工作证、招工登记表、考勤记录、社保缴费记录"),
-            (Citation(LCL, 7), Citation(INTERPRETATION_1, 1, note="第（二）项")),
+            (Citation(LCL, 7), Citation(INTERPRETATION_1, 1, part="第（二）项")),
         ),
     ),
     "notice_pay": (
@@ -274,7 +274,7 @@ DRAFT_RULES: dict[str, DraftRule] = {
                 "一方不履行的，另一方可以依法申请强制执行”。"
             ),
             (
-                Citation(MEDIATION_LAW, 14, note="第二款"),
+                Citation(MEDIATION_LAW, 14, part="第二款"),
                 Citation(MEDIATION_LAW, 15),
                 Citation(MEDIATION_LAW, 16),
                 Citation(INTERPRETATION_1, 51),

@@ -20,6 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def library() -> None:
+    build_full_library()
+
+
+def build_full_library() -> None:
+    """The library every citation must resolve in: the wheel's labour laws and the committed texts."""
     wheel = settings.NATIONAL_LAWS_WHEEL
     if not wheel.is_file():
         pytest.fail(f"{wheel} is missing: run `make national-laws` (make test does) before this test")
