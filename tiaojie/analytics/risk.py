@@ -188,7 +188,8 @@ def compute(cases: QuerySet[Case], as_of: dt.date, employer_ids: Iterable[int] |
         found[row["employer_id"]] = EmployerRisk(
             row["employer_id"],
             cases=row["n"],
-            amount=row["amount"] or Decimal(0),
+            # SQLite sums decimals to a number without its places: always two, as entered.
+            amount=Decimal(row["amount"] or 0).quantize(Decimal("0.01")),
             collective=row["collective"],
             organisations=row["orgs"],
         )
