@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Substr
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from tiaojie.accounts.models import User
 from tiaojie.analytics import risk
@@ -147,7 +147,7 @@ def _raise_alert(county: str, result: risk.EmployerRisk, *, previous: str, as_of
     context: dict[str, object] = {
         "county": division.full_name,
         "employer": employer.name,
-        "day": f"{as_of.year}年{as_of.month}月{as_of.day}日",
+        "day": formats.date_format(as_of, "DATE_FORMAT"),  # 2026年3月10日 (tiaojie/formats)
         "previous": risk.LEVEL_LABELS[previous],
         "level": risk.LEVEL_LABELS[result.level],
         "reasons": "；".join(c.text for c in result.reasons),
