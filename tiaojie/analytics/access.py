@@ -17,10 +17,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tiaojie.accounts.models import User
+from tiaojie.analytics.models import RiskAlert
 from tiaojie.cases.access import cases_visible_to
 from tiaojie.cases.models import Case
 from tiaojie.organisations.access import active_memberships, membership_in, supervisor_scopes
-from tiaojie.organisations.models import Organisation
+from tiaojie.organisations.models import Employer, Organisation
 from tiaojie.reference.models import Division, in_subtree_q, subtree_range
 
 
@@ -127,3 +128,34 @@ def import_division_allowed(user: User) -> Callable[[str], bool]:
     if user.is_active and user.is_staff and user.has_perm("organisations.change_employer"):
         return lambda code: True
     return lambda code: covers_division(user, code)
+
+
+# --- employer risk (docs/risk.md): supervisors only, like the coverage pages ---------------------------------
+
+
+def access_risk_region(user: User, code: str | None) -> StatsScope:
+    """The employer-risk list of a region: supervisors who cover it (organisation administrators: 404)."""
+    return access_region_stats(user, code)
+
+
+def access_risk_employer(user: User, scope: StatsScope, employer_id: int) -> Employer:
+    """An employer with at least one case the user may read inside the region; anything else is a 404, so
+    another region's supervisor cannot learn that an employer has disputes elsewhere."""
+    employer = Employer.objects.select_related("division").filter(pk=employer_id).first()
+    if employer is None or not ledger_cases(user, scope).filter(employer_id=employer_id).exists():
+        raise Http404
+    return employer
+
+
+def risk_alerts_visible_to(user: User, scope: StatsScope) -> QuerySet[RiskAlert]:
+    if not is_supervisor(user):
+        return RiskAlert.objects.none()
+    code = scope.division.code if scope.division is not None else None
+    return RiskAlert.objects.filter(in_subtree_q("county_id", code))
+
+
+def access_risk_alert(user: User, alert_id: int) -> RiskAlert:
+    alert = RiskAlert.objects.select_related("employer", "county").filter(pk=alert_id).first()
+    if alert is None or not covers_division(user, alert.county_id):
+        raise Http404
+    return alert

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiaojie.cases.models import Case
-from tiaojie.organisations.models import Industry, Organisation
+from tiaojie.organisations.models import Employer, Industry, Organisation
 from tiaojie.reference.models import Division
 
 
@@ -269,3 +270,65 @@ class EnterpriseImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.rows})"
+
+
+# --- employer risk (tiaojie.analytics.risk, docs/risk.md) ----------------------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    RED = "red", _("红色")
+    ORANGE = "orange", _("橙色")
+    YELLOW = "yellow", _("黄色")
+    BLUE = "blue", _("蓝色")
+    NONE = "", _("无")
+
+
+class EmployerRiskState(models.Model):
+    """The level an employer was last graded at in one county (the supervising level of its division).
+
+    Written only by `analytics.actions.do_record_risk_levels`, with a conditional UPDATE (`WHERE level = old`), so
+    of two runs that see the same rise only one changes the row, and only that one raises the alert."""
+
+    employer = models.ForeignKey(Employer, models.CASCADE, related_name="+")
+    county = models.ForeignKey(Division, models.PROTECT, related_name="+")
+    level = models.CharField(max_length=6, choices=RiskLevel.choices, blank=True)
+    changed_on = models.DateField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["employer", "county"], name="risk_state_once_h16")]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}@{self.county_id}: {self.level}"
+
+
+class RiskAlert(models.Model):
+    """An employer rose to 红 or 橙 in a county: one row per employer, county and level per window
+    (`risk.WINDOW_DAYS`), sent to the county's and the city's supervisors. The row is its own audit record: who
+    acknowledged it and when."""
+
+    employer = models.ForeignKey(Employer, models.PROTECT, related_name="risk_alerts", verbose_name=_("用人单位"))
+    county = models.ForeignKey(Division, models.PROTECT, related_name="+", verbose_name=_("区划"))
+    level = models.CharField(_("风险等级"), max_length=6, choices=RiskLevel.choices)
+    previous_level = models.CharField(_("原等级"), max_length=6, choices=RiskLevel.choices, blank=True)
+    raised_on = models.DateField(_("预警日期"))
+    # The figures and the conditions met, as computed on `raised_on` (the page recomputes today's).
+    factors = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    raised_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("处理人")
+    )
+
+    class Meta:
+        verbose_name = _("用人单位风险预警")
+        verbose_name_plural = _("用人单位风险预警")
+        indexes = [
+            # "once per window": the latest alert of this employer, county and level.
+            models.Index(fields=["employer", "county", "level", "-raised_on"], name="risk_alert_once_h16"),
+            # A supervisor's open alerts: one range on the county code.
+            models.Index(fields=["county", "-raised_on"], name="risk_alert_county_h16"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.get_level_display()} {self.raised_on}"

@@ -44,3 +44,13 @@ urlpatterns = [
     path("coverage/<code:code>/export/<slug:table>.<fmt:fmt>", views.coverage_export, name="coverage_region_export"),
     path("enterprises/import/", views.import_enterprises, name="import_enterprises"),
 ]
+urlpatterns += [
+    path("risk/", views.risk_index, name="risk"),
+    path("risk/region/", views.risk_page, name="risk_national"),
+    path("risk/region/export.csv", views.risk_export, name="risk_national_export"),
+    path("risk/region/employer/<int:employer_id>/", views.risk_employer, name="risk_national_employer"),
+    path("risk/<code:code>/", views.risk_page, name="risk_region"),
+    path("risk/<code:code>/export.csv", views.risk_export, name="risk_region_export"),
+    path("risk/<code:code>/employer/<int:employer_id>/", views.risk_employer, name="risk_employer"),
+    path("risk/alerts/<int:alert_id>/acknowledge/", views.risk_acknowledge, name="risk_acknowledge"),
+]

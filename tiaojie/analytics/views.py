@@ -12,12 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from tiaojie.analytics import access, coverage, exports
+from tiaojie.analytics import access, coverage, exports, risk
+from tiaojie.analytics.actions import do_acknowledge_risk_alert
 from tiaojie.analytics.forms import EnterpriseImportForm
 from tiaojie.analytics.importer import ImportFailed, do_import_enterprises, read_workbook
 from tiaojie.analytics.metrics import METRICS
-from tiaojie.analytics.queries import Dashboard, build_dashboard, year_instants
+from tiaojie.analytics.queries import Dashboard, build_dashboard, child_divisions, year_instants
 from tiaojie.lib.workdays import legal_date
 
 YEARS_BACK = 6
@@ -116,6 +118,10 @@ def _render_dashboard(request: HttpRequest, scope: access.StatsScope) -> HttpRes
             if scope.division is not None and scope.organisation is None
             else (reverse("analytics:coverage") if scope.kind == "nation" else ""),
             "metrics": METRICS,
+            # The risk list is for supervisors only, like the coverage pages (an organisation has no region).
+            "risk_url": _risk_page_url(scope.division.code if scope.division else None)
+            if scope.organisation is None
+            else "",
         },
     )
 
@@ -254,3 +260,136 @@ def import_enterprises(request: HttpRequest) -> HttpResponse:
         "analytics/import.html",
         {"form": form, "errors": errors, "columns": coverage.REGISTER_COLUMNS},
     )
+
+
+# --- employer risk (docs/risk.md) ------------------------------------------------------------------------------
+
+RISK_LIST_LIMIT = 200  # a bounded list: the highest first; the CSV export has them all
+
+
+def _scope_code(scope: access.StatsScope) -> str | None:
+    return scope.division.code if scope.division is not None else None
+
+
+def _risks(request: HttpRequest, scope: access.StatsScope) -> list[risk.EmployerRisk]:
+    return risk.compute(access.ledger_cases(request.user, scope), _today())  # type: ignore[arg-type]
+
+
+@login_required
+def risk_index(request: HttpRequest) -> HttpResponse:
+    """The first region the supervisor covers (the country for a national scope)."""
+    points = [p for p in access.statistics_entry_points(request.user) if p.kind != "org"]  # type: ignore[arg-type]
+    if not points:
+        raise Http404
+    return redirect(_risk_page_url(_scope_code(points[0])))
+
+
+def _risk_page_url(code: str | None) -> str:
+    return reverse("analytics:risk_region", args=[code]) if code else reverse("analytics:risk_national")
+
+
+def _employer_url(code: str | None, employer_id: int) -> str:
+    if code:
+        return reverse("analytics:risk_employer", args=[code, employer_id])
+    return reverse("analytics:risk_national_employer", args=[employer_id])
+
+
+@login_required
+def risk_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    scope = access.access_risk_region(request.user, code)  # type: ignore[arg-type]
+    level = request.GET.get("level", "")
+    if level and level not in risk.LEVELS:
+        raise Http404
+    risks = _risks(request, scope)
+    rows = risk.employer_rows(risks, level=level, limit=RISK_LIST_LIMIT)
+    shown = sum(1 for r in risks if not level or r.level == level)
+    user = request.user
+    children = [
+        (d.name, _risk_page_url(d.code))
+        for d in child_divisions(scope)
+        if access.covers_division(user, d.code)  # type: ignore[arg-type]
+    ]
+    crumbs = []
+    if access.covers_division(user, None):  # type: ignore[arg-type]
+        crumbs.append((_("全国"), _risk_page_url(None)))
+    if scope.division is not None:
+        for d in [*scope.division.ancestors(), scope.division]:
+            if access.covers_division(user, d.code):  # type: ignore[arg-type]
+                crumbs.append((d.name, _risk_page_url(d.code)))
+    alerts = access.risk_alerts_visible_to(user, scope).filter(acknowledged_at__isnull=True)  # type: ignore[arg-type]
+    return render(
+        request,
+        "analytics/risk.html",
+        {
+            "title": scope_title(scope),
+            "crumbs": crumbs,
+            "rows": [(row, _employer_url(_scope_code(scope), row.employer.pk)) for row in rows],
+            "shown": shown,
+            "limit": RISK_LIST_LIMIT,
+            "level": level,
+            "counts": risk.level_counts(risks),
+            "children": children,
+            "factor_labels": [str(label) for label in risk.FACTOR_LABELS.values()],
+            "rule": risk.rule_rows(),
+            "window_days": risk.WINDOW_DAYS,
+            "as_of": _today(),
+            "base_url": _risk_page_url(_scope_code(scope)),
+            "alerts": list(alerts.select_related("employer").order_by("-raised_on", "-id")[:50]),
+        },
+    )
+
+
+@login_required
+def risk_export(request: HttpRequest, code: str | None = None) -> HttpResponseBase:
+    scope = access.access_risk_region(request.user, code)  # type: ignore[arg-type]
+    rows = risk.employer_rows(_risks(request, scope))
+    header = [_("用人单位"), _("统一社会信用代码"), _("所在区划"), _("风险等级"), _("评分")] + [
+        str(label) for label in risk.FACTOR_LABELS.values()
+    ]
+    lines = [
+        [r.employer.name, r.employer.credit_code or "", r.employer.division.name, r.risk.level_label, r.risk.score]
+        + [value for _key, _label, value in r.risk.factors()]
+        for r in rows
+    ]
+    title = _("用人单位风险")
+    return exports.stream("csv", f"{scope_title(scope)}-{title}-{_today().isoformat()}.csv", title, header, lines)
+
+
+@login_required
+def risk_employer(request: HttpRequest, employer_id: int, code: str | None = None) -> HttpResponse:
+    scope = access.access_risk_region(request.user, code)  # type: ignore[arg-type]
+    employer = access.access_risk_employer(request.user, scope, employer_id)  # type: ignore[arg-type]
+    cases = access.ledger_cases(request.user, scope).filter(employer_id=employer.pk)  # type: ignore[arg-type]
+    found = risk.compute(cases, _today())
+    graded = found[0] if found else risk.grade(risk.EmployerRisk(employer.pk))
+    case_rows = list(cases.select_related("organisation").order_by("-received_at", "-id")[:RISK_LIST_LIMIT])
+    return render(
+        request,
+        "analytics/risk_employer.html",
+        {
+            "title": scope_title(scope),
+            "employer": employer,
+            "r": graded,
+            "cases": case_rows,
+            "limit": RISK_LIST_LIMIT,
+            "back_url": _risk_page_url(_scope_code(scope)),
+            "window_days": risk.WINDOW_DAYS,
+            "as_of": _today(),
+            "alerts": list(
+                access.risk_alerts_visible_to(request.user, scope)  # type: ignore[arg-type]
+                .filter(employer=employer)
+                .order_by("-raised_on", "-id")[:20]
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def risk_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = access.access_risk_alert(request.user, alert_id)  # type: ignore[arg-type]
+    if do_acknowledge_risk_alert(alert=alert, actor=request.user):  # type: ignore[arg-type]
+        messages.success(request, _("预警已标记为已处理。"))
+    else:
+        messages.info(request, _("该预警已由其他人处理。"))
+    return redirect(_risk_page_url(alert.county_id))

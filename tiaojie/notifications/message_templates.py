@@ -44,6 +44,14 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "案件当时仍为「%(status)s」。%(advice)s"
         ),
     ),
+    # analytics.actions.do_record_risk_levels: an employer rose to 红 or 橙 in a supervisor's region (docs/risk.md).
+    "risk_alert": MessageTemplate(
+        subject=_("【用人单位风险预警】%(employer)s升为%(level)s"),
+        body=_(
+            "%(county)s：用人单位%(employer)s的风险等级于%(day)s由%(previous)s升为%(level)s（%(reasons)s）。"
+            "请查看用人单位风险页面，及早介入预防：%(url)s"
+        ),
+    ),
 }
 
 # What each kind of deadline means for the people reminded (docs/law.md §3–§4), added to the text.
