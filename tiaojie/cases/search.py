@@ -182,7 +182,8 @@ def snippet(body: str, text: str) -> SafeString:
             continue
         start = max(0, spans[0][0] - SNIPPET_CONTEXT)
         end = min(len(value), spans[0][1] + SNIPPET_CONTEXT * 2)
-        out, at = [], start
+        out: list[str] = []
+        at = start
         for s, e in spans:
             if e <= start or s >= end:
                 continue

@@ -16,8 +16,8 @@ def search_text(case: Case) -> list[tuple[str, str]]:
     agreement = Agreement.objects.filter(case=case).first()
     if agreement is not None:
         notes = AgreementItem.objects.filter(agreement=agreement).exclude(note="").values_list("note", flat=True)
-        terms = (*notes, agreement.waived_note, agreement.other_terms, agreement.payment_method_note)
-        fields.append((gettext_noop("调解协议书"), "\n".join(t for t in terms if t)))
+        texts = [*notes, agreement.waived_note, agreement.other_terms, agreement.payment_method_note]
+        fields.append((gettext_noop("调解协议书"), "\n".join(t for t in texts if t)))
     for terms in Settlement.objects.filter(case=case).order_by("id").values_list("terms", flat=True):
         fields.append((gettext_noop("和解协议"), terms))
     return fields
