@@ -129,6 +129,9 @@ def on_case_changed(sender: object, case_id: int, kind: str = "", **kwargs: obje
         logger.exception("search document refresh failed for case %s", case_id)
 
 
+RANK_CANDIDATES = 500
+
+
 @dataclass(frozen=True)
 class Hit:
     case_id: int
@@ -138,28 +141,39 @@ class Hit:
 def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int) -> list[Hit]:
     """The cases of `scope` (already restricted to what the user may see, and filtered) whose document
     matches every part of `text`, best first (bm25 on SQLite, ts_rank on PostgreSQL; the newer case first on
-    a tie), at most `limit`. The scope is part of the ranking query, so the database ranks only cases the
-    user may see and nothing is filtered out afterwards."""
+    a tie) among the newest RANK_CANDIDATES matches, at most `limit`. The scope is part of the ranking query,
+    so the database ranks only cases the user may see and nothing is filtered out afterwards."""
     parts = bigrams.query_parts(text)
     if not parts:
         return []
     scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    # Only the newest RANK_CANDIDATES matches of the scope are ranked: ranking reads each match's terms, and a
+    # common word (工伤) matches tens of thousands of cases of a busy organisation — ranking them all took 2 s
+    # at 1 M cases (bench/RESULTS.md). The newest matches are found by walking the scope's own (…, received_at)
+    # index and checking each case's document, which stops after RANK_CANDIDATES hits.
     if connection.vendor == "postgresql":
         sql = (
             "SELECT d.case_id, ts_rank(d.vector, q.query) AS rank "
-            "FROM cases_casesearchdocument d, to_tsquery('simple', %s) AS q(query) "
-            f"WHERE d.vector @@ q.query AND d.case_id IN ({scope_sql}) "
+            "FROM (SELECT c.id FROM cases_case c JOIN cases_casesearchdocument m ON m.case_id = c.id "
+            f"WHERE m.vector @@ to_tsquery('simple', %s) AND c.id IN ({scope_sql}) "
+            "ORDER BY c.received_at DESC, c.id DESC LIMIT %s) AS k "
+            "JOIN cases_casesearchdocument d ON d.case_id = k.id, to_tsquery('simple', %s) AS q(query) "
             "ORDER BY rank DESC, d.case_id DESC LIMIT %s"
         )
-        params = [bigrams.tsquery(parts), *scope_params, limit]
+        query = bigrams.tsquery(parts)
     else:
         # bm25() is lower for better matches: negated, so both vendors sort the same way.
         sql = (
             "SELECT rowid, -bm25(cases_search_fts) AS rank FROM cases_search_fts "
-            f"WHERE cases_search_fts MATCH %s AND rowid IN ({scope_sql}) "
+            "WHERE cases_search_fts MATCH %s AND rowid IN (SELECT c.id FROM cases_case c "
+            "WHERE c.id IN (SELECT rowid FROM cases_search_fts WHERE cases_search_fts MATCH %s) "
+            f"AND c.id IN ({scope_sql}) ORDER BY c.received_at DESC, c.id DESC LIMIT %s) "
             "ORDER BY rank DESC, rowid DESC LIMIT %s"
         )
-        params = [bigrams.fts5_query(parts), *scope_params, limit]
+        query = bigrams.fts5_query(parts)
+    params = [query, *scope_params, RANK_CANDIDATES, query, limit]
+    if connection.vendor != "postgresql":
+        params = [query, query, *scope_params, RANK_CANDIDATES, limit]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return [Hit(int(pk), float(rank)) for pk, rank in cur.fetchall()]
