@@ -118,8 +118,8 @@ def reindex_cases(*, batch_size: int = 500, start_after: int = 0, log: Callable[
 
 
 def on_case_changed(sender: object, case_id: int, kind: str = "", **kwargs: object) -> None:
-    """After each committed change. Synchronous: a rebuild is a handful of small reads and one write (about
-    2 ms, docs/search.md), and the page after a change must find what was just written. A case changed by
+    """After each committed change. Synchronous: a rebuild is a handful of small reads and one write (not
+    timed separately: docs/search.md), and the page after a change must find what was just written. A case changed by
     several events in one transaction is rebuilt once per event; each rebuild is the same, so this costs
     time, not truth."""
     try:
