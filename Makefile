@@ -112,6 +112,13 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie_bench
 bench-case-list: setup
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.case_list --cases $(CASES) $(BENCH_ARGS)
 
+# The case list's Chinese full-text search at a million cases (bench/case_fulltext.py, bench/RESULTS.md): fills
+# SEARCH_DATABASE_URL once (generation and documents, minutes; re-runs reuse it), then times ranked searches.
+SEARCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie_bench_fulltext
+.PHONY: bench-search
+bench-search: setup
+	DEBUG=1 DATABASE_URL=$(SEARCH_DATABASE_URL) $(PY) -m bench.case_fulltext --cases $(CASES) $(BENCH_ARGS)
+
 # Supervision dashboards at national scale (bench/RESULTS.md): fills the PostgreSQL in DATABASE_URL with
 # CASES cases (default 20,000,000; re-runs skip generation), builds the rollups, and measures dashboards,
 # the naive GROUP BY and the case list. Ends with one line: dashboard_p95_ms=… naive_p95_ms=… speedup=… list_p95_ms=…

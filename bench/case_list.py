@@ -42,7 +42,7 @@ CASE_COLUMNS = (
     "id", "status", "organisation_id", "division_id", "employer_id", "worker_count", "channel", "facts",
     "received_at", "accepted_at", "ended_at", "closed_at", "acceptance_due", "acceptance_due_uncertain",
     "clock_a_due", "clock_a_due_uncertain", "clock_b_due", "clock_b_due_uncertain", "clock_b_extension_days",
-    "created_by_id", "updated_at",
+    "created_by_id", "updated_at", "acceptance_from",
 )  # fmt: skip
 WORKER_COLUMNS = (
     "id", "name", "sex", "id_number_encrypted", "id_number_index", "id_number_masked", "phone_encrypted",
@@ -282,7 +282,7 @@ def generate_rows(
             case_id, status, org_id, division, employer_id, 1, rng.choices(channel_keys, cum_weights=channel_cum)[0],
             facts_pool[case_id % len(facts_pool)], received, accepted, ended, closed,
             local_day + dt.timedelta(days=5), False, local_day + dt.timedelta(days=15), False, clock_b_due, False, 0,
-            None, updated,
+            None, updated, local_day,
         )  # fmt: skip
         sex = rng.choice("MF")
         worker = (

@@ -22,7 +22,10 @@ class CaseFilterForm(forms.Form):
         max_length=SEARCH_MAX_LENGTH,
         error_messages={"max_length": _("查找内容不超过%(limit_value)d个字")},
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("案号、姓名、身份证号、手机号、用人单位或信用代码")}
+            attrs={
+                "type": "search",
+                "placeholder": _("案号、姓名、用人单位、信用代码、身份证号、手机号，或事实、笔录中的词"),
+            }
         ),
     )
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Status.choices], required=False)

@@ -408,3 +408,21 @@ class DisputeTypeSuggestion(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+class CaseSearchDocument(models.Model):
+    """The text of a case that the case list's full-text search reads (cases.search): one row per case, in a
+    table of its own rather than columns on Case, so rebuilding it (on every change of the case, its minutes or
+    its agreement) never rewrites the hot case row and its seven indexes, and a case list never reads it.
+
+    `body` is the searchable text as people wrote it, field by field, with ID and phone numbers masked (the
+    snippets are cut from it); `search_text` its index terms (tiaojie.lib.bigrams). The database indexes
+    `search_text` outside Django's model: an FTS5 table kept by triggers on SQLite, a generated tsvector column
+    with a GIN index on PostgreSQL (migrations 0016 and 0017)."""
+
+    case = models.OneToOneField(Case, models.CASCADE, primary_key=True, related_name="search_document")
+    body = models.TextField(blank=True)
+    search_text = models.TextField(blank=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"search document of case {self.case_id}"

@@ -13,10 +13,19 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tiaojie.accounts.models import User
-from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, Worker, format_case_number, overdue_q
+from tiaojie.cases.models import (
+    Case,
+    CaseEvent,
+    CaseSearchDocument,
+    CaseWorker,
+    ClaimItem,
+    Worker,
+    format_case_number,
+    overdue_q,
+)
 from tiaojie.lib import crypto
 from tiaojie.lib.idnumbers import InvalidIdentifier, validate_credit_code, validate_id_number, validate_mobile
-from tiaojie.lib.paging import Keyset, Page
+from tiaojie.lib.paging import BadCursor, Keyset, Page
 from tiaojie.lib.workdays import LEGAL_TZ, legal_date
 from tiaojie.organisations.models import Employer
 
@@ -181,14 +190,52 @@ def case_page(
     """Keyset paging, newest first (lib.paging, CASE_ORDER), with each case's organisation, employer, claims and
     workers loaded. `divisions` (scope_divisions) lets a county supervisor's pages be read per division on
     PostgreSQL. Raises BadCursor."""
-    qs = qs.select_related("organisation", "employer").prefetch_related(
-        Prefetch("claims", queryset=ClaimItem.objects.order_by("id")),
-        Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id")),
-    )
+    qs = _with_relations(qs)
     ids = None
     if divisions and connection.vendor == "postgresql":
         ids = partial(_ids_per_division, divisions=divisions)
     return CASE_ORDER.page(qs, cursor=cursor, limit=limit, ids=ids)
+
+
+# A search shows at most this many cases, best first: past that, a user refines the search.
+SEARCH_RESULTS_MAX = 200
+
+
+def _with_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("organisation", "employer").prefetch_related(
+        Prefetch("claims", queryset=ClaimItem.objects.order_by("id")),
+        Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id")),
+    )
+
+
+def search_page(qs: QuerySet[Case], text: str, *, cursor: str = "", limit: int = PAGE_SIZE) -> CasePage:
+    """The search box's results among `qs` (scoped to the user and filtered), best first: the cases the exact
+    arms find that the text index cannot (a case number as typed, an ID or mobile number through the blind
+    index: search_cases), newest first, then the full-text matches (facts, names, employer, minutes,
+    agreement: cases.search) by rank. At most SEARCH_RESULTS_MAX; each case carries `search_snippet`, where
+    its text matched. The cursor is the last case id of the page before, looked up in the ranked list (the
+    list is recomputed per page, so a case whose rank changed meanwhile may show twice or not at all; no page
+    is ever wrong about access). Raises BadCursor."""
+    from tiaojie.cases.search import ranked_case_ids, snippet
+
+    hits = [hit.case_id for hit in ranked_case_ids(qs, text, limit=SEARCH_RESULTS_MAX)]
+    ranked = set(hits)
+    exact = search_cases(qs, text).order_by(*CASE_ORDER.fields).values_list("pk", flat=True)
+    ids = [pk for pk in exact[:SEARCH_RESULTS_MAX] if pk not in ranked] + hits
+    ids = ids[:SEARCH_RESULTS_MAX]
+    start = 0
+    if cursor:
+        if not cursor.isdigit() or int(cursor) not in ids:
+            raise BadCursor(cursor[:80])
+        start = ids.index(int(cursor)) + 1
+    page_ids = ids[start : start + limit]
+    cases = {c.pk: c for c in _with_relations(Case.objects.filter(pk__in=page_ids))}
+    bodies = dict(CaseSearchDocument.objects.filter(case_id__in=page_ids).values_list("case_id", "body"))
+    items = [cases[pk] for pk in page_ids if pk in cases]
+    for case in items:
+        case.search_snippet = snippet(bodies.get(case.pk, ""), text)  # type: ignore[attr-defined]
+    more = start + limit < len(ids) and bool(items)
+    return CasePage(items, str(items[-1].pk) if more else None)
 
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:

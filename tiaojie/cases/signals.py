@@ -42,3 +42,11 @@ def move_cases_with_organisation(sender: Any, organisation: Organisation, divisi
     if moved:
         transaction.on_commit(refresh)
     return moved
+
+
+# Every committed change rebuilds the case's search document (cases.search).
+@receiver(case_changed, dispatch_uid="cases.search.on_case_changed")
+def refresh_search(sender: Any, case_id: int, kind: str = "", **kwargs: Any) -> None:
+    from tiaojie.cases.search import on_case_changed
+
+    on_case_changed(sender, case_id=case_id, kind=kind)

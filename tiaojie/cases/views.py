@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,6 +49,7 @@ from tiaojie.cases.queries import (
     case_timeline,
     filter_cases,
     scope_divisions,
+    search_page,
 )
 from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.lib.paging import BadCursor
@@ -59,17 +62,19 @@ from tiaojie.organisations.access import intake_organisations
 def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     filters = form.filters()
-    qs = filter_cases(cases_visible_to(request.user), filters)
-    # A search's matches are found through their own indexes (cases.queries.search_cases), not by reading each
-    # division of a county supervisor's scope, which would walk every division for a rare match.
-    divisions = None if filters.q else scope_divisions(request.user)
+    # A search ranks its matches (cases.queries.search_page) among the cases the other filters leave.
+    qs = filter_cases(cases_visible_to(request.user), replace(filters, q=""))
+    if filters.q:
+        read = partial(search_page, qs, filters.q)
+    else:
+        read = partial(case_page, qs, divisions=scope_divisions(request.user))
     status = 200
     try:
-        page = case_page(qs, cursor=request.GET.get("cursor", ""), divisions=divisions)
+        page = read(cursor=request.GET.get("cursor", ""))
     except BadCursor:
         # A link no page wrote (edited by hand, cut short): say so with a 400, and show the first page.
         messages.error(request, _("翻页参数无效（链接可能被改动或不完整），下面显示的是第一页。"))
-        page = case_page(qs, divisions=divisions)
+        page = read()
         status = 400
     query = request.GET.copy()
     query.pop("cursor", None)

@@ -1,0 +1,204 @@
+"""Benchmark: the case list's Chinese full-text search at a million cases (issue 15 item 3).
+
+    make bench-search   # DATABASE_URL=postgres://postgres@127.0.0.1:5432/tiaojie_bench_fulltext
+
+Fills its own PostgreSQL database once with bench/case_search.py's generator (1,000,000 cases with numbers,
+workers and employers; re-runs skip it), then builds every case's search document set-based: the index terms
+of each distinct facts text, worker name, employer and case-number prefix are computed once in Python
+(tiaojie.lib.bigrams, as cases.search does), and one INSERT … SELECT joins them per case, with the GIN index
+dropped during the load and built after. Then it times `cases.search.ranked_case_ids(cases_visible_to(user),
+term)` — the ranking query the list runs, scoped in the database — and the whole search page
+(`cases.queries.search_page`) for common and rare terms, as the mediator of the busiest organisation and as the
+supervisor of the busiest county. Each persona's baseline in the same run is its unfiltered first page of the
+case list (an indexed keyset read), and each search prints its ratio to it. See bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from typing import Any
+
+import django
+
+from bench import case_list as base
+from bench import case_search
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_documents() -> None:
+    from django.db import connection
+
+    from tiaojie.cases.models import Case, CaseSearchDocument
+    from tiaojie.lib.bigrams import index_text
+
+    n_cases, n_docs = Case.objects.count(), CaseSearchDocument.objects.count()
+    if n_docs >= n_cases:
+        log(f"{n_docs:,} search documents already present: skipping the build")
+        return
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SET synchronous_commit = off")
+        cur.execute("SET maintenance_work_mem = '256MB'")
+        cur.execute("TRUNCATE cases_casesearchdocument")
+        cur.execute("DROP INDEX IF EXISTS case_search_vector_gin_h11")
+        lookups = {
+            "bench_ft_facts": "SELECT DISTINCT facts FROM cases_case",
+            "bench_ft_names": "SELECT DISTINCT name FROM cases_worker",
+            "bench_ft_employers": "SELECT name || ' ' || coalesce(credit_code, '') FROM organisations_employer",
+            "bench_ft_prefixes": "SELECT DISTINCT case_prefix FROM organisations_organisation",
+        }
+        for table, select in lookups.items():
+            cur.execute(select)
+            values = [row[0] for row in cur.fetchall()]
+            cur.execute(f"CREATE TEMP TABLE {table} (value text PRIMARY KEY, terms text)")
+            with cur.copy(f"COPY {table} (value, terms) FROM STDIN") as copy:
+                for value in set(values):
+                    copy.write_row((value, index_text(value)))
+            cur.execute(f"ANALYZE {table}")
+        log(f"  term lookups built in {time.perf_counter() - started:.1f} s")
+        # The same fields and order as cases.search.document_fields (number, workers, employer, facts).
+        cur.execute(
+            """
+            INSERT INTO cases_casesearchdocument (case_id, body, search_text, updated_at)
+            SELECT c.id,
+                   '案件编号：' || c.number || E'\\n劳动者：' || w.name || E'\\n用人单位：' || e.name
+                       || E'\\n统一社会信用代码：' || coalesce(e.credit_code, '') || E'\\n事实和理由：' || c.facts,
+                   p.terms || ' ' || c.number_year || ' ' || c.number_seq || ' 号 ' || n.terms || ' '
+                       || ft_e.terms || ' ' || f.terms,
+                   now()
+            FROM cases_case c
+            JOIN organisations_organisation o ON o.id = c.numbered_by_id
+            JOIN bench_ft_prefixes p ON p.value = o.case_prefix
+            JOIN cases_caseworker cw ON cw.case_id = c.id
+            JOIN cases_worker w ON w.id = cw.worker_id
+            JOIN bench_ft_names n ON n.value = w.name
+            JOIN organisations_employer e ON e.id = c.employer_id
+            JOIN bench_ft_employers ft_e ON ft_e.value = e.name || ' ' || coalesce(e.credit_code, '')
+            JOIN bench_ft_facts f ON f.value = c.facts
+            """
+        )
+        log(f"  {cur.rowcount:,} documents inserted at {time.perf_counter() - started:.1f} s")
+        t0 = time.perf_counter()
+        cur.execute("CREATE INDEX case_search_vector_gin_h11 ON cases_casesearchdocument USING gin (vector)")
+        log(f"  GIN index built in {time.perf_counter() - t0:.1f} s")
+        cur.execute("VACUUM (ANALYZE) cases_casesearchdocument")
+        cur.execute("SELECT pg_size_pretty(pg_total_relation_size('cases_casesearchdocument'))")
+        log(f"  documents built in {time.perf_counter() - started:.1f} s, table and index {cur.fetchone()[0]}")
+
+
+def terms_for(rng: random.Random, visible: Any) -> list[tuple[str, str]]:
+    """Common terms of the generated facts, and rare ones taken from a case in the middle of the scope."""
+    from tiaojie.cases.models import CaseWorker
+
+    total = visible.count()
+    case = visible.order_by("-received_at", "-id").select_related("employer")[total // 2]
+    worker = CaseWorker.objects.select_related("worker").get(case=case).worker
+    employer_part = case.employer.name.removeprefix(base.BENCH_MARK)[:4]
+    return [
+        ("common: 工伤 (2 chars)", "工伤"),
+        ("common: 拖欠工资", "拖欠工资"),
+        ("common, two parts: 工伤 加班费", "工伤 加班费"),
+        ("rare: worker's full name", worker.name),
+        ("rare: worker's name and 工伤", f"{worker.name} 工伤"),
+        ("employer, 4 chars", employer_part),
+        ("no match: 欠薪", "欠薪"),
+    ]
+
+
+def measure(args: argparse.Namespace) -> list[tuple[str, str, str, base.Result, base.Result, int]]:
+    from tiaojie.cases.access import cases_visible_to
+    from tiaojie.cases.queries import case_page, scope_divisions, search_page
+    from tiaojie.cases.search import ranked_case_ids
+
+    rng = random.Random(args.seed)
+    personas = [p for p in base.make_personas() if p.name in ("mediator", "county")]
+    out = []
+    for persona in personas:
+        user = persona.user
+
+        def visible(user: Any = user) -> Any:
+            user.__dict__.pop("_tiaojie_memberships", None)
+            user.__dict__.pop("_tiaojie_scopes", None)
+            return cases_visible_to(user)
+
+        def first_page(user: Any = user) -> list[int]:
+            return [c.pk for c in case_page(visible(), divisions=scope_divisions(user)).items]
+
+        log(f"{persona.name}: {persona.scope}, {visible().count():,} cases visible")
+        baseline = base.Result(persona.name, "first page, no search", "keyset", 0, base.timed(first_page, args.repeat))
+        log(f"  baseline p50 {baseline.p50:.1f} p95 {baseline.p95:.1f} ms")
+        for kind, text in terms_for(rng, visible()):
+            rows = len(ranked_case_ids(visible(), text, limit=200))
+            for what, fn in (
+                ("rank", lambda text=text: ranked_case_ids(visible(), text, limit=200)),
+                ("page", lambda text=text: search_page(visible(), text).items),
+            ):
+                result = base.Result(persona.name, f"{kind} [{what}]", what, 0, base.timed(fn, args.repeat))
+                if args.explain or result.p95 > args.slow_ms:
+                    result.plan = base.explain(fn)
+                log(f"  {kind:<32} {what} {rows:>3} rows  p50 {result.p50:7.1f}  p95 {result.p95:7.1f} ms")
+                out.append((persona.name, kind, what, result, baseline, rows))
+    return out
+
+
+def report(results: list[tuple[str, str, str, base.Result, base.Result, int]], n_cases: int, repeat: int) -> None:
+    from django.db import connection
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM cases_casesearchdocument WHERE vector @@ to_tsquery('simple', '工伤')")
+        common = cur.fetchone()[0]
+    print(
+        f"\ncase full-text search benchmark: {n_cases:,} cases ({common:,} say 工伤), on {connection.vendor}, "
+        f"{repeat} runs each, {os.cpu_count()} cores, load {load}"
+    )
+    header = f"{'persona':<9} {'search':<34} {'read':<4} {'rows':>4} {'p50 ms':>8} {'p95 ms':>8}"
+    header += f" {'base p95':>9} {'ratio':>6}"
+    print(f"{header}\n{'-' * len(header)}")
+    worst = 0.0
+    for persona, kind, what, r, b, rows in results:
+        worst = max(worst, r.p95)
+        print(
+            f"{persona:<9} {kind:<34} {what:<4} {rows:>4} {r.p50:>8.1f} {r.p95:>8.1f} {b.p95:>9.1f} "
+            f"{r.p95 / b.p95:>5.1f}x"
+        )
+    for persona, _kind, _what, r, _b, _rows in results:
+        if r.plan:
+            print(f"\n--- plan: {persona} / {r.name} (p95 {r.p95:.1f} ms) ---")
+            print("\n".join(r.plan))
+    print(f"\ncases={n_cases} fulltext_worst_p95_ms={worst:.1f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--orgs", type=int, default=300)
+    parser.add_argument("--employers", type=int, default=30_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--slow-ms", type=float, default=50.0, help="print the plan of searches slower than this")
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--reset", action="store_true")
+    parser.add_argument("--seed", type=int, default=20261202)
+    args = parser.parse_args(argv)
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("set DATABASE_URL to a throwaway PostgreSQL database (bench/README.md): this script fills it")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
+    django.setup()
+
+    from tiaojie.cases.models import Case
+
+    base.ensure_database()
+    case_search.generate(args)
+    build_documents()
+    report(measure(args), Case.objects.count(), args.repeat)
+
+
+if __name__ == "__main__":
+    main()

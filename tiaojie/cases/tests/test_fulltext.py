@@ -1,0 +1,143 @@
+"""The case list's full-text search (cases.search, docs/search.md): two-character terms, names, ranking, the
+scope of the user, anonymised cases. Run on SQLite and on PostgreSQL (docs/testing.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from tiaojie.cases.access import cases_visible_to
+from tiaojie.cases.actions import Actor, EmployerInput, WorkerInput, do_transition_case
+from tiaojie.cases.models import CaseSearchDocument, Status
+from tiaojie.cases.retention import do_anonymise_case
+from tiaojie.cases.search import ranked_case_ids, refresh_search_document
+from tiaojie.cases.tests.factories import make_case, valid_id_number
+from tiaojie.cases.transitions import ActorKind
+from tiaojie.lib.workdays import LEGAL_TZ
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the document is rebuilt on commit
+
+AT = dt.datetime(2026, 5, 11, 9, 0, tzinfo=LEGAL_TZ)
+
+
+def found(user, text):
+    return [hit.case_id for hit in ranked_case_ids(cases_visible_to(user), text, limit=50)]
+
+
+@pytest.fixture
+def cases(org_a, mediator_a, org_b, mediator_b):
+    with time_machine.travel(AT, tick=False):
+        injury = make_case(
+            org_a, mediator_a, facts="申请人在车间工作时受伤，已认定为工伤，被申请人未支付停工留薪期工资。",
+            workers=[WorkerInput(name="欧阳明远", id_number=valid_id_number(), phone="13800138001")],
+        )  # fmt: skip
+        wages = make_case(
+            org_a, mediator_a, facts="被申请人欠薪三个月，申请人多次催讨未果。",
+            employer=EmployerInput(name="杭州华兴电子有限公司"),
+        )  # fmt: skip
+        theirs = make_case(org_b, mediator_b, facts="被申请人欠薪两个月，工伤待遇也未支付。")
+    return {"injury": injury, "wages": wages, "theirs": theirs}
+
+
+def test_two_character_terms_are_found_and_nothing_else(cases, mediator_a):
+    assert found(mediator_a, "工伤") == [cases["injury"].pk]
+    assert found(mediator_a, "欠薪") == [cases["wages"].pk]
+    assert found(mediator_a, "工伤 欠薪") == []  # parts are ANDed
+    assert found(mediator_a, "伤工") == []  # a phrase, in order
+
+
+def test_names_of_workers_and_employers_are_found(cases, mediator_a):
+    assert found(mediator_a, "欧阳明远") == [cases["injury"].pk]
+    assert found(mediator_a, "明远") == [cases["injury"].pk]
+    assert found(mediator_a, "华兴") == [cases["wages"].pk]
+    assert found(mediator_a, "远") == [cases["injury"].pk]  # one character: a prefix, at the end of a run too
+
+
+def test_another_organisations_case_is_never_ranked(cases, mediator_a, mediator_b, supervisor_county):
+    assert cases["theirs"].pk not in found(mediator_a, "欠薪")
+    assert found(mediator_b, "欠薪") == [cases["theirs"].pk]
+    # The county supervisor of organisation A's county sees A's cases, not B's (another county).
+    assert sorted(found(supervisor_county, "欠薪 申请人")) == [cases["wages"].pk]
+
+
+def test_the_case_that_says_it_more_often_ranks_first(org_a, mediator_a):
+    with time_machine.travel(AT, tick=False):
+        once = make_case(org_a, mediator_a, facts="申请人要求支付加班费。双方就工资数额有争议，另有其他事项待查明。")
+        often = make_case(org_a, mediator_a, facts="加班费未付：平日加班费、休息日加班费、法定节假日加班费。")
+    assert found(mediator_a, "加班费") == [often.pk, once.pk]
+
+
+def test_an_anonymised_case_is_no_longer_found_by_name(org_a, mediator_a):
+    with time_machine.travel(AT, tick=False):
+        case = make_case(
+            org_a, mediator_a, facts="申请人诸葛青云被拖欠工资。",
+            workers=[WorkerInput(name="诸葛青云", id_number=valid_id_number(), phone="13800138002")],
+        )  # fmt: skip
+        staff = Actor(ActorKind.STAFF, mediator_a)
+        do_transition_case(case=case, to=Status.DECLINED, actor=staff, reason="不属于劳动争议")
+        assert found(mediator_a, "诸葛青云") == [case.pk]
+        do_anonymise_case(case_id=case.pk, on_request="本人申请删除")
+    assert found(mediator_a, "诸葛青云") == []
+    assert found(mediator_a, "青云") == []
+    assert "诸葛" not in CaseSearchDocument.objects.get(case=case).body
+    assert found(mediator_a, "拖欠工资") == [case.pk]  # the scrubbed facts still count
+
+
+def test_id_and_phone_numbers_in_the_text_are_masked_and_not_indexed(org_a, mediator_a):
+    id_number = valid_id_number()
+    with time_machine.travel(AT, tick=False):
+        case = make_case(org_a, mediator_a, facts=f"申请人身份证{id_number}，电话13912345678，工伤。")
+    doc = CaseSearchDocument.objects.get(case=case)
+    assert id_number not in doc.body and "13912345678" not in doc.body and "139****5678" in doc.body
+    assert found(mediator_a, id_number[:12]) == [] and found(mediator_a, "13912345678") == []
+
+
+def test_reindex_builds_missing_documents_in_batches(cases, mediator_a):
+    CaseSearchDocument.objects.all().delete()
+    assert found(mediator_a, "工伤") == []
+    out, err = io.StringIO(), io.StringIO()
+    call_command("reindex-cases", "--batch-size", "2", stdout=out, stderr=err)
+    assert "3 cases indexed" in out.getvalue() and "2 cases indexed" in err.getvalue()
+    assert found(mediator_a, "工伤") == [cases["injury"].pk]
+    refresh_search_document(cases["injury"].pk)  # idempotent
+    assert CaseSearchDocument.objects.count() == 3
+
+
+def test_the_case_list_ranks_matches_shows_where_and_keeps_the_number_search(client, cases, mediator_a):
+    client.force_login(mediator_a)
+    response = client.get(reverse("cases:list"), {"q": "欠薪"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert cases["wages"].number in html and cases["injury"].number not in html
+    assert cases["theirs"].number not in html
+    assert "<mark>欠薪</mark>" in html and "事实和理由" in html
+    response = client.get(reverse("cases:list"), {"q": cases["injury"].number})
+    assert cases["injury"].number in response.content.decode()
+    assert cases["wages"].number not in response.content.decode()
+
+
+def test_a_snippet_is_escaped(client, org_a, mediator_a):
+    with time_machine.travel(AT, tick=False):
+        make_case(org_a, mediator_a, facts="<script>alert(1)</script>工伤")
+    client.force_login(mediator_a)
+    html = client.get(reverse("cases:list"), {"q": "工伤"}).content.decode()
+    snippet = html.split('class="search-snippet"')[1].split("</tr>")[0]
+    assert "<script>" not in snippet and "&lt;/script&gt;<mark>工伤</mark>" in snippet
+
+
+def test_a_cursor_no_page_wrote_is_a_400_with_the_first_page(client, cases, mediator_a):
+    client.force_login(mediator_a)
+    response = client.get(reverse("cases:list"), {"q": "申请人", "cursor": "99999999"})
+    assert response.status_code == 400 and cases["wages"].number in response.content.decode()
+
+
+def test_another_organisations_case_is_absent_from_the_list_search(client, cases, mediator_b):
+    client.force_login(mediator_b)
+    html = client.get(reverse("cases:list"), {"q": "欧阳明远"}).content.decode()
+    assert cases["injury"].number not in html
+    assert client.get(reverse("cases:detail", args=[cases["injury"].pk])).status_code == 404
