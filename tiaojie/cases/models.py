@@ -409,6 +409,7 @@ class DisputeTypeSuggestion(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
+
 class CaseSearchDocument(models.Model):
     """The text of a case that the case list's full-text search reads (cases.search): one row per case, in a
     table of its own rather than columns on Case, so rebuilding it (on every change of the case, its minutes or

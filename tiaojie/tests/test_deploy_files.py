@@ -11,7 +11,12 @@ import pytest
 from django.conf import settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-UNITS = ["tiaojie-web.service", "tiaojie-worker.service", "tiaojie-watcher.service"]
+UNITS = [
+    "tiaojie-web.service",
+    "tiaojie-worker.service",
+    "tiaojie-watcher.service",
+    "tiaojie-daily.service",
+]
 
 
 def unit(name: str) -> configparser.ConfigParser:
@@ -30,9 +35,10 @@ def test_nginx_refuses_bodies_above_the_apps_own_limit():
 
 
 @pytest.mark.parametrize("name", UNITS)
-def test_every_service_restarts_on_failure_as_its_own_user_on_a_read_only_system(name):
+def test_every_service_runs_as_its_own_user_on_a_read_only_system(name):
     service = unit(name)["Service"]
-    assert service["Restart"] == "on-failure"
+    if service.get("Type") != "oneshot":
+        assert service["Restart"] == "on-failure"
     assert service["User"] == "tiaojie"
     assert service["ProtectSystem"] == "strict"
     assert service["NoNewPrivileges"] == "yes"
@@ -54,3 +60,12 @@ def test_gunicorn_preloads_threaded_workers_of_the_projects_wsgi_app(monkeypatch
     assert config["workers"] == 3
     assert config["wsgi_app"] == "tiaojie.wsgi:application"
     assert config["bind"] == "127.0.0.1:8000"  # loopback: only nginx reaches it
+
+
+def test_the_daily_jobs_run_every_day_after_midnight_in_beijing():
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.read(DEPLOY / "systemd" / "tiaojie-daily.timer", encoding="utf-8")
+    assert parser["Timer"]["OnCalendar"] == "*-*-* 00:20:00 Asia/Shanghai"
+    steps = (DEPLOY / "systemd" / "tiaojie-daily.service").read_text(encoding="utf-8")
+    for command in ("grade-employers", "expire-negotiations", "anonymise-closed-cases", "backup", "verify-audit"):
+        assert f"tiaojie {command}" in steps
