@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.conf import settings
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -35,6 +36,16 @@ def law_links(text: object, on: object = None) -> object:
         if english is not None:
             return english
     return link_citations(shown, day)
+
+
+@register.filter
+def law_links_absolute(text: object) -> object:
+    """For the PDF documents: the text as written (documents are in Chinese), each citation the library holds a
+    link to its article at PUBLIC_BASE_URL, so a reader of the PDF on a screen opens the article. The printed
+    text is unchanged (the layout draws links like the text around them)."""
+    if not text:
+        return text
+    return link_citations(str(text), None, base=settings.PUBLIC_BASE_URL.rstrip("/"))
 
 
 def _english_links(source: str, day: dt.date | None) -> SafeString | None:
