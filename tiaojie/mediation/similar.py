@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import cases_visible_to
@@ -34,6 +34,20 @@ from tiaojie.knowledge.claim_articles import articles_for, citation_links
 from tiaojie.knowledge.classifier.keywords import KEYWORDS
 from tiaojie.lib.workdays import legal_date
 from tiaojie.mediation.models import Settlement
+
+# The separators through the catalogue's "{head}；{tail}" and "{head}、{tail}" (as calculators.core joins its
+# texts): English reads "a; b" and "a, b", and a separator never stands alone as a msgid.
+_JOIN_MSGIDS = {"；": gettext_noop("{head}；{tail}"), "、": gettext_noop("{head}、{tail}")}
+
+
+def _joined(parts: list[str], separator: str) -> str:
+    if not parts:
+        return ""
+    out = parts[0]
+    for part in parts[1:]:
+        out = _(_JOIN_MSGIDS[separator]).format(head=out, tail=part)
+    return out
+
 
 SHOWN = 10
 # The bound on the work per page view. The newest cases are the ones whose outcome still tells a mediator what
@@ -125,7 +139,7 @@ class SimilarCase:
 
     @property
     def why(self) -> str:
-        return _("；").join(self.reasons)
+        return _joined(self.reasons, "；")
 
 
 def terms_of(text: str) -> set[str]:
@@ -221,11 +235,11 @@ def _outcomes(pks: list[int]) -> dict[int, tuple[str, str, str, Decimal | None, 
 def _reasons(shared: list[str], same_employer: bool, terms: list[str], band: int | None) -> list[str]:
     reasons = []
     if shared:
-        reasons.append(_("同为%(types)s") % {"types": _("、").join(str(ClaimType(t).label) for t in shared)})
+        reasons.append(_("同为%(types)s") % {"types": _joined([str(ClaimType(t).label) for t in shared], "、")})
     if same_employer:
         reasons.append(_("同一用人单位"))
     if terms:
-        reasons.append(_("关键词：%(terms)s") % {"terms": _("、").join(terms)})
+        reasons.append(_("关键词：%(terms)s") % {"terms": _joined(list(terms), "、")})
     if band is not None:
         reasons.append(_("金额同在%(band)s") % {"band": AMOUNT_BANDS[band][2]})
     return reasons
