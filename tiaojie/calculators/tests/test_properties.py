@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tiaojie.calculators.annual_leave import annual_leave
@@ -192,6 +192,7 @@ plausible = (
     name=st.sampled_from([*CALCULATORS, "unknown"]),
     data=st.dictionaries(field_names, plausible, max_size=8) | json_values,
 )
+@example(name="arbitration-limitation", data={"known_on": "2000-01-01"})  # a date, not an amount
 def test_run_always_answers_with_json(name, data):
     try:
         text = json.dumps(data)
@@ -200,7 +201,12 @@ def test_run_always_answers_with_json(name, data):
     status, output = run(name, text)
     payload = json.loads(output)
     if status == 0:
-        assert Decimal(payload["amount"]) >= 0
+        # The limitation calculators answer with a date (or a state without one), the others with an amount.
+        if payload.get("kind") == "date":
+            assert payload["state"]
+            assert payload["last_day"] is None or dt.date.fromisoformat(payload["last_day"])
+        else:
+            assert Decimal(payload["amount"]) >= 0
         assert payload["steps"]
     else:
         assert status == 2
