@@ -30,6 +30,7 @@ import platform
 import random
 import re
 import secrets
+import signal
 import statistics
 import subprocess
 import sys
@@ -49,6 +50,7 @@ STAFF_USERS = 16  # one staff session per client, at most 16 clients
 HEAVY_CASES = 20  # cases of the busiest organisation given 200 events each
 HEAVY_EVENTS = 200
 PAGE_CASES = 30  # ordinary cases of the busiest organisation the case page and the API read, beside the heavy ones
+RETRIES = 5  # attempts of a request whose connection the server closed unanswered
 READS = ("case_page", "case_list", "api_get")
 WRITES = ("intake", "submit")
 BASELINES = ("raw_select", "raw_insert", "django_select", "django_insert")
@@ -97,6 +99,7 @@ class Cell:
     elapsed: float = 0.0  # s, wall time of the timed part
     statuses: Counter = field(default_factory=Counter)
     unexpected: list[str] = field(default_factory=list)  # the first few refusals, for the error message
+    reconnects: int = 0  # requests sent again because the server closed their connection unanswered
 
     @property
     def p50(self) -> float:
@@ -365,13 +368,13 @@ def generate(args: argparse.Namespace) -> None:
     )  # fmt: skip
     table = case_list.table_for(CaseEvent, EVENT_COLUMNS)
     rng = random.Random(args.seed)
-    heavy = set(heavy_case_ids())
     t0 = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("SET synchronous_commit = off")
         cur.execute("TRUNCATE cases_caseevent")
         cur.execute("SELECT id, status, received_at, accepted_at, ended_at, closed_at FROM cases_case ORDER BY id")
         cases = cur.fetchall()
+    heavy = set(heavy_case_ids(max(c[0] for c in cases)))
     rows: list[tuple] = []
     count = 0
 
@@ -407,11 +410,43 @@ def generate(args: argparse.Namespace) -> None:
     log(f"  rollups rebuilt in {time.perf_counter() - t0:.1f} s")
     seconds = f"{time.perf_counter() - started:.0f}"
     with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO bench_requests_meta VALUES ('generated', %s) ON CONFLICT (key) DO UPDATE SET value = %s",
-            [seconds, seconds],
-        )
+        for key, value in (("generated", seconds), ("max_case_id", str(max(c[0] for c in cases)))):
+            cur.execute(
+                "INSERT INTO bench_requests_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = %s",
+                [key, value, value],
+            )
     log(f"data set generated in {seconds} s")
+
+
+def generated_max_id(default: int) -> int:
+    """The last generated case (the generator numbers them 1…n); cases above it were made by earlier runs."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT value FROM bench_requests_meta WHERE key = 'max_case_id'")
+        row = cur.fetchone()
+    return int(row[0]) if row else default
+
+
+def remove_earlier_runs(max_id: int) -> None:
+    """Delete the cases earlier runs registered (API intake, applications), so every run reads the same data and
+    the case list's first page is the generated one."""
+    from django.db import transaction
+
+    from tiaojie.cases.models import Case
+
+    extra = Case.objects.filter(pk__gt=max_id)
+    n = extra.count()
+    if not n:
+        return
+    t0 = time.perf_counter()
+    try:
+        with transaction.atomic():
+            extra.delete()
+    except Exception as exc:  # an audit table that refuses deletes, say: measure anyway, and say so
+        log(f"could not delete the {n:,} cases of earlier runs ({exc}); the case page reads generated cases only")
+        return
+    log(f"deleted the {n:,} cases earlier runs registered in {time.perf_counter() - t0:.1f} s")
 
 
 def busiest_organisation() -> int:
@@ -425,12 +460,12 @@ def busiest_organisation() -> int:
     return int(row["organisation_id"])
 
 
-def heavy_case_ids() -> list[int]:
+def heavy_case_ids(max_id: int) -> list[int]:
     """The open cases of the busiest organisation that carry 200 events: the newest mediating ones."""
     from tiaojie.cases.models import Case
 
-    qs = Case.objects.filter(organisation_id=busiest_organisation(), status="mediating").order_by("-received_at")
-    return list(qs.values_list("id", flat=True)[:HEAVY_CASES])
+    qs = Case.objects.filter(organisation_id=busiest_organisation(), status="mediating", pk__lte=max_id)
+    return list(qs.order_by("-received_at").values_list("id", flat=True)[:HEAVY_CASES])
 
 
 @dataclass
@@ -443,7 +478,7 @@ class People:
     page_cases: list[int]  # what the case page and the API read: ordinary and heavy cases interleaved
 
 
-def make_people(password: str) -> People:
+def make_people(password: str, max_id: int) -> People:
     """Staff to log in (one per client, each with a confirmed authenticator, as production requires) and an API
     token, all members of the busiest organisation; made again on every run, cheaply."""
     from django.contrib.auth.hashers import make_password
@@ -473,9 +508,9 @@ def make_people(password: str) -> People:
             token = do_create_api_token(user=user, name="bench")
     # Each run starts from the same counters, however many runs came before today.
     ThrottleHit.objects.filter(scope__in=RATE_LIMITS).delete()
-    heavy = heavy_case_ids()
+    heavy = heavy_case_ids(max_id)
     ordinary = list(
-        Case.objects.filter(organisation_id=org)
+        Case.objects.filter(organisation_id=org, pk__lte=max_id)
         .exclude(pk__in=heavy)
         .order_by("-received_at")
         .values_list("id", flat=True)[:PAGE_CASES]
@@ -496,6 +531,8 @@ def make_people(password: str) -> People:
 class Client:
     """One keep-alive connection with its own cookies, as one browser tab or API client."""
 
+    reconnects = 0
+
     def __init__(self, port: int) -> None:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -507,18 +544,21 @@ class Client:
         sent = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        for attempt in (1, 2):
+        for attempt in range(1, RETRIES + 1):
             try:
                 self.conn.request(method, path, body=body, headers=sent)
                 response = self.conn.getresponse()
                 data = response.read()
                 break
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # The server closed the kept-alive connection (its keepalive ran out, or a worker was replaced
-                # after max_requests): once more on a fresh one.
+                # The server closed the connection before answering: its keepalive ran out, or the worker
+                # holding it is being replaced after max_requests (deploy/gunicorn.conf.py), which drops the
+                # connections it had accepted but not read. Again on a fresh one; counted in the results.
                 self.conn.close()
-                if attempt == 2:
+                Client.reconnects += 1  # all clients together (one measurement runs at a time)
+                if attempt == RETRIES:
                     raise
+                time.sleep(0.01 * attempt)
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -706,6 +746,7 @@ def measure(endpoint: Endpoint, clients: int, round_no: int, duration: float, st
     """`clients` threads, each sending requests back to back on its own connection for `duration` seconds
     after two untimed ones (or, with `states`, one request per prepared state)."""
     cell = Cell(endpoint.name, clients, round_no)
+    dropped = Client.reconnects
     lock = threading.Lock()
     own = states if states is not None else [endpoint.client(t) for t in range(clients)]
     deadline = [0.0]
@@ -715,19 +756,25 @@ def measure(endpoint: Endpoint, clients: int, round_no: int, duration: float, st
 
     barrier = threading.Barrier(clients + 1, action=start)
 
+    def call(state: Any, thread: int, i: int) -> tuple[int, str]:
+        try:
+            return endpoint.call(state, thread, i)
+        except Exception as exc:  # status 0: stops the run at check_statuses, with the reason
+            return 0, repr(exc)
+
     def worker(thread: int) -> None:
         state = own[thread]
         local: list[tuple[float, int, str]] = []
         try:
             if states is None:
                 for i in range(2):
-                    endpoint.call(state, thread, -1 - i)
+                    call(state, thread, -1 - i)
         finally:
             barrier.wait()
         i = 0
         while (states is not None and state) or (states is None and time.perf_counter() < deadline[0]):
             t0 = time.perf_counter()
-            status, why = endpoint.call(state, thread, i)
+            status, why = call(state, thread, i)
             local.append(((time.perf_counter() - t0) * 1000, status, why))
             i += 1
         with lock:
@@ -745,6 +792,7 @@ def measure(endpoint: Endpoint, clients: int, round_no: int, duration: float, st
     for t in threads:
         t.join()
     cell.elapsed = time.perf_counter() - started
+    cell.reconnects = Client.reconnects - dropped
     if states is None and endpoint.owns_clients:
         for state in own:
             state.close()
@@ -849,6 +897,17 @@ class Servers:
 # --- the run -------------------------------------------------------------------------------------------------
 
 
+def static_is_current(manifest: Path) -> bool:
+    """The collected files are newer than every source static file and than the last `uv sync` (the packages'
+    own static files): collectstatic with its compression takes a minute or more on a loaded machine."""
+    if not manifest.exists():
+        return False
+    sources = [p for p in (ROOT / "tiaojie").glob("**/static/**/*") if p.is_file()]
+    synced = ROOT / ".venv" / ".synced"
+    newest = max([p.stat().st_mtime for p in sources] + [synced.stat().st_mtime if synced.exists() else 0.0])
+    return manifest.stat().st_mtime > newest
+
+
 def machine_facts(setup: Setup) -> list[str]:
     import psycopg
 
@@ -914,6 +973,9 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"at most {STAFF_USERS} clients")
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("pass --database-url postgres://postgres@127.0.0.1:5432/NAME (a superuser; it fills NAME)")
+    # Stop cleanly (servers too) on TERM, and on INT even when started in the background, which ignores it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     wall = time.perf_counter()
     dbname = urlsplit(args.database_url).path.lstrip("/")
     var = ROOT / "var" / "bench-requests" / dbname
@@ -931,9 +993,14 @@ def main(argv: list[str] | None = None) -> None:
     generate(args)
     log(f"data set ready in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
-    run([".venv/bin/tiaojie", "collectstatic", "--no-input", "-v0"], setup.env(setup.url(setup.app)))
-    log(f"collectstatic in {time.perf_counter() - t0:.1f} s")
-    people = make_people(setup.secrets["STAFF_PASSWORD"])
+    if static_is_current(var / "static" / "staticfiles.json"):
+        log("static files collected before and unchanged since: no collectstatic")
+    else:
+        run([".venv/bin/tiaojie", "collectstatic", "--no-input", "-v0"], setup.env(setup.url(setup.app)))
+        log(f"collectstatic in {time.perf_counter() - t0:.1f} s")
+    max_id = generated_max_id(args.cases)
+    remove_earlier_runs(max_id)
+    people = make_people(setup.secrets["STAFF_PASSWORD"], max_id)
     from tiaojie.cases.models import Case, CaseEvent
 
     n_cases = Case.objects.count()
@@ -954,8 +1021,15 @@ def main(argv: list[str] | None = None) -> None:
         log(f"{len(logins)} staff logins (password + authenticator code): median {login_ms:.0f} ms")
         table = endpoints(servers.ports, people, sessions, counter)
         cells: list[Cell] = []
-        loads: list[float] = [os.getloadavg()[0]]
         order = [*BASELINES, *READS, "intake", "submit"]
+        # Untimed: every worker process of every server serves each endpoint before the first round (lazy
+        # per-process caches, the classifier, templates), so round 1 at 1 client does not pay for them.
+        warm, t0 = max(client_counts), time.perf_counter()
+        for name in order:
+            states = prepare_submits(servers.ports["app"], people, warm, 1, counter) if name == "submit" else None
+            check_statuses(measure(table[name], warm, 0, 1.0, states), table[name].expected)
+        log(f"warm-up at {warm} clients in {time.perf_counter() - t0:.1f} s")
+        loads: list[float] = [os.getloadavg()[0]]
         for round_no in range(1, args.rounds + 1):
             for clients in client_counts:
                 for name in order:
@@ -970,6 +1044,7 @@ def main(argv: list[str] | None = None) -> None:
                     log(
                         f"  round {round_no} {clients:>2} clients {name:<14} p50 {cell.p50:8.1f} ms  "
                         f"p99 {cell.p99:8.1f} ms  {cell.throughput:7.1f} req/s  n={len(cell.samples)}"
+                        + (f"  reconnects {cell.reconnects}" if cell.reconnects else "")
                     )
             loads.append(os.getloadavg()[0])
         for client in sessions:
@@ -985,6 +1060,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.duration:g} s per endpoint and client count ({args.submits} applications per client), "
         f"gunicorn {gunicorn['workers']} workers × {gunicorn['threads']} threads ({gunicorn['worker_class']}), "
         f"load average {', '.join(f'{x:.1f}' for x in loads)} (1-min, before and after each round), "
+        f"{sum(c.reconnects for c in cells)} requests sent again after the server closed their connection, "
         f"{minutes:.1f} min in all"
     )
     table_md = markdown_table(rows)
