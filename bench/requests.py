@@ -418,14 +418,18 @@ def generate(args: argparse.Namespace) -> None:
     log(f"data set generated in {seconds} s")
 
 
-def generated_max_id(default: int) -> int:
-    """The last generated case (the generator numbers them 1…n); cases above it were made by earlier runs."""
+def generated_max_id() -> int:
+    """The last generated case (the generator numbers them 1…n); cases above it were made by earlier runs.
+    Without the record (a data set from before it was kept), every case counts as generated."""
     from django.db import connection
 
     with connection.cursor() as cur:
         cur.execute("SELECT value FROM bench_requests_meta WHERE key = 'max_case_id'")
         row = cur.fetchone()
-    return int(row[0]) if row else default
+        if row:
+            return int(row[0])
+        cur.execute("SELECT coalesce(max(id), 0) FROM cases_case")
+        return int(cur.fetchone()[0])
 
 
 def remove_earlier_runs(max_id: int) -> None:
@@ -998,7 +1002,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         run([".venv/bin/tiaojie", "collectstatic", "--no-input", "-v0"], setup.env(setup.url(setup.app)))
         log(f"collectstatic in {time.perf_counter() - t0:.1f} s")
-    max_id = generated_max_id(args.cases)
+    max_id = generated_max_id()
     remove_earlier_runs(max_id)
     people = make_people(setup.secrets["STAFF_PASSWORD"], max_id)
     from tiaojie.cases.models import Case, CaseEvent
