@@ -140,3 +140,13 @@ DEV ?=
 eval-classifier: setup
 	@test -n "$(DEV)" || { echo "set DEV=path/to/labour_questions_dev.jsonl"; exit 2; }
 	$(PY) -m bench.classifier_eval $(DEV) $(BENCH_ARGS)
+
+# Whole requests through the production server (gunicorn with deploy/gunicorn.conf.py, DEBUG off, the PostgreSQL
+# roles) against a raw psycopg WSGI app and a bare Django view in interleaved rounds at 1, 4 and 16 clients
+# (bench/requests.py, bench/README.md). Fills BENCH_REQUESTS_DATABASE_URL with CASES cases (default 100,000) once, then
+# measures in under 15 minutes; appends its tables to bench/RESULTS.md. BENCH_ARGS=--quick for a short trial.
+BENCH_REQUESTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie_bench_requests
+REQUESTS_CASES := $(if $(filter command line environment,$(origin CASES)),--cases $(CASES))
+.PHONY: bench-requests
+bench-requests: setup
+	$(PY) -m bench.requests --database-url $(BENCH_REQUESTS_DATABASE_URL) $(REQUESTS_CASES) $(BENCH_ARGS)
