@@ -115,8 +115,10 @@ class Cell:
 
 
 def ratio(cell: Cell, baseline: Cell) -> float:
-    """How many times the baseline's median the endpoint's median is (same round, same clients)."""
-    return cell.p50 / baseline.p50 if baseline.p50 else 0.0
+    """The endpoint's speed as a fraction of the baseline's (same round, same clients): the baseline's median time
+    over the endpoint's, so 0.15 means the endpoint takes about 6.7 times as long as the raw query (the issue's
+    "0.15× raw"); 1.0 would be as fast as the raw query."""
+    return baseline.p50 / cell.p50 if cell.p50 else 0.0
 
 
 @dataclass
@@ -175,15 +177,15 @@ def summary_line(rows: list[Row], login_ms: float, clients: int = SUMMARY_CLIENT
         return value if value is not None else 0.0
 
     return (
-        f"case_page_ratio={get('case_page', 'vs_raw'):.1f} case_page_p99_ms={get('case_page', 'p99'):.1f} "
-        f"api_get_ratio={get('api_get', 'vs_raw'):.1f} intake_ratio={get('intake', 'vs_raw'):.1f} "
+        f"case_page_ratio={get('case_page', 'vs_raw'):.3f} case_page_p99_ms={get('case_page', 'p99'):.1f} "
+        f"api_get_ratio={get('api_get', 'vs_raw'):.3f} intake_ratio={get('intake', 'vs_raw'):.3f} "
         f"intake_p99_ms={get('intake', 'p99'):.1f} login_ms={login_ms:.1f}"
     )
 
 
 def markdown_table(rows: list[Row]) -> str:
     def times(value: float | None) -> str:
-        return "" if value is None else f"{value:.1f}×"
+        return "" if value is None else f"{value:.3f}×"
 
     lines = [
         "| endpoint | clients | p50 ms | p99 ms | req/s | vs raw | vs Django | requests | statuses |",
