@@ -191,3 +191,11 @@ def test_healthz_and_the_metrics_show_the_lag(replica: None, client) -> None:
 
 def test_without_a_replica_healthz_has_no_replica_check(db: None, client) -> None:
     assert "replica" not in client.get("/healthz").json()["checks"]
+
+
+def test_the_system_status_page_shows_the_replica_and_its_lag(replica: None, client) -> None:
+    admin = User.objects.create_user(username="site_admin_replica", password="x", is_staff=True)
+    client.force_login(admin)
+    page = client.get("/notifications/system/").content.decode()
+    assert 'data-check="replica"' in page
+    assert "落后主库 0.0 秒（上限 30 秒）" in page
