@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tiaojie
 export PG_URL
 export UV_LINK_MODE := copy
 
-.PHONY: national-laws run test test-fast test-clock prod-check setup system-deps-run system-deps-test lint typecheck architecture \
+.PHONY: national-laws run test test-fast test-clock prod-check scaleout-check setup system-deps-run system-deps-test lint typecheck architecture \
 	migrations-check test-suites test-sqlite test-postgres clean
 
 $(UV):
@@ -132,6 +132,11 @@ bench-supervision: setup
 # owner and app roles, a fake SMS gateway) and a smoke journey against it in a real browser (docs/deployment.md).
 prod-check: setup system-deps-test
 	@scripts/timed prod-check scripts/prod-check
+
+# Scaling out on one machine (docs/deployment.md, "More than one of each"): two gunicorn instances, two task workers,
+# two deadline watchers against one database, and a streaming replica for the statistics pages. Not in CI.
+scaleout-check: setup
+	@scripts/timed scaleout-check scripts/scaleout-check
 
 # The dispute-type classifier on the evaluation set (bench/classifier_eval.py; figures in bench/RESULTS.md). The
 # set is research data kept outside the repository: DEV=path/to/labour_questions_dev.jsonl.

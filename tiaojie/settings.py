@@ -164,6 +164,30 @@ else:
 # instead of failing that request with a 500 in every worker that held one.
 _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
+# A PostgreSQL streaming replica for the statistics pages and their exports only (lib/db_router.py,
+# docs/deployment.md "A read replica"); they read the primary whenever it is unreachable or lags more than
+# REPLICA_MAX_LAG_SECONDS. Tests point the alias at the test database itself (TEST MIRROR).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    try:
+        _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=_db["CONN_MAX_AGE"])
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a database URL: {exc}") from exc
+    if _replica["ENGINE"] != _db["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a database of the same kind as DATABASE_URL")
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable replica must cost a page a few seconds at most, once per REPLICA_CHECK_SECONDS.
+        _replica["OPTIONS"] = {"connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 3, minimum=1)} | _replica.get(
+            "OPTIONS", {}
+        )
+    else:
+        _replica["OPTIONS"] = dict(_db["OPTIONS"])
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["tiaojie.lib.db_router.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30, minimum=0)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # 等保 2.0 8.1.4.1 (docs/security-staff.md): complex passwords, never the published demo one.

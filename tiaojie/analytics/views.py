@@ -20,6 +20,7 @@ from tiaojie.analytics.forms import EnterpriseImportForm
 from tiaojie.analytics.importer import ImportFailed, do_import_enterprises, read_workbook
 from tiaojie.analytics.metrics import METRICS
 from tiaojie.analytics.queries import Dashboard, build_dashboard, child_divisions, year_instants
+from tiaojie.lib.db_router import replica_reads, replica_rows
 from tiaojie.lib.workdays import legal_date
 
 YEARS_BACK = 6
@@ -101,6 +102,12 @@ def _dashboard(request: HttpRequest, scope: access.StatsScope) -> Dashboard:
 
 
 def _render_dashboard(request: HttpRequest, scope: access.StatsScope) -> HttpResponse:
+    # Who may see the scope was decided on the primary; the figures come from the replica when it is usable.
+    with replica_reads():
+        return _render_dashboard_page(request, scope)
+
+
+def _render_dashboard_page(request: HttpRequest, scope: access.StatsScope) -> HttpResponse:
     dashboard = _dashboard(request, scope)
     this_year = _today().year
     return render(
@@ -154,11 +161,12 @@ def export_table(
     scope = _resolve(request, code, organisation_id)
     if fmt not in exports.FORMATS:
         raise Http404
-    dashboard = _dashboard(request, scope)
-    found = dashboard.table(table)
-    if found is None:
-        raise Http404
-    return exports.table_response(fmt, found, f"{scope_title(scope)}-{found.title}-{dashboard.year}")
+    with replica_reads():
+        dashboard = _dashboard(request, scope)
+        found = dashboard.table(table)
+        if found is None:
+            raise Http404
+        return exports.table_response(fmt, found, f"{scope_title(scope)}-{found.title}-{dashboard.year}")
 
 
 @login_required
@@ -177,7 +185,7 @@ def ledger(
         exports.ledger_filename(scope_title(scope)),
         _("案件台账"),
         exports.ledger_header(),
-        exports.ledger_rows(cases),
+        replica_rows(exports.ledger_rows(cases)),
         [_("劳动者姓名和身份证号已脱敏。")],
     )
 
@@ -189,15 +197,16 @@ def ledger(
 def coverage_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     scope = access.access_coverage(request.user, code)  # type: ignore[arg-type]
     year = _year(request)
-    report = coverage.build_coverage(
-        scope,
-        year=year,
-        region_url=lambda c: (
-            reverse("analytics:coverage_region", args=[c])
-            if access.covers_division(request.user, c)  # type: ignore[arg-type]
-            else ""
-        ),
-    )
+    with replica_reads():
+        report = coverage.build_coverage(
+            scope,
+            year=year,
+            region_url=lambda c: (
+                reverse("analytics:coverage_region", args=[c])
+                if access.covers_division(request.user, c)  # type: ignore[arg-type]
+                else ""
+            ),
+        )
     this_year = _today().year
     crumbs = [
         (name, url.replace("/analytics/region", "/analytics/coverage")) for name, url in breadcrumbs(request, scope)
@@ -224,14 +233,15 @@ def coverage_export(request: HttpRequest, table: str, fmt: str, code: str | None
     scope = access.access_coverage(request.user, code)  # type: ignore[arg-type]
     if fmt not in exports.FORMATS:
         raise Http404
-    report = coverage.build_coverage(scope, year=_year(request))
-    found = report.table(table)
-    if found is None:
-        raise Http404
-    if table == "missing_committees":
-        rows = coverage.enterprises_without_committee_rows(scope)
-        return exports.stream(fmt, f"{scope_title(scope)}-{found.title}", str(found.title), found.header(), rows)
-    return exports.table_response(fmt, found, f"{scope_title(scope)}-{found.title}-{report.year}")
+    with replica_reads():
+        report = coverage.build_coverage(scope, year=_year(request))
+        found = report.table(table)
+        if found is None:
+            raise Http404
+        if table != "missing_committees":
+            return exports.table_response(fmt, found, f"{scope_title(scope)}-{found.title}-{report.year}")
+    rows = replica_rows(coverage.enterprises_without_committee_rows(scope))
+    return exports.stream(fmt, f"{scope_title(scope)}-{found.title}", str(found.title), found.header(), rows)
 
 
 @login_required
@@ -272,7 +282,8 @@ def _scope_code(scope: access.StatsScope) -> str | None:
 
 
 def _risks(request: HttpRequest, scope: access.StatsScope) -> list[risk.EmployerRisk]:
-    return risk.compute(access.ledger_cases(request.user, scope), _today())  # type: ignore[arg-type]
+    with replica_reads():
+        return risk.compute(access.ledger_cases(request.user, scope), _today())  # type: ignore[arg-type]
 
 
 @login_required
@@ -360,9 +371,10 @@ def risk_employer(request: HttpRequest, employer_id: int, code: str | None = Non
     scope = access.access_risk_region(request.user, code)  # type: ignore[arg-type]
     employer = access.access_risk_employer(request.user, scope, employer_id)  # type: ignore[arg-type]
     cases = access.ledger_cases(request.user, scope).filter(employer_id=employer.pk)  # type: ignore[arg-type]
-    found = risk.compute(cases, _today())
-    graded = found[0] if found else risk.grade(risk.EmployerRisk(employer.pk))
-    case_rows = list(cases.select_related("organisation").order_by("-received_at", "-id")[:RISK_LIST_LIMIT])
+    with replica_reads():  # the alerts below come from the primary: one just acknowledged shows as such
+        found = risk.compute(cases, _today())
+        graded = found[0] if found else risk.grade(risk.EmployerRisk(employer.pk))
+        case_rows = list(cases.select_related("organisation").order_by("-received_at", "-id")[:RISK_LIST_LIMIT])
     return render(
         request,
         "analytics/risk_employer.html",

@@ -29,6 +29,8 @@ class FakeGateway:
     key_id: str
     secret: str
     log_path: Path | None = None
+    # Every signed send as a JSON line, a repeated request_id again (scripts/scaleout-check counts double sends).
+    requests_log_path: Path | None = None
     behaviour: str = "ok"
     delay: float = 0.0
     messages: list[dict] = field(default_factory=list)  # accepted, once per request_id
@@ -88,6 +90,14 @@ class FakeGateway:
             return 200, {"code": "BUSINESS_LIMIT_CONTROL", "message": "触发号码天级流控"}
         payload = json.loads(body)
         with self._lock:
+            if self.requests_log_path is not None:
+                with self.requests_log_path.open("a", encoding="utf-8") as log:
+                    line = {
+                        "request_id": payload["request_id"],
+                        "phone": payload["phone"],
+                        "content": payload["content"],
+                    }
+                    log.write(json.dumps(line, ensure_ascii=False) + "\n")
             message_id = self._by_request.get(payload["request_id"])
             if message_id is None:
                 message_id = f"fake-{len(self.messages) + 1}"
@@ -132,8 +142,11 @@ def main() -> None:
     parser.add_argument("--key-id", required=True)
     parser.add_argument("--secret", required=True)
     parser.add_argument("--log", type=Path, required=True)
+    parser.add_argument("--requests-log", type=Path)
     args = parser.parse_args()
-    gateway = FakeGateway(key_id=args.key_id, secret=args.secret, log_path=args.log).start(args.port)
+    gateway = FakeGateway(
+        key_id=args.key_id, secret=args.secret, log_path=args.log, requests_log_path=args.requests_log
+    ).start(args.port)
     print(f"fake SMS gateway on {gateway.url}, messages to {args.log}", flush=True)
     threading.Event().wait()
 

@@ -5,7 +5,9 @@
 - migrations: none of the code's migrations is unapplied (an upgrade half done);
 - watcher, worker: a heartbeat newer than HEALTH_HEARTBEAT_MAX_AGE_SECONDS (the watcher beats after each tick,
   the worker by running the heartbeat task the watcher queues; notifications.models.Heartbeat);
-- disk: free space on PRIVATE_MEDIA_ROOT's file system above HEALTH_MIN_FREE_BYTES.
+- disk: free space on PRIVATE_MEDIA_ROOT's file system above HEALTH_MIN_FREE_BYTES;
+- replica (only with DATABASE_REPLICA_URL): whether it answers and its lag in seconds (lib/db_router.py). It never
+  fails the probe: the statistics pages read the primary while the replica is down or behind.
 No personal data and no secrets; open to every client, since a load balancer has no session.
 """
 
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tiaojie.lib import db_router
 from tiaojie.notifications.models import Heartbeat
 
 # Once every migration was seen applied, a running process cannot lose that (new migrations come with new code,
@@ -85,6 +88,8 @@ def health_checks() -> dict[str, dict[str, Any]]:
         checks["disk"] = _disk()
     except OSError as exc:
         checks["disk"] = {"ok": False, "error": type(exc).__name__}
+    if db_router.configured():
+        checks["replica"] = db_router.status().as_json()
     return checks
 
 

@@ -2,8 +2,9 @@
 
 Per route: requests and their duration (lib/request_metrics.py, summed over gunicorn's worker processes).
 Read from the database at each scrape: the task queue's depth, notifications by state, deadline breaches, the
-background processes' heartbeat ages. Only addresses in METRICS_ALLOWED_IPS are answered (404 otherwise, so the
-endpoint does not show itself); nginx restricts it too.
+background processes' heartbeat ages, the read replica's lag (with DATABASE_REPLICA_URL). Per block of the
+statistics pages: which database it read, and why (tiaojie_replica_blocks_total). Only addresses in
+METRICS_ALLOWED_IPS are answered (404 otherwise, so the endpoint does not show itself); nginx restricts it too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from tiaojie.lib import db_router
 from tiaojie.notifications.models import DeadlineBreach, Heartbeat, Notification
 
 
@@ -48,6 +50,15 @@ class DatabaseCollector(Collector):
         for kind, at in Heartbeat.objects.values_list("kind").annotate(at=Max("at")).values_list("kind", "at"):
             beats.add_metric([kind], (now - at).total_seconds())
         yield beats
+        if db_router.configured():
+            replica = db_router.status()
+            up = GaugeMetricFamily("tiaojie_replica_up", "1 when the read replica answers")
+            up.add_metric([], 1 if replica.reachable else 0)
+            yield up
+            if replica.lag_seconds is not None:
+                lag = GaugeMetricFamily("tiaojie_replica_lag_seconds", "How far the read replica is behind")
+                lag.add_metric([], replica.lag_seconds)
+                yield lag
 
 
 def allowed(address: str | None) -> bool:

@@ -214,3 +214,21 @@ def test_production_refuses_the_console_backend_and_an_incomplete_gateway():
     )
     assert complete.returncode == 0, complete.stderr[-2000:]
     assert complete.stdout.strip() == "tiaojie.lib.sms_http.HttpSmsBackend"
+
+
+def test_the_fake_gateway_logs_every_send_so_a_double_send_can_be_counted(tmp_path):
+    """scripts/scaleout-check counts sends in the requests log: a repeated request id is there twice, while the
+    message log (and the phone) has it once."""
+    fake = FakeGateway(
+        key_id="tiaojie", secret=SECRET, log_path=tmp_path / "sms.jsonl", requests_log_path=tmp_path / "req.jsonl"
+    ).start()
+    try:
+        sms = backend(fake)
+        first = sms.send_message("13900000001", "调解期限提醒", reference="tiaojie-7")
+        again = sms.send_message("13900000001", "调解期限提醒", reference="tiaojie-7")
+    finally:
+        fake.stop()
+    assert first == again
+    sent = [json.loads(line) for line in (tmp_path / "req.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["request_id"] for r in sent] == ["tiaojie-7", "tiaojie-7"]
+    assert len((tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()) == 1
