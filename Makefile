@@ -128,6 +128,20 @@ SUPERVISION_CASES := $(if $(filter command line environment,$(origin CASES)),$(C
 bench-supervision: setup
 	DEBUG=1 DATABASE_URL=$(SUPERVISION_DATABASE_URL) $(PY) -m bench.supervision --cases $(SUPERVISION_CASES) $(BENCH_ARGS)
 
+# Backup, restore into an empty database (the RTO) and verification at a million cases, beside plain
+# pg_dump -Fc / pg_restore (bench/backup_restore.py, bench/RESULTS.md). BENCH_DATABASE_URL must be filled first
+# (make bench-case-list); the restored copies are dropped at the end.
+.PHONY: bench-backup
+bench-backup: setup
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.backup_restore $(BENCH_ARGS)
+
+# Every migration's locks on a million-case database (bench/migration_locks.py, docs/deployment.md): rolls the
+# cases app back, replays the migrations one at a time while pg_locks is polled, classifies the rest by their SQL.
+# Changes BENCH_DATABASE_URL's schema on the way and leaves it migrated.
+.PHONY: bench-migration-locks
+bench-migration-locks: setup
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.migration_locks $(BENCH_ARGS)
+
 # The production stack on this machine with DEBUG off (gunicorn, task worker, deadline watcher, PostgreSQL with the
 # owner and app roles, a fake SMS gateway) and a smoke journey against it in a real browser (docs/deployment.md).
 prod-check: setup system-deps-test

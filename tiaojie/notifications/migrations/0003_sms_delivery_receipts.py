@@ -3,8 +3,16 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from tiaojie.lib.migration_ops import AddIndexConcurrently
+
+# Not atomic, and the index built CONCURRENTLY (bench/migration_locks.py): in one transaction the ALTERs'
+# ACCESS EXCLUSIVE on the notification table was held while the index scanned every notification. Each
+# AddField now commits on its own (metadata only: constant defaults), and the index is built while the
+# notification sender goes on writing (a plain CREATE INDEX on SQLite).
+
 
 class Migration(migrations.Migration):
+    atomic = False
 
     dependencies = [
         ('cases', '0014_claimitem_known_on'),
@@ -33,7 +41,7 @@ class Migration(migrations.Migration):
             name='gateway_message_id',
             field=models.CharField(blank=True, max_length=64, verbose_name='短信平台消息编号'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='notification',
             index=models.Index(condition=models.Q(('gateway_message_id', ''), _negated=True), fields=['gateway_message_id'], name='notification_gateway_id'),
         ),
