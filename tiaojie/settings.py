@@ -166,6 +166,13 @@ _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id at OWASP's parameters (accounts.hashers); PBKDF2 second so a hash stored before it still verifies,
+# and Django re-hashes it with the first hasher at that user's next login (docs/security-staff.md).
+PASSWORD_HASHERS = [
+    "tiaojie.accounts.hashers.OwaspArgon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 # 等保 2.0 8.1.4.1 (docs/security-staff.md): complex passwords, never the published demo one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
