@@ -45,6 +45,13 @@ def on_starting(server):
     os.makedirs(_metrics_dir, mode=0o700, exist_ok=True)
 
 
+def when_ready(server):
+    # The master has imported the app (preload_app); warm what a first request needs before any worker forks.
+    from tiaojie.wsgi import warm_up
+
+    warm_up()
+
+
 def child_exit(server, worker):
     from prometheus_client import multiprocess
 

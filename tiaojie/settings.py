@@ -190,6 +190,13 @@ REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30, minimum=0)
 REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id at OWASP's parameters (accounts.hashers); PBKDF2 second so a hash stored before it still verifies,
+# and Django re-hashes it with the first hasher at that user's next login (docs/security-staff.md).
+PASSWORD_HASHERS = [
+    "tiaojie.accounts.hashers.OwaspArgon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 # 等保 2.0 8.1.4.1 (docs/security-staff.md): complex passwords, never the published demo one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

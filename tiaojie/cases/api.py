@@ -30,7 +30,14 @@ from tiaojie.cases.actions import (
     do_transition_case,
 )
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
-from tiaojie.cases.queries import SEARCH_MAX_LENGTH, CaseFilters, case_page, filter_cases, scope_divisions
+from tiaojie.cases.queries import (
+    SEARCH_MAX_LENGTH,
+    CaseFilters,
+    case_page,
+    case_with_relations,
+    filter_cases,
+    scope_divisions,
+)
 from tiaojie.cases.transitions import TRANSITIONS, ActorKind
 from tiaojie.lib.api import MAX_ID, SAYS_SOMETHING, Amount, AwareMoment, IsoDate, error_body, plain, refusals, text
 from tiaojie.lib.paging import MAX_CURSOR_LENGTH, BadCursor
@@ -220,10 +227,10 @@ def case_out(case: Case) -> dict[str, Any]:
 
 
 def _reload(case_id: int, request: AuthedRequest) -> dict[str, Any]:
-    page = case_page(cases_visible_to(request.user).filter(pk=case_id), limit=1)
-    if not page.items:
+    case = case_with_relations(cases_visible_to(request.user), case_id)
+    if case is None:
         raise Http404
-    return case_out(page.items[0])
+    return case_out(case)
 
 
 # A cursor is opaque: a value of next_cursor. Its shape is documented; anything else (tampered with, cut short,

@@ -201,6 +201,12 @@ def case_page(
 SEARCH_RESULTS_MAX = 200
 
 
+def case_with_relations(qs: QuerySet[Case], pk: int) -> Case | None:
+    """The one case `pk` among `qs` with what case_page loads for each case (organisation, employer, claims,
+    workers): one query for the case and one per prefetched relation, None when `qs` does not hold it."""
+    return _with_relations(qs.filter(pk=pk)).first()
+
+
 def _with_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("organisation", "employer").prefetch_related(
         Prefetch("claims", queryset=ClaimItem.objects.order_by("id")),

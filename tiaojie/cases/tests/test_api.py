@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -206,24 +207,61 @@ def test_a_move_the_state_machine_refuses_is_409_and_a_missing_reason_422(client
     assert "declined" in schema["if"]["properties"]["to"]["enum"] and "agreed" not in schema["properties"]["to"]["enum"]
 
 
+def _read_queries(client, url, headers):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, **headers).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
 def test_a_read_records_token_use_at_most_once_a_minute_and_loads_the_case_once(client, org_a, mediator_a):
     import datetime as dt
 
     import time_machine
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    case = make_case(org_a, mediator_a)
+    from tiaojie.cases.actions import ClaimInput, WorkerInput
+
+    small = make_case(org_a, mediator_a)
+    big = make_case(
+        org_a,
+        mediator_a,
+        workers=[WorkerInput(name=f"工人{i}", id_number=valid_id_number(), phone="13800138000") for i in range(4)],
+        claims=[ClaimInput(type="wages", amount=Decimal("100.00") * i) for i in range(1, 6)],
+    )
     headers = auth(mediator_a)
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
-        assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200  # first use: recorded
+        assert client.get(f"/api/v1/cases/{small.pk}", **headers).status_code == 200  # first use: recorded
         first = ApiToken.objects.get(user=mediator_a).last_used_at
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200
-        writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]
-        assert writes == []  # a read within the minute writes nothing
-        case_loads = [q for q in queries.captured_queries if 'FROM "cases_case"' in q["sql"]]
-        assert len(case_loads) == 2  # case_page's key query and its one fetch; no separate access load
+        assert first is not None
+        reads = [_read_queries(client, f"/api/v1/cases/{case.pk}", headers) for case in (small, big)]
+        assert len(reads[1]) == len(reads[0])  # more claims and workers, no more queries (no N+1)
+        sql = reads[0]
+        # A read within the minute writes nothing: no token update, no session, no audit or history row.
+        verbs = {q.lstrip().split()[0].upper() for q in sql}
+        assert verbs == {"SELECT"}, sql
+        assert len([q for q in sql if 'FROM "cases_case"' in q]) == 1  # one load of the case, the access check too
+        # The token (with its user), the memberships and supervisor scopes the access scope reads, the case
+        # with organisation and employer, its claims, its workers.
+        assert len(sql) == 6, sql
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 1, 30, tzinfo=dt.UTC), tick=False):
-        client.get(f"/api/v1/cases/{case.pk}", **headers)
+        sql = _read_queries(client, f"/api/v1/cases/{small.pk}", headers)
     assert ApiToken.objects.get(user=mediator_a).last_used_at > first
+    assert [q for q in sql if q.lstrip().upper().startswith("UPDATE")] == [
+        q for q in sql if "accounts_apitoken" in q and q.lstrip().upper().startswith("UPDATE")
+    ] and len([q for q in sql if q.lstrip().upper().startswith("UPDATE")]) == 1  # past the minute: that one write
+
+
+def test_the_case_list_reads_a_fixed_number_of_queries_whatever_the_page_holds(client, org_a, mediator_a):
+    from tiaojie.cases.actions import ClaimInput
+
+    headers = auth(mediator_a)
+    make_case(org_a, mediator_a)
+    _read_queries(client, "/api/v1/cases", headers)  # the token's first use is recorded here
+    one = _read_queries(client, "/api/v1/cases", headers)
+    for _ in range(4):
+        make_case(org_a, mediator_a, claims=[ClaimInput(type="wages", amount=Decimal("100.00"))] * 3)
+    many = _read_queries(client, "/api/v1/cases", headers)
+    assert client.get("/api/v1/cases", **headers).json()["items"].__len__() == 5
+    assert len(many) == len(one), many
