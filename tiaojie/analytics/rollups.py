@@ -429,7 +429,9 @@ def _enqueue(case_id: int) -> None:
     from tiaojie.analytics.tasks import refresh_rollups
 
     try:
-        refresh_rollups.enqueue(case_id)
+        # A savepoint: inside the change's transaction, a failed insert of the task row must not abort it.
+        with transaction.atomic():
+            refresh_rollups.enqueue(case_id)
     except Exception:
         # The pending row stays: `tiaojie rebuild-rollups --pending` (or the next task) refreshes the case.
         logger.exception("analytics: could not queue the rollup refresh of case %s", case_id)
