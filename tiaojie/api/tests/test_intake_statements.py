@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tiaojie.accounts.actions import do_create_api_token
@@ -104,12 +104,9 @@ def test_intake_marks_the_case_and_the_worker_refreshes_it(org_a, org_b, django_
 
 
 def test_a_rolled_back_intake_leaves_no_mark(org_a, mediator_a):
-    with pytest.raises(RuntimeError), connection.cursor():
-        from django.db import transaction
-
-        with transaction.atomic():
-            do_submit_application(data=case_input(), actor=Actor(ActorKind.STAFF, mediator_a), organisation=org_a)
-            raise RuntimeError
+    with pytest.raises(RuntimeError), transaction.atomic():
+        do_submit_application(data=case_input(), actor=Actor(ActorKind.STAFF, mediator_a), organisation=org_a)
+        raise RuntimeError
     assert not RollupPending.objects.exists() and queued() == []
 
 
@@ -170,9 +167,10 @@ def test_statements_of_one_api_intake(client, org_a, registrar, django_capture_o
     # 32 on PostgreSQL and SQLite, transaction control left out: the token and the membership, the calendar's
     # revision (twice), employer, worker (look-up and insert), the case number (2), case, workers, claims and
     # event, the rollup mark and its task row, the reload for the reply (5); after the commit the search
-    # document (8) and the dispute-type suggestion (3). Before the rollups left the request it was 41, 8 of them
-    # on the rollup tables (bench/RESULTS.md, "Intake speed").
-    assert len(sql) <= 32, "\n".join(sql)
+    # document (8) and the dispute-type suggestion (3), plus 1 where this process has not yet read the
+    # classifier's model version. Before the rollups left the request it was 41, 8 of them on the rollup tables
+    # (bench/RESULTS.md, "Intake speed").
+    assert len(sql) <= 33, "\n".join(sql)
     assert not any("analytics_monthrollup" in s or "analytics_casefact" in s for s in sql)
     assert sum("analytics_rolluppending" in s for s in sql) == 1
 
@@ -192,8 +190,9 @@ def test_statements_of_one_referral(client, org_a, registrar, django_capture_on_
     # reference check and the Referral row, the routing (the employer's committee, the township centre), the
     # routed event, the tracking code and its SMS, the collective-dispute count, the suggestion read for the
     # receipt; one rollup mark and one task for the two events, one search document. Before: 60, the rollups
-    # refreshed and the search document built once per event (bench/RESULTS.md, "Intake speed").
-    assert len(sql) <= 41, "\n".join(sql)
+    # refreshed and the search document built once per event (bench/RESULTS.md, "Intake speed"). Plus 1 where
+    # this process has not yet read the classifier's model version.
+    assert len(sql) <= 42, "\n".join(sql)
     assert not any("analytics_monthrollup" in s or "analytics_casefact" in s for s in sql)
     assert sum("analytics_rolluppending" in s for s in sql) == 1
     assert sum("INSERT INTO \"cases_casesearchdocument\"" in s or "UPDATE \"cases_casesearchdocument\"" in s
