@@ -32,7 +32,8 @@ run: setup system-deps-run national-laws
 	DEBUG=1 $(TJ) migrate --no-input -v0
 	DEBUG=1 $(TJ) demo
 	@# Beside the server, and stopped with it: the deadline watcher and the task worker that sends notifications
-	@# (docs/notifications.md). Their output, including console SMS and email, goes to var/notifications.log.
+	@# (docs/notifications.md) and refreshes the statistics after each change (docs/metrics.md).
+	@# Their output, including console SMS and email, goes to var/notifications.log.
 	@echo "Deadline watcher and notification worker running; console SMS/email in var/notifications.log"
 	DEBUG=1 $(TJ) watch-deadlines >>var/notifications.log 2>&1 & watcher=$$!; \
 	DEBUG=1 $(TJ) db_worker --no-reload >>var/notifications.log 2>&1 & worker=$$!; \

@@ -70,6 +70,21 @@ class CaseFact(models.Model):
         return f"fact {self.case_id}"
 
 
+class RollupPending(models.Model):
+    """A case whose rollups await a refresh by the task worker (rollups.mark_pending, rollups.drain_pending).
+
+    Written in the transaction of the change itself, so it commits or rolls back with it: a committed change
+    always leaves its row until a refresh has read the case as committed. Keyed by case: every change of a case
+    before the worker gets to it is one row, and one refresh. No foreign key: a deleted case still needs its
+    refresh (its contribution leaves the rollups)."""
+
+    case_id = models.BigIntegerField(primary_key=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.case_id} @ {self.queued_at:%Y-%m-%d %H:%M:%S}"
+
+
 class Counters(models.Model):
     """The additive counters every rollup row carries (definitions: tiaojie.analytics.metrics)."""
 

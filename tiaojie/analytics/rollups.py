@@ -1,6 +1,7 @@
 """Keeping the aggregate tables in step with the cases (docs/metrics.md, "How the numbers are kept").
 
-Incremental: `refresh_case(case_id)` runs after every committed change of a case. It locks the case's
+Incremental: `refresh_case(case_id)` runs in the task worker after a committed change of a case (each change
+marks its case in RollupPending inside its own transaction; `drain_pending` takes the marks). It locks the case's
 `CaseFact` row (SELECT … FOR UPDATE: two changes of one case committed at once are applied one after the
 other, the second diffing against the first's snapshot), reads the case as committed now, and applies
 new contribution − old contribution to the rollups with one INSERT … ON CONFLICT DO UPDATE SET
@@ -28,6 +29,8 @@ from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 
 from tiaojie.analytics.metrics import (
     AGREED,
@@ -38,7 +41,14 @@ from tiaojie.analytics.metrics import (
     NOT_MEDIATED,
     SETTLED,
 )
-from tiaojie.analytics.models import COUNTER_FIELDS, CaseFact, DimRollup, MonthRollup, OpenDueRollup
+from tiaojie.analytics.models import (
+    COUNTER_FIELDS,
+    CaseFact,
+    DimRollup,
+    MonthRollup,
+    OpenDueRollup,
+    RollupPending,
+)
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, ClaimItem, Status
 from tiaojie.lib.workdays import legal_date
 from tiaojie.mediation.models import Agreement, AgreementItem, Payment
@@ -383,25 +393,113 @@ def refresh_case(case_id: int) -> None:
         fact.save()
 
 
-def refresh_case_logged(case_id: int) -> None:
-    """For signal handlers: the case's own change is committed already; a failure here must not turn it into
-    an error page. It is logged, and `tiaojie rebuild-rollups` repairs the totals."""
+# --- out of the request: the pending table and the task worker ----------------------------------------------
+#
+# A change marks its case pending (RollupPending) in its own transaction and queues one task for it; the task
+# worker (`tiaojie db_worker`) refreshes the case later. The request pays one upsert of a row keyed by its own
+# case and never touches the shared national, province and county rows. See docs/metrics.md, "How the numbers
+# are kept".
+
+# Event kinds that change nothing the statistics count: documents issued or re-generated and case files built
+# ("document"), proofs of service ("service"), and the routing note, recorded only in the transaction that
+# creates the case (intake.do_submit_application), which records "created" too. Every other kind marks the
+# case, so a new kind is counted until shown harmless and added here.
+IGNORED_KINDS = frozenset({"document", "service", "routed"})
+
+
+def _queued_in_this_transaction(case_id: int) -> bool:
+    """Whether this transaction has queued the refresh of `case_id` already; marks it queued if not. The mark
+    is an on-commit entry, so it goes with a savepoint rolled back (and the task row queued inside it)."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        return False
+    for _sids, func, _robust in conn.run_on_commit:
+        if getattr(func, "rollup_case_id", None) == case_id:
+            return True
+
+    def mark() -> None:
+        pass
+
+    mark.rollup_case_id = case_id  # type: ignore[attr-defined]
+    transaction.on_commit(mark)
+    return False
+
+
+def _enqueue(case_id: int) -> None:
+    from tiaojie.analytics.tasks import refresh_rollups
+
     try:
-        refresh_case(case_id)
-    except DatabaseError:
-        logger.exception("analytics: could not refresh the rollups of case %s", case_id)
+        # A savepoint: inside the change's transaction, a failed insert of the task row must not abort it.
+        with transaction.atomic():
+            refresh_rollups.enqueue(case_id)
+    except Exception:
+        # The pending row stays: `tiaojie rebuild-rollups --pending` (or the next task) refreshes the case.
+        logger.exception("analytics: could not queue the rollup refresh of case %s", case_id)
+
+
+def mark_pending(case_id: int) -> None:
+    """Mark `case_id` for a refresh and queue its task, once per transaction. Inside the change's transaction.
+
+    The upsert touches the pending row (DO UPDATE, not DO NOTHING) so that it holds the row's lock until the
+    change commits: a refresh running meanwhile skips the locked row (SKIP LOCKED) instead of taking it away
+    and reading the case before the change is visible. With the database queue the task row is written here
+    too, once per case and transaction, and commits or rolls back with the change; another backend (the
+    immediate one of the tests) is called after the commit, once per event (the later calls find nothing
+    pending)."""
+    RollupPending.objects.bulk_create(
+        [RollupPending(case_id=case_id, queued_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["case_id"],
+        update_fields=["queued_at"],
+    )
+    from tiaojie.analytics.tasks import refresh_rollups
+
+    if not isinstance(refresh_rollups.get_backend(), DatabaseBackend):
+        transaction.on_commit(lambda: _enqueue(case_id))  # each a refresh of what is pending: the first does it
+    elif not _queued_in_this_transaction(case_id):
+        _enqueue(case_id)
+
+
+def on_case_event(sender: Any, case_id: int, kind: str = "", **kwargs: Any) -> None:
+    """`record_case_event`'s in-transaction signal: mark the case pending unless the kind counts for nothing."""
+    if kind not in IGNORED_KINDS:
+        mark_pending(case_id)
 
 
 def on_case_changed(sender: Any, case_id: int, kind: str = "", **kwargs: Any) -> None:
-    """Refresh the case's rollups after each committed change (`record_case_event` sends `case_changed` for
-    every event it records, whatever the kind)."""
-    # Documents issued or re-generated, case files built ("document") and proofs of service ("service") touch
-    # only the documents' own tables: nothing the statistics count. A refresh would find the snapshot
-    # unchanged but still lock the fact row and read the case, once per document. Every other kind refreshes,
-    # so a new kind is counted until shown harmless and added here.
-    if kind in {"document", "service"}:
-        return
-    refresh_case_logged(case_id)
+    """The cases an organisation's move took along (cases.signals.move_cases_with_organisation), announced on
+    commit without a CaseEvent. Every event's own `case_changed` is already covered by on_case_event."""
+    if kind == "division_changed":
+        mark_pending(case_id)
+
+
+def drain_pending(case_ids: Iterable[int] | None = None) -> int:
+    """Refresh the pending cases (only `case_ids`, if given), each in its own transaction: the pending row is
+    taken (FOR UPDATE SKIP LOCKED: not one a change still holds, nor one another worker is refreshing) and
+    deleted, and the case refreshed, together. A refresh that fails leaves its row for the next drain and is
+    logged. Returns the number of cases refreshed."""
+    wanted = None if case_ids is None else list(case_ids)
+    failed: set[int] = set()
+    done = 0
+    while True:
+        case_id = None
+        try:
+            with transaction.atomic():
+                rows = RollupPending.objects.select_for_update(skip_locked=True).exclude(case_id__in=failed)
+                if wanted is not None:
+                    rows = rows.filter(case_id__in=wanted)
+                case_id = rows.order_by("queued_at").values_list("case_id", flat=True).first()
+                if case_id is None:
+                    return done
+                RollupPending.objects.filter(case_id=case_id).delete()
+                refresh_case(case_id)
+        except DatabaseError:
+            if case_id is None:
+                raise  # the pending table itself could not be read
+            logger.exception("analytics: could not refresh the rollups of case %s; left pending", case_id)
+            failed.add(case_id)
+            continue
+        done += 1
 
 
 # --- the full rebuild ------------------------------------------------------------------------------------
@@ -601,6 +699,8 @@ def rebuild_all(*, log: Callable[[str], None] | None = None) -> None:
         else:
             for table in tables:
                 cur.execute(f"DELETE FROM {table}")
+        # Whatever was pending is read by the rebuild below: changes committed from here on mark their cases again.
+        RollupPending.objects.all().delete()
         for stage in stages:
             cur.execute(f"DROP TABLE IF EXISTS {stage}")
         sql, params = _fact_sql(d)

@@ -55,6 +55,9 @@ logger = logging.getLogger(__name__)
 # Sent after commit with case_id and kind ("created", "transition", ...): by record_case_event, once for every
 # CaseEvent recorded, so a receiver hears of every kind and filters those it cares about.
 case_changed = django.dispatch.Signal()
+# Sent by record_case_event at once, inside the action's transaction, with case_id and kind: for a receiver whose
+# write must commit or roll back with the change itself (analytics marks the case's rollups as pending).
+case_event_recorded = django.dispatch.Signal()
 
 # A supervisor's stated purpose for seeing a full number: long enough to say something ("复核"), short enough to
 # fit the access log's purpose column with its prefix.
@@ -143,8 +146,9 @@ def record_case_event(
         case_id = fields["case_id"] = case
     kind = str(kind)  # a plain "transition", not CaseEvent.Kind.TRANSITION, for the receivers and the row
     event = CaseEvent.objects.create(at=at or timezone.now(), kind=kind, actor=user, **fields)
+    case_event_recorded.send(sender=Case, case_id=case_id, kind=kind)
     # Once per call, not deduplicated per transaction: receivers filter by kind (mediation acts on
-    # "transition" only), and a refresh of the rollups is idempotent, so a second one costs time, not truth.
+    # "transition" only), and a rebuild of the search document is idempotent, so a second costs time, not truth.
     transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, kind=kind))
     return event
 
@@ -275,7 +279,7 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
             number_seq=seq,
             numbered_by=organisation,
             organisation=organisation,
-            division=organisation.division,
+            division_id=organisation.division_id,  # the id only: no look-up of the division row
             employer=employer,
             worker_count=len({w.pk for w in workers}),
             channel=data.channel,

@@ -403,16 +403,17 @@ def test_naive_source_dates_by_the_beijing_day_at_a_year_boundary(world, django_
     _assert_sources_agree(["", "330110012", f"o{orgs[0].pk}"])
 
 
-def test_document_and_service_events_refresh_nothing(world, django_capture_on_commit_callbacks, monkeypatch):
+def test_document_service_and_routed_events_refresh_nothing(world, django_capture_on_commit_callbacks, monkeypatch):
     orgs, staff = world
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(orgs[0], staff, received_at=dt.datetime(2025, 5, 5, 10, tzinfo=LEGAL_TZ))
     refreshed: list[int] = []
-    monkeypatch.setattr(rollups, "refresh_case_logged", refreshed.append)
+    monkeypatch.setattr(rollups, "mark_pending", refreshed.append)
     now = dt.datetime(2025, 5, 6, 10, tzinfo=LEGAL_TZ)
     with django_capture_on_commit_callbacks(execute=True):
         record_case_event(case=case, at=now, kind=CaseEvent.Kind.DOCUMENT, actor=None, data={"document": 1})
         record_case_event(case=case, at=now, kind=CaseEvent.Kind.SERVICE, actor=None, data={"service": 1})
+        record_case_event(case=case, at=now, kind=CaseEvent.Kind.ROUTED, actor=None, data={"rule": "test"})
     assert refreshed == []
     with django_capture_on_commit_callbacks(execute=True):  # e.g. mediation's "payment recorded" note
         record_case_event(case=case, at=now, kind=CaseEvent.Kind.NOTE, actor=None, data={"step": "payment"})

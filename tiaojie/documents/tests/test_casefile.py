@@ -364,7 +364,7 @@ def test_request_queues_a_task_the_db_worker_runs(transactional_db, tasks_in_dat
     assert job.state == CaseFileJob.State.DONE, job.message
     assert job.total == 3  # application, acceptance and its 送达回证, issued by the worker as the requester
     assert Document.objects.get(case=case, kind=Kind.ACCEPTANCE).issued_by == mediator_a
-    assert DBTaskResult.objects.get().return_value is True
+    assert DBTaskResult.objects.get(task_path="tiaojie.documents.tasks.build_case_file").return_value is True
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel writers (PostgreSQL)")

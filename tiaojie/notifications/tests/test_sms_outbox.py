@@ -243,7 +243,7 @@ def test_production_path_the_request_never_calls_the_gateway(client, org_a, medi
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     note.refresh_from_db()
     assert note.state == Notification.State.QUEUED and note.attempts == 1 and gateway.calls == 1
-    retry = DBTaskResult.objects.exclude(pk=task.pk).get()
+    retry = DBTaskResult.objects.filter(task_path=task.task_path).exclude(pk=task.pk).get()
     assert retry.run_after == NOW + dt.timedelta(seconds=60)
     gateway.down = False
     travel(NOW + dt.timedelta(seconds=60))
