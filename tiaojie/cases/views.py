@@ -128,6 +128,12 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(request, case_id))
 
 
+def render_case_page(request: AuthedRequest, case_id: int, *, status: int = 200) -> HttpResponse:
+    """The case page as the answer to a refused POST of a panel's form: rendered in place instead of a
+    redirect, so the panel can show the form as it was typed, with its errors (a redirect loses the text)."""
+    return render(request, "cases/detail.html", _detail_context(request, case_id), status=status)
+
+
 @login_required
 @require_GET
 def case_events(request: AuthedRequest, case_id: int) -> HttpResponse:

@@ -320,21 +320,25 @@ def similar_cases(user: User, case: Case) -> tuple[list[SimilarCase], list[tuple
 
 
 def similar_cases_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
-    """The panel's content (four queries), kept SIMILAR_CACHE_SECONDS per user and state of the case: a case
-    that ends elsewhere joins the list within that time, a change of this case at once (cases.state)."""
+    """The panel (four queries)."""
     if not request.user.is_authenticated:
         return None
-    key = f"similar-cases:{case.pk}:{case.state_version}:{request.user.pk}:{get_language()}"
-    found = cache.get(key)
-    if found is None:
-        rows, own = similar_cases(request.user, case)
-        articles = citation_links(articles_for(t for t in ClaimType.values if t in {t for t, _a in own}))
-        found = (rows, articles)
-        cache.set(key, found, SIMILAR_CACHE_SECONDS)
-    rows, articles = found
+    rows, own = similar_cases(request.user, case)
+    articles = citation_links(articles_for(t for t in ClaimType.values if t in {t for t, _a in own}))
     if not rows and not articles:
         return None
     return Panel("mediation/_similar_panel.html", {"rows": rows, "articles": articles}, 95)
+
+
+def cached_similar_cases_panel(request: HttpRequest, case: Case) -> Panel | None:
+    """The panel kept SIMILAR_CACHE_SECONDS per user and state of the case: a case that ends elsewhere joins the
+    list within that time, a change of this case at once (its state_version: cases.state)."""
+    key = f"similar-cases:{case.pk}:{case.state_version}:{request.user.pk}:{get_language()}"
+    kept = cache.get(key)  # a 1-tuple, so that "no panel" is kept too
+    if kept is None:
+        kept = (similar_cases_panel(request, case, False),)
+        cache.set(key, kept, SIMILAR_CACHE_SECONDS)
+    return kept[0]
 
 
 @register_panel
