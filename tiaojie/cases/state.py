@@ -43,7 +43,8 @@ class CaseState:
         """`load()` once per request (the first panel that asks loads it for the others)."""
         if name not in self._memo:
             self._memo[name] = load()
-        return self._memo[name]  # type: ignore[no-any-return]
+        value: T = self._memo[name]
+        return value
 
     def cached(self, name: str, load: Callable[[], T]) -> T:
         """`load()` once per state of the case: kept in the cache under the case's state_version. `load` must
@@ -56,7 +57,8 @@ class CaseState:
             if kept is None:
                 kept = (load(),)
                 cache.set(key, kept, CACHE_SECONDS)
-            return kept[0]  # type: ignore[no-any-return]
+            value: T = kept[0]
+            return value
 
         return self.memo(name, fetch)
 
@@ -65,10 +67,12 @@ class CaseState:
             parties = list(self.case.case_workers.select_related("worker").order_by("-is_representative", "id"))
             return parties, list(self.case.claims.order_by("id"))
 
-        rows = self.cached("rows", load)
-        for row in (*rows[0], *rows[1]):
-            row.case = self.case  # the request's instance, not the pickled copy
-        return rows
+        parties, claims = self.cached("rows", load)
+        for party in parties:
+            party.case = self.case  # the request's instance, not the pickled copy
+        for claim in claims:
+            claim.case = self.case
+        return parties, claims
 
     def claims_locked(self) -> str | None:
         """Why the claims can no longer change (cases.actions.claims_locked_reason), or None."""
