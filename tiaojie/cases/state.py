@@ -4,11 +4,12 @@ The case page (cases.views.case_detail) builds one CaseState; every panel, of th
 (cases.panels), reads the case, its parties and its claims from it, and loads what only it needs through
 `state.memo` (once per request) or `state.cached` (once per change of the case, in the Django cache).
 
-`cached` keys its entry with `Case.state_version`, which changes with every CaseEvent written (the receiver
-below, in the writing transaction), so an entry of an earlier state is never read again, whatever cache backend
-is configured and however many processes serve the site: a per-process cache only misses more often. Only
-what changes with an event of the case may be cached there (its claims, the mediation rows, its documents);
-what other cases or other tables change (duplicates, similar cases, a case-file job's progress) stays `memo`.
+`cached` keys its entry with `Case.state_version`, which changes with every CaseEvent written
+(cases.actions.record_case_event, in the writing transaction) and when the dispute-type suggestion is stored,
+so an entry of an earlier state is never read again, whatever cache backend is configured and however many
+processes serve the site: a per-process cache only misses more often. Only what changes with an event of the
+case may be cached there (its claims, the mediation rows, its documents); what other cases or other tables
+change without an event (a case-file job's progress) stays `memo`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from tiaojie.cases.actions import claims_locked_reason
-from tiaojie.cases.models import Case, CaseEvent, CaseWorker, ClaimItem, DisputeTypeSuggestion, new_state_version
+from tiaojie.cases.models import Case, CaseWorker, ClaimItem, DisputeTypeSuggestion, new_state_version
 
 T = TypeVar("T")
 
@@ -97,23 +98,8 @@ def case_state(request: HttpRequest, case: Case) -> CaseState:
     return state
 
 
-def _new_version(instance: CaseEvent | DisputeTypeSuggestion) -> None:
-    version = new_state_version()
-    Case.objects.filter(pk=instance.case_id).update(state_version=version)
-    case = instance._state.fields_cache.get("case")
-    if case is not None:
-        case.state_version = version
-
-
-@receiver(post_save, sender=CaseEvent, dispatch_uid="cases.state.new_version")
-def new_version_on_event(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any) -> None:
-    """Every change of a case writes a CaseEvent (cases.actions.record_case_event): give the case a new state
-    version in the same transaction, so a page rendered after the commit never reads the earlier state."""
-    if created:
-        _new_version(instance)
-
-
 @receiver(post_save, sender=DisputeTypeSuggestion, dispatch_uid="cases.state.new_version_on_suggestion")
 def new_version_on_suggestion(sender: Any, instance: DisputeTypeSuggestion, **kwargs: Any) -> None:
-    """The stored dispute-type suggestion arrives after the case's creation has committed, without an event."""
-    _new_version(instance)
+    """The stored dispute-type suggestion arrives after the case's creation has committed, without an event
+    (every event renews the version itself: cases.actions.record_case_event)."""
+    Case.objects.filter(pk=instance.case_id).update(state_version=new_state_version())
