@@ -34,6 +34,7 @@ from tiaojie.cases.models import (
     Status,
     Worker,
     format_case_number,
+    new_state_version,
 )
 from tiaojie.cases.transitions import (
     ACCEPTANCE_WORKING_DAYS,
@@ -146,6 +147,11 @@ def record_case_event(
         case_id = fields["case_id"] = case
     kind = str(kind)  # a plain "transition", not CaseEvent.Kind.TRANSITION, for the receivers and the row
     event = CaseEvent.objects.create(at=at or timezone.now(), kind=kind, actor=user, **fields)
+    # A new state of the case: what the case page keeps of the earlier one is never read again (cases.state).
+    version = new_state_version()
+    Case.objects.filter(pk=case_id).update(state_version=version)
+    if isinstance(case, Case):
+        case.state_version = version
     case_event_recorded.send(sender=Case, case_id=case_id, kind=kind)
     # Once per call, not deduplicated per transaction: receivers filter by kind (mediation acts on
     # "transition" only), and a rebuild of the search document is idempotent, so a second costs time, not truth.

@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("案件")
 
     def ready(self) -> None:
-        from tiaojie.cases import deadlines, signals  # noqa: F401 - connects the receivers of the lower apps' hooks
+        from tiaojie.cases import deadlines, signals, state  # noqa: F401 - connects the receivers of the lower apps' hooks

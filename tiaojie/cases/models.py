@@ -17,6 +17,7 @@ Only `do_transition_case` assigns `status`.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -115,6 +116,10 @@ def format_case_number(prefix: str, year: int, seq: int) -> str:
     return f"{prefix or '调'}〔{year}〕{seq}号"
 
 
+def new_state_version() -> str:
+    return secrets.token_hex(8)
+
+
 class Case(models.Model):
     # The human-readable number (案号) the organisation, the parties and the documents use: allocated at
     # creation from CaseNumberCounter, per organisation and the Beijing year of receipt, and stored as written
@@ -168,6 +173,9 @@ class Case(models.Model):
     clock_b_extensions = models.JSONField(_("各次延长天数"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    # Changed (to a new random value) with every CaseEvent written, in the writing transaction: the key of what
+    # the case page caches of the case (cases.state), so a cached entry of an earlier state is never read again.
+    state_version = models.CharField(max_length=16, default=new_state_version, editable=False)
     # Set once, by cases.retention.do_anonymise_case, when the retention period after the end passed and the
     # case's personal data was removed (docs/privacy.md); the statistics fields stay as they were.
     anonymised_at = models.DateTimeField(_("个人信息匿名化时间"), null=True, blank=True)

@@ -244,8 +244,24 @@ def search_page(qs: QuerySet[Case], text: str, *, cursor: str = "", limit: int =
     return CasePage(items, str(items[-1].pk) if more else None)
 
 
+# Events of the 办理记录 on the case page, the newest; the earlier ones on cases:events, as many a page.
+TIMELINE_PAGE = 50
+
+
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "id")
+
+
+def latest_events(case: Case, limit: int = TIMELINE_PAGE) -> tuple[list[CaseEvent], bool]:
+    """The newest `limit` events of the case, oldest first as the timeline reads, and whether there are
+    earlier ones (one query: one row more than shown)."""
+    rows = list(case_timeline(case).reverse()[: limit + 1])
+    earlier = len(rows) > limit
+    rows = rows[:limit]
+    rows.reverse()
+    for e in rows:
+        e.case = case
+    return rows, earlier
 
 
 def case_parties(case: Case) -> list[CaseWorker]:

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/events/", views.case_events, name="events"),
     path("<int:case_id>/transition/", views.case_transition, name="transition"),
     path("<int:case_id>/extend/", views.case_extend, name="extend"),
     path("<int:case_id>/claims/", views.claim_add, name="claim_add"),

@@ -8,6 +8,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +23,6 @@ from tiaojie.cases.actions import (
     UNCHANGED,
     Actor,
     CaseActionError,
-    claims_locked_reason,
     do_add_claim_item,
     do_edit_claim_item,
     do_extend_clock_b,
@@ -44,13 +44,16 @@ from tiaojie.cases.models import ClaimItem, Status
 from tiaojie.cases.panels import case_panels
 from tiaojie.cases.post import form_action, report_action
 from tiaojie.cases.queries import (
+    TIMELINE_PAGE,
     case_page,
     case_parties,
     case_timeline,
     filter_cases,
+    latest_events,
     scope_divisions,
     search_page,
 )
+from tiaojie.cases.state import case_state
 from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.lib.paging import BadCursor
 from tiaojie.lib.workdays import legal_date
@@ -90,20 +93,24 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
     case = access_case(request.user, case_id)
+    # The rows every section reads, loaded once and handed to the panels too (cases.state).
+    state = case_state(request, case)
     actor_can_act = can_act_on(request.user, case)
-    claims = list(case.claims.order_by("id"))
-    claims_locked = claims_locked_reason(case) if actor_can_act else None
+    claims = state.claims
+    claims_locked = state.claims_locked() if actor_can_act else None
     today = legal_date(timezone.now())
+    events, earlier = latest_events(case)
     return {
         "case": case,
-        "parties": case_parties(case),
+        "parties": state.parties,
         "claims": claims,
         # The same sum the documents and the ledger make: amounts left empty count as nothing.
         "claims_total": sum((c.amount_claimed for c in claims if c.amount_claimed is not None), Decimal("0")),
         "can_edit_claims": actor_can_act and not claims_locked,
         "claims_locked": claims_locked,
         "claim_add_form": ClaimAddForm(auto_id="claim-add-%s"),
-        "events": list(case_timeline(case)),
+        "events": events,
+        "earlier_events": earlier,
         "deadlines": case_deadlines(case, timezone.now()),
         "transitions": transitions_from(case.status, ActorKind.STAFF) if actor_can_act else [],
         "can_act": actor_can_act,
@@ -125,6 +132,19 @@ def render_case_page(request: AuthedRequest, case_id: int, *, status: int = 200)
     """The case page as the answer to a refused POST of a panel's form: rendered in place instead of a
     redirect, so the panel can show the form as it was typed, with its errors (a redirect loses the text)."""
     return render(request, "cases/detail.html", _detail_context(request, case_id), status=status)
+
+
+@login_required
+@require_GET
+def case_events(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The whole 办理记录, a page of TIMELINE_PAGE events at a time, newest page first (page 1 is what the case
+    page shows); the case page links here when it leaves earlier events out."""
+    case = access_case(request.user, case_id)
+    paginator = Paginator(case_timeline(case).reverse(), TIMELINE_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    events = list(page.object_list)
+    events.reverse()
+    return render(request, "cases/events.html", {"case": case, "page": page, "events": events})
 
 
 @login_required

@@ -13,11 +13,14 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils import timezone
 
 from tiaojie.cases.models import Case
 from tiaojie.cases.panels import Panel, register_panel
+from tiaojie.cases.state import case_state
 from tiaojie.documents import kinds
 from tiaojie.documents.models import CaseFileJob, Document, Kind
+from tiaojie.lib.workdays import legal_date
 from tiaojie.organisations.access import membership_in
 
 CASEFILE_TEMPLATE = "documents/_casefile.html"
@@ -54,7 +57,12 @@ def _subject_label(subject: str, by_pk: Mapping[int, Document]) -> str:
 def document_rows(case: Case) -> list[Row]:
     """Every applicable (kind, subject) of the case, with its Document if issued, then issued documents that no
     longer apply (kept visible: an issued document never disappears from the case)."""
-    issued = list(Document.objects.filter(case=case).annotate(n_services=Count("services")).order_by("issued_at", "pk"))
+    issued = list(
+        Document.objects.filter(case=case)
+        .select_related("issued_by")
+        .annotate(n_services=Count("services"))
+        .order_by("issued_at", "pk")
+    )
     by_key = {(d.kind, d.subject): d for d in issued}
     by_pk = {d.pk: d for d in issued}
     rows: list[Row] = []
@@ -91,9 +99,10 @@ def document_rows(case: Case) -> list[Row]:
     return rows
 
 
-def unissued_labels(case: Case) -> list[str]:
-    """What "同时出具尚未出具的文书" would number, named for the person deciding whether to tick it."""
-    rows = document_rows(case)
+def unissued_labels(case: Case, rows: list[Row] | None = None) -> list[str]:
+    """What "同时出具尚未出具的文书" would number, named for the person deciding whether to tick it (of `rows`,
+    the case's document_rows, if the caller has them)."""
+    rows = document_rows(case) if rows is None else rows
     return [f"{r.label} {r.subject_label}".strip() for r in rows if r.document is None]
 
 
@@ -121,12 +130,17 @@ def casefile_template() -> str:
 
 def panel_context(request: HttpRequest, case: Case, can_act: bool) -> dict[str, Any]:
     membership = membership_in(request.user, case.organisation_id) if request.user.is_authenticated else None
+    # Issuing, regenerating and serving a document each write an event (cases.state); what applies can also
+    # change with the date (a payment falling overdue), hence the day in the name.
+    today = legal_date(timezone.now())
+    rows = case_state(request, case).cached(f"documents:{today.isoformat()}", lambda: document_rows(case))
     return {
         "can_act": can_act,
-        "rows": document_rows(case),
+        "rows": rows,
+        # Not cached: the background job moves it on without an event.
         "case_file_job": CaseFileJob.objects.filter(case=case).order_by("-requested_at", "-id").first(),
         "casefile_template": casefile_template(),
-        "casefile_missing": unissued_labels(case),
+        "casefile_missing": unissued_labels(case, rows),
         "can_manage_letterhead": membership is not None and membership.can_manage_organisation,
     }
 

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case
-from tiaojie.cases.actions import Actor, claims_locked_reason, do_confirm_dispute_types, suggest_dispute_types
+from tiaojie.cases.actions import Actor, do_confirm_dispute_types, suggest_dispute_types
 from tiaojie.cases.models import Case, DisputeTypeSuggestion
 from tiaojie.cases.panels import Panel, register_panel
 from tiaojie.cases.post import form_action
+from tiaojie.cases.state import case_state
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.forms import DisputeTypeForm
 from tiaojie.intake.suggestions import all_claim_types, highlighted, shown, words_of
@@ -56,7 +57,10 @@ def suggest_live(request: AuthedRequest) -> HttpResponse:
 
 @register_panel
 def dispute_type_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
-    row = DisputeTypeSuggestion.objects.filter(case=case).select_related("confirmed_by").first()
+    # Storing and confirming the suggestion give the case a new state version (cases.state).
+    row = case_state(request, case).cached(
+        "dispute_types", lambda: DisputeTypeSuggestion.objects.filter(case=case).select_related("confirmed_by").first()
+    )
     if row is None and not can_act:
         return None
     suggestions = shown(row.suggestions if row else [])
@@ -69,7 +73,7 @@ def dispute_type_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel
         "suggested": {s.label for s in suggestions},
         "can_act": can_act,
         # Labelling a closed case is still worth having as training data; adding claims to it is not possible.
-        "claims_locked": claims_locked_reason(case) if can_act else None,
+        "claims_locked": case_state(request, case).claims_locked() if can_act else None,
     }
     return Panel("intake/_dispute_type_panel.html", context, 8)
 

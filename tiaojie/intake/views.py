@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from tiaojie.cases.forms import ClaimFormSet, WorkerFormSet, attach_action_error
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.panels import Panel, register_panel
 from tiaojie.cases.post import form_action
+from tiaojie.cases.state import case_state
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.access import access_evidence, alerts_visible_to
 from tiaojie.intake.actions import (
@@ -29,7 +31,7 @@ from tiaojie.intake.actions import (
     do_submit_application,
 )
 from tiaojie.intake.forms import AssistedIntakeForm, DuplicateForm, EvidenceForm, RerouteForm
-from tiaojie.intake.models import DuplicateSuspicion
+from tiaojie.intake.models import DuplicateSuspicion, OralApplicationRecord
 from tiaojie.lib.uploads import KINDS, stored_attachment
 from tiaojie.organisations.access import access_organisation_for_intake, intake_organisations, membership_in
 from tiaojie.organisations.models import Organisation
@@ -196,7 +198,8 @@ def alert_acknowledge(request: AuthedRequest, alert_id: int) -> HttpResponse:
 
 @register_panel
 def evidence_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel:
-    items = list(case.evidence.order_by("uploaded_at", "id"))
+    # Adding evidence writes an event, so the list keeps until the case changes (cases.state).
+    items = case_state(request, case).cached("evidence", lambda: list(case.evidence.order_by("uploaded_at", "id")))
     return Panel("intake/_evidence_panel.html", {"items": items, "form": EvidenceForm(), "can_act": can_act}, 30)
 
 
@@ -209,8 +212,13 @@ def reroute_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | No
 
 @register_panel
 def origin_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
-    oral = getattr(case, "oral_record", None)
-    referral = getattr(case, "referral", None)
+    oral, referral = case_state(request, case).cached(
+        "origin",
+        lambda: (
+            OralApplicationRecord.objects.filter(case=case).select_related("recorded_by").first(),
+            getattr(case, "referral", None),
+        ),
+    )
     if oral is None and referral is None:
         return None
     return Panel("intake/_origin_panel.html", {"oral": oral, "referral": referral}, 10)
@@ -239,11 +247,21 @@ def resolve_duplicate(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
+def _suspicions(case: Case) -> tuple[DuplicateSuspicion | None, list[DuplicateSuspicion]]:
+    """The suspicion on `case` and the unresolved ones of later cases that may duplicate it, in one query."""
+    rows = list(
+        DuplicateSuspicion.objects.filter(Q(case=case) | Q(original=case, resolution=""))
+        .select_related("original")
+        .order_by("id")
+    )
+    return next((r for r in rows if r.case_id == case.pk), None), [r for r in rows if r.original_id == case.pk]
+
+
 @register_panel
 def duplicate_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     """On a case flagged as a possible duplicate, and on the original it may duplicate."""
-    suspicion = DuplicateSuspicion.objects.filter(case=case).select_related("original").first()
-    later = list(DuplicateSuspicion.objects.filter(original=case, resolution="").order_by("id"))
+    # Flagging and resolving a suspicion write an event on both cases (intake.actions): kept until they change.
+    suspicion, later = case_state(request, case).cached("duplicates", lambda: _suspicions(case))
     if suspicion is None and not later:
         return None
     return Panel(

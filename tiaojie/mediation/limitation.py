@@ -71,12 +71,15 @@ def limitation_restart(case: Case, agreement: Agreement | None) -> dt.date | Non
     return None
 
 
-def claim_limitations(case: Case, agreement: Agreement | None) -> list[ClaimLimitation]:
+def claim_limitations(
+    case: Case, agreement: Agreement | None, claims: list[ClaimItem] | None = None
+) -> list[ClaimLimitation]:
+    """Each claim's limitation; `claims` are the case's claims if the caller has loaded them."""
     applied_on = legal_date(case.received_at)
     restart = limitation_restart(case, agreement)
     calendar = work_calendar()
     out = []
-    for claim in case.claims.order_by("id"):
+    for claim in case.claims.order_by("id") if claims is None else claims:
         # Unknown: counted as still in time on the day of the application (module docstring). A right infringed
         # after the application (a dismissal during mediation) is interrupted from the day it was known.
         known_on = claim.known_on or applied_on

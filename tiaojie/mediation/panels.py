@@ -13,6 +13,7 @@ from tiaojie.cases.deadlines import DeadlineView
 from tiaojie.cases.forms import ExtendClockBForm
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.panels import Panel, register_panel
+from tiaojie.cases.state import case_state
 from tiaojie.lib.workdays import Deadline, days_left, legal_date
 from tiaojie.mediation import assistant, rules
 from tiaojie.mediation.actions import eligible_mediators, mediator_conflict, negotiation_link, rating_link
@@ -54,12 +55,17 @@ def _focus_first_error(form: forms.Form) -> None:
 
 
 def _state(request: HttpRequest, case: Case) -> MediationState:
-    """One load per request, shared by the panels."""
-    cache = getattr(request, "_mediation_state", None)
-    if cache is None or cache.case.pk != case.pk:
-        cache = mediation_state(case)
-        request._mediation_state = cache  # type: ignore[attr-defined]
-    return cache
+    """The mediation rows of the case, shared by the panels: loaded once per state of the case (each change
+    writes an event, which gives the case a new state_version: cases.state)."""
+    st = case_state(request, case).cached("mediation", lambda: mediation_state(case))
+    st.case = case
+    return st
+
+
+def _contact(request: HttpRequest, case: Case) -> EmployerContact | None:
+    return case_state(request, case).cached(
+        "employer_contact", lambda: EmployerContact.objects.filter(case=case).first()
+    )
 
 
 def _findings(request: HttpRequest, case: Case) -> list[assistant.Finding]:
@@ -86,7 +92,7 @@ def negotiation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel 
     if not st.negotiations and not (can_act and case.status == Status.RECEIVED) and case.status != Status.NEGOTIATING:
         return None
     n = st.negotiation
-    contact = EmployerContact.objects.filter(case=case).first()
+    contact = _contact(request, case)
     link = ""
     if can_act and n is not None and n.is_open and n.token_encrypted:
         link = negotiation_link(settings.PUBLIC_BASE_URL, n.token)  # never the Host header (docs/security.md)
@@ -205,14 +211,10 @@ def agreement_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
     a = st.agreement
     signable = can_act and a is not None and a.effective_at is None and case.status == Status.MEDIATING
     membership = membership_in(request.user, case.organisation_id) if request.user.is_authenticated else None
-    contact = EmployerContact.objects.filter(case=case).first()
+    contact = _contact(request, case)
     phones = {
         SignerRole.WORKER: next(
-            (
-                link.worker.phone_masked
-                for link in case.case_workers.select_related("worker").order_by("-is_representative", "id")
-                if link.worker.phone_masked
-            ),
+            (link.worker.phone_masked for link in case_state(request, case).parties if link.worker.phone_masked),
             "",
         ),
         SignerRole.EMPLOYER: contact.phone_masked if contact else "",
@@ -252,7 +254,7 @@ def agreement_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
 @register_panel
 def assistant_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     """The mediator's assistant: 争议焦点, calculator results, checks of the agreement draft (advice, no gate)."""
-    claims = list(case.claims.order_by("id"))
+    claims = case_state(request, case).claims
     context = assistant.assistant_context(
         case, claims, _state(request, case).agreement, _findings(request, case), can_act
     )
@@ -350,7 +352,7 @@ def ratings_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | No
 def limitation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     """Each claim item's last day to apply for arbitration (docs/law.md §5a), as the worker sees it too."""
     st = _state(request, case)
-    rows = claim_limitations(case, st.agreement)
+    rows = claim_limitations(case, st.agreement, case_state(request, case).claims)
     if not rows:
         return None
     return Panel("mediation/_limitation_panel.html", {"rows": rows}, 85)

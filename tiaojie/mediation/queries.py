@@ -70,7 +70,9 @@ def mediation_state(case: Case) -> MediationState:
     assignments = list(
         MediatorAssignment.objects.filter(case=case, removed_at__isnull=True).select_related("user").order_by("id")
     )
-    sessions = list(Session.objects.filter(case=case).select_related("minutes").order_by("starts_at", "id"))
+    sessions = list(
+        Session.objects.filter(case=case).select_related("minutes", "minutes__recorded_by").order_by("starts_at", "id")
+    )
     agreement = (
         Agreement.objects.filter(case=case)
         .prefetch_related(

@@ -20,11 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.http import HttpRequest
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import cases_visible_to
@@ -50,6 +51,8 @@ def _joined(parts: list[str], separator: str) -> str:
 
 
 SHOWN = 10
+# How long the panel's list is kept for one user and one state of the case (similar_cases_panel).
+SIMILAR_CACHE_SECONDS = 10 * 60
 # The bound on the work per page view. The newest cases are the ones whose outcome still tells a mediator what
 # to expect (practice and amounts move), and 2,000 of them is plenty to find ten alike while keeping the scoring
 # well under the page's budget (bench/similar_cases.py). The same employer is taken separately so its cases are
@@ -316,8 +319,8 @@ def similar_cases(user: User, case: Case) -> tuple[list[SimilarCase], list[tuple
     return rows, own
 
 
-@register_panel
 def similar_cases_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    """The panel (four queries)."""
     if not request.user.is_authenticated:
         return None
     rows, own = similar_cases(request.user, case)
@@ -325,3 +328,23 @@ def similar_cases_panel(request: HttpRequest, case: Case, can_act: bool) -> Pane
     if not rows and not articles:
         return None
     return Panel("mediation/_similar_panel.html", {"rows": rows, "articles": articles}, 95)
+
+
+def cached_similar_cases_panel(request: HttpRequest, case: Case) -> Panel | None:
+    """The panel kept SIMILAR_CACHE_SECONDS per user and state of the case: a case that ends elsewhere joins the
+    list within that time, a change of this case at once (its state_version: cases.state)."""
+    key = f"similar-cases:{case.pk}:{case.state_version}:{request.user.pk}:{get_language()}"
+    kept = cache.get(key)  # a 1-tuple, so that "no panel" is kept too
+    if kept is None:
+        kept = (similar_cases_panel(request, case, False),)
+        cache.set(key, kept, SIMILAR_CACHE_SECONDS)
+    return kept[0]
+
+
+@register_panel
+def similar_cases_slot(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    """On the case page, only a place for the panel: it costs more than the rest of the page, so the browser
+    fetches it after the page (mediation:similar_cases, htmx); without JavaScript it is a link to it."""
+    if not request.user.is_authenticated:
+        return None
+    return Panel("mediation/_similar_slot.html", {"case": case}, 95)

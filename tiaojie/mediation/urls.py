@@ -5,6 +5,7 @@ from tiaojie.mediation import views
 app_name = "mediation"
 urlpatterns = [
     path("cases/<int:case_id>/contact/", views.employer_contact, name="employer_contact"),
+    path("cases/<int:case_id>/similar/", views.similar_cases, name="similar_cases"),
     path("cases/<int:case_id>/negotiation/", views.negotiation_open, name="negotiation_open"),
     path(
         "cases/<int:case_id>/negotiation/<int:negotiation_id>/answer/",

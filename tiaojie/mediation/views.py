@@ -71,6 +71,7 @@ from tiaojie.mediation.handoff import handoff_package
 from tiaojie.mediation.models import Agreement, MediatorAssignment, Negotiation, Settlement, SignerRole
 from tiaojie.mediation.panels import BOUND_FORMS
 from tiaojie.mediation.payment_order import payment_order_context
+from tiaojie.mediation.similar import cached_similar_cases_panel
 
 # Lazy: module-level texts are built at import, before any request has chosen its language.
 BAD_INPUT = gettext_lazy("填写的内容有误，请检查后重试。")
@@ -749,3 +750,17 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     response = render(request, "mediation/rate.html", {"rating": rating, "case": rating.case, "form": form})
     _token_page_headers(response)
     return response
+
+
+@login_required
+@require_GET
+def similar_cases(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The similar-cases panel of the case page, fetched after the page (htmx swaps it into its slot); opened
+    without JavaScript, a page of its own. Another organisation's case is a 404 (access_case)."""
+    case = access_case(request.user, case_id)
+    found = cached_similar_cases_panel(request, case)
+    if request.htmx:
+        if found is None:
+            return HttpResponse("")
+        return render(request, "mediation/_similar_panel.html", {"panel": found.context})
+    return render(request, "mediation/similar.html", {"case": case, "panel": found.context if found else None})

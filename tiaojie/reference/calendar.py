@@ -9,12 +9,14 @@ on its next deadline, so two cases received on the same day always get the same 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import django.dispatch
+from django.core.signals import request_started
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
@@ -49,6 +51,7 @@ def current_revision() -> int:
 def bump_revision() -> None:
     """Record that the table changed (inside the caller's transaction, so the number and the rows commit
     together)."""
+    forget_revision()
     if not CalendarRevision.objects.filter(pk=1).update(revision=F("revision") + 1):
         CalendarRevision.objects.get_or_create(pk=1, defaults={"revision": 1})
 
@@ -68,9 +71,31 @@ def _build() -> WorkCalendar:
     )
 
 
+# The revision read in the current request, reused for the rest of it (a page counts several deadlines) and
+# for REVISION_SECONDS at most outside requests (the task worker): cleared at the start of every request.
+REVISION_SECONDS = 1.0
+_checked: dict[str, tuple[float, int]] = {}
+
+
+def forget_revision(**_: object) -> None:
+    _checked.clear()
+
+
+request_started.connect(forget_revision, dispatch_uid="reference.calendar.forget_revision")
+
+
+def _revision() -> int:
+    seen = _checked.get("cal")
+    if seen is not None and time.monotonic() - seen[0] <= REVISION_SECONDS:
+        return seen[1]
+    revision = current_revision()
+    _checked["cal"] = (time.monotonic(), revision)
+    return revision
+
+
 def work_calendar() -> WorkCalendar:
     """The calendar for deadline counting, rebuilt whenever the table's revision moved (in any process)."""
-    revision = current_revision()
+    revision = _revision()
     cached = _cache.get("cal")
     if cached is not None and cached[0] == revision:
         return cached[1]

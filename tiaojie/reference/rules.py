@@ -15,9 +15,12 @@ language (`|translate_stored`); a basis an administrator rewrites is shown as wr
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps.registry import Apps
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
@@ -138,6 +141,7 @@ def current_revision() -> int:
 
 
 def bump_revision() -> None:
+    forget_revision()
     if not ProvincialRuleRevision.objects.filter(pk=1).update(revision=F("revision") + 1):
         ProvincialRuleRevision.objects.get_or_create(pk=1, defaults={"revision": 1})
 
@@ -160,8 +164,30 @@ def _build() -> dict[tuple[str, str], list[Rule]]:
     return table
 
 
-def _table() -> dict[tuple[str, str], list[Rule]]:
+# The revision read in the current request, reused for the rest of it (a page asks for several rules) and for
+# REVISION_SECONDS at most outside requests (the task worker): cleared at the start of every request.
+REVISION_SECONDS = 1.0
+_checked: dict[str, tuple[float, int]] = {}
+
+
+def forget_revision(**_: Any) -> None:
+    _checked.clear()
+
+
+request_started.connect(forget_revision, dispatch_uid="reference.rules.forget_revision")
+
+
+def _revision() -> int:
+    seen = _checked.get("rules")
+    if seen is not None and time.monotonic() - seen[0] <= REVISION_SECONDS:
+        return seen[1]
     revision = current_revision()
+    _checked["rules"] = (time.monotonic(), revision)
+    return revision
+
+
+def _table() -> dict[tuple[str, str], list[Rule]]:
+    revision = _revision()
     cached = _cache.get("rules")
     if cached is not None and cached[0] == revision:
         return cached[1]

@@ -76,6 +76,7 @@ def endpoints(w):
         ("payment_order", {"case_id": a}, "get", "staff_read"),
         ("handoff", {"case_id": a}, "get", "staff_read"),
         ("signature_file", {"case_id": a, "signature_id": w["signature"].pk}, "get", "read"),
+        ("similar_cases", {"case_id": a}, "get", "read"),
     ]
 
 

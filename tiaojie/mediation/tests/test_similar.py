@@ -167,7 +167,12 @@ def test_the_case_page_shows_the_panel_with_links_and_no_worker_data(client, org
     here = _new(org_a, mediator_a)
     ended = _ended(org_a, mediator_a, "failed", employer=here.employer)
     client.force_login(mediator_a)
-    html = client.get(f"/cases/{here.pk}/").content.decode()
+    page = client.get(f"/cases/{here.pk}/").content.decode()
+    # The page holds its place, fetched after it (htmx) or opened as a page of its own without JavaScript.
+    assert f'hx-get="/mediation/cases/{here.pk}/similar/"' in page
+    html = client.get(f"/mediation/cases/{here.pk}/similar/").content.decode()
+    assert f'href="/cases/{here.pk}/"' in html  # back to the case
+    assert client.get(f"/mediation/cases/{here.pk}/similar/", headers={"HX-Request": "true"}).content.decode() in html
     panel = html[html.index('id="similar-cases"') :]
     panel = panel[: panel.index("</section>")]
     assert f'href="/cases/{ended.pk}/"' in panel
