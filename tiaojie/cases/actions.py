@@ -148,10 +148,13 @@ def record_case_event(
     kind = str(kind)  # a plain "transition", not CaseEvent.Kind.TRANSITION, for the receivers and the row
     event = CaseEvent.objects.create(at=at or timezone.now(), kind=kind, actor=user, **fields)
     # A new state of the case: what the case page keeps of the earlier one is never read again (cases.state).
-    version = new_state_version()
-    Case.objects.filter(pk=case_id).update(state_version=version)
-    if isinstance(case, Case):
-        case.state_version = version
+    # Not for "created": do_create_case records it in the transaction that inserted the row with a fresh version,
+    # which nobody can have read yet, so the UPDATE would only cost a statement on every intake.
+    if kind != CaseEvent.Kind.CREATED:
+        version = new_state_version()
+        Case.objects.filter(pk=case_id).update(state_version=version)
+        if isinstance(case, Case):
+            case.state_version = version
     case_event_recorded.send(sender=Case, case_id=case_id, kind=kind)
     # Once per call, not deduplicated per transaction: receivers filter by kind (mediation acts on
     # "transition" only), and a rebuild of the search document is idempotent, so a second costs time, not truth.

@@ -191,8 +191,9 @@ def test_statements_of_one_referral(client, org_a, registrar, django_capture_on_
     # routed event, the tracking code and its SMS, the collective-dispute count, the suggestion read for the
     # receipt; one rollup mark and one task for the two events, one search document. Before: 60, the rollups
     # refreshed and the search document built once per event (bench/RESULTS.md, "Intake speed"). Plus 1 where
-    # this process has not yet read the classifier's model version.
-    assert len(sql) <= 42, "\n".join(sql)
+    # this process has not yet read the classifier's model version, and 1 for the routed event's new case-page
+    # state version (cases.state; the created event needs none).
+    assert len(sql) <= 43, "\n".join(sql)
     assert not any("analytics_monthrollup" in s or "analytics_casefact" in s for s in sql)
     assert sum("analytics_rolluppending" in s for s in sql) == 1
     assert sum("INSERT INTO \"cases_casesearchdocument\"" in s or "UPDATE \"cases_casesearchdocument\"" in s
