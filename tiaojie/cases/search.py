@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -146,12 +147,38 @@ def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int) -> list[Hit
     parts = bigrams.query_parts(text)
     if not parts:
         return []
-    scope_sql, scope_params = scope.values("pk").query.sql_with_params()
     # Only the newest RANK_CANDIDATES matches of the scope are ranked: ranking reads each match's terms, and a
     # common word (工伤) matches tens of thousands of cases of a busy organisation — ranking them all took 2 s
     # at 1 M cases (bench/RESULTS.md). The newest matches are found by walking the scope's own (…, received_at)
     # index and checking each case's document, which stops after RANK_CANDIDATES hits.
-    if connection.vendor == "postgresql":
+    single_term = len(parts) == 1 and len(parts[0].terms) == 1 and not parts[0].prefix
+    if connection.vendor == "postgresql" and single_term:
+        query = bigrams.tsquery(parts)
+        # One term (工伤): the scope's own WHERE (organisation_id = …, or the division range) filters cases_case
+        # directly, so PostgreSQL walks case_org_recv / case_div_recv and probes each case's document. Written
+        # as `id IN (scope)` it walked the national case_recv index and probed the scope per case (35,000
+        # probes for 500 matches at 100,000 cases, 3.4 times slower). Only for one term: the column's
+        # statistics give its frequency, so PostgreSQL knows when walking stops early. For several terms
+        # (a phrase, an AND) it multiplies their frequencies, underestimates correlated ones (工伤 加班费), and
+        # this form then read every national match through the GIN index (2.3 times slower than the form
+        # below; bench/RESULTS.md).
+        # The table name is the model's; the term is a parameter.
+        matches = RawSQL(  # noqa: S611
+            f'EXISTS (SELECT 1 FROM cases_casesearchdocument m WHERE m.case_id = "{Case._meta.db_table}"."id" '
+            "AND m.vector @@ to_tsquery('simple', %s))",
+            (query,),
+            output_field=BooleanField(),
+        )
+        candidates = scope.filter(matches).order_by("-received_at", "-id").values("pk")[:RANK_CANDIDATES]
+        candidates_sql, candidates_params = candidates.query.sql_with_params()
+        sql = (
+            "SELECT d.case_id, ts_rank(d.vector, to_tsquery('simple', %s)) AS rank "
+            f"FROM cases_casesearchdocument d WHERE d.case_id IN ({candidates_sql}) "
+            "ORDER BY rank DESC, d.case_id DESC LIMIT %s"
+        )
+        params = [query, *candidates_params, limit]
+    elif connection.vendor == "postgresql":
+        scope_sql, scope_params = scope.values("pk").query.sql_with_params()
         sql = (
             "SELECT d.case_id, ts_rank(d.vector, q.query) AS rank "
             "FROM (SELECT c.id FROM cases_case c JOIN cases_casesearchdocument m ON m.case_id = c.id "
@@ -161,7 +188,9 @@ def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int) -> list[Hit
             "ORDER BY rank DESC, d.case_id DESC LIMIT %s"
         )
         query = bigrams.tsquery(parts)
+        params = [query, *scope_params, RANK_CANDIDATES, query, limit]
     else:
+        scope_sql, scope_params = scope.values("pk").query.sql_with_params()
         # bm25() is lower for better matches: negated, so both vendors sort the same way.
         sql = (
             "SELECT rowid, -bm25(cases_search_fts) AS rank FROM cases_search_fts "
@@ -171,8 +200,6 @@ def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int) -> list[Hit
             "ORDER BY rank DESC, rowid DESC LIMIT %s"
         )
         query = bigrams.fts5_query(parts)
-    params = [query, *scope_params, RANK_CANDIDATES, query, limit]
-    if connection.vendor != "postgresql":
         params = [query, query, *scope_params, RANK_CANDIDATES, limit]
     with connection.cursor() as cur:
         cur.execute(sql, params)

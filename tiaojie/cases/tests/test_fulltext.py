@@ -63,6 +63,10 @@ def test_another_organisations_case_is_never_ranked(cases, mediator_a, mediator_
     assert found(mediator_b, "欠薪") == [cases["theirs"].pk]
     # The county supervisor of organisation A's county sees A's cases, not B's (another county).
     assert sorted(found(supervisor_county, "欠薪 申请人")) == [cases["wages"].pk]
+    # One term takes the other query form on PostgreSQL (cases.search.ranked_case_ids): the same scope.
+    assert found(supervisor_county, "欠薪") == [cases["wages"].pk]
+    assert found(supervisor_county, "工伤") == [cases["injury"].pk]
+    assert found(mediator_b, "工伤") == [cases["theirs"].pk]
 
 
 def test_the_case_that_says_it_more_often_ranks_first(org_a, mediator_a):
