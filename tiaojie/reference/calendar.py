@@ -9,14 +9,12 @@ on its next deadline, so two cases received on the same day always get the same 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import django.dispatch
-from django.core.signals import request_started
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
@@ -25,6 +23,8 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from tiaojie.lib.request_memo import forget as per_request_forget
+from tiaojie.lib.request_memo import per_request
 from tiaojie.lib.workdays import (
     Deadline,
     WorkCalendar,
@@ -71,26 +71,13 @@ def _build() -> WorkCalendar:
     )
 
 
-# The revision read in the current request, reused for the rest of it (a page counts several deadlines) and
-# for REVISION_SECONDS at most outside requests (the task worker): cleared at the start of every request.
-REVISION_SECONDS = 1.0
-_checked: dict[str, tuple[float, int]] = {}
-
-
 def forget_revision(**_: object) -> None:
-    _checked.clear()
-
-
-request_started.connect(forget_revision, dispatch_uid="reference.calendar.forget_revision")
+    per_request_forget("cal.revision")
 
 
 def _revision() -> int:
-    seen = _checked.get("cal")
-    if seen is not None and time.monotonic() - seen[0] <= REVISION_SECONDS:
-        return seen[1]
-    revision = current_revision()
-    _checked["cal"] = (time.monotonic(), revision)
-    return revision
+    # Read once per request (a page counts several deadlines); outside a request, every time (lib/request_memo.py).
+    return per_request("cal.revision", current_revision)
 
 
 def work_calendar() -> WorkCalendar:

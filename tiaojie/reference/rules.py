@@ -15,12 +15,9 @@ language (`|translate_stored`); a basis an administrator rewrites is shown as wr
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
-from typing import Any
 
 from django.apps.registry import Apps
-from django.core.signals import request_started
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
@@ -28,6 +25,8 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tiaojie.lib.request_memo import forget as per_request_forget
+from tiaojie.lib.request_memo import per_request
 from tiaojie.reference.models import ProvincialRule, ProvincialRuleRevision
 
 Key = ProvincialRule.Key
@@ -164,26 +163,13 @@ def _build() -> dict[tuple[str, str], list[Rule]]:
     return table
 
 
-# The revision read in the current request, reused for the rest of it (a page asks for several rules) and for
-# REVISION_SECONDS at most outside requests (the task worker): cleared at the start of every request.
-REVISION_SECONDS = 1.0
-_checked: dict[str, tuple[float, int]] = {}
-
-
-def forget_revision(**_: Any) -> None:
-    _checked.clear()
-
-
-request_started.connect(forget_revision, dispatch_uid="reference.rules.forget_revision")
+def forget_revision(**_: object) -> None:
+    per_request_forget("rules.revision")
 
 
 def _revision() -> int:
-    seen = _checked.get("rules")
-    if seen is not None and time.monotonic() - seen[0] <= REVISION_SECONDS:
-        return seen[1]
-    revision = current_revision()
-    _checked["rules"] = (time.monotonic(), revision)
-    return revision
+    # Read once per request (a page asks for several rules); outside a request, every time (lib/request_memo.py).
+    return per_request("rules.revision", current_revision)
 
 
 def _table() -> dict[tuple[str, str], list[Rule]]:

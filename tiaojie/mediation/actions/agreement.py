@@ -223,6 +223,10 @@ def do_void_signatures(*, agreement: Agreement, reason: str, actor: Actor) -> No
     staff_membership(actor, case)
     reason = clean_text(reason, field="reason", label=_("原因"), max_len=2000)
     with transaction.atomic():
+        # The case row first, then the agreement: recording the event updates the case row (its state version,
+        # cases.state), and a claim change holds the case row while it waits for the agreement; taking them in
+        # the other order here would deadlock with it.
+        Case.objects.select_for_update(no_key=True).filter(pk=agreement.case_id).first()
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.effective_at:
             raise CaseActionError(_("调解协议已生效，签署不能撤销"))
@@ -467,6 +471,10 @@ def _record_signature(
     mediating → agreed through do_transition_case (event + legal basis)."""
     case = agreement.case
     with transaction.atomic():
+        # The case row first, then the agreement: recording the event updates the case row (its state version,
+        # cases.state), and a claim change holds the case row while it waits for the agreement; taking them in
+        # the other order here would deadlock with it.
+        Case.objects.select_for_update(no_key=True).filter(pk=agreement.case_id).first()
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.version != version:
             raise StaleCaseError(_("协议内容在您打开页面后已被修改。请刷新页面，核对后再签署。"))

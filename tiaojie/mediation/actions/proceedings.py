@@ -330,6 +330,10 @@ def _lock_changeable(session: Session) -> None:
     """Inside the transaction: lock the session row and check again, so a colleague's cancel, reschedule or
     minutes committed since the page was loaded wins and this one is told (do_record_minutes takes the same
     lock, so minutes and a cancel never both land)."""
+    # The case row first, then the session: recording the event updates the case row (its state version,
+    # cases.state), and a claim change holds the case row while it waits for the agreement; taking them in
+    # the other order here would deadlock with it.
+    Case.objects.select_for_update(no_key=True).filter(pk=session.case_id).first()
     locked = Session.objects.select_for_update().filter(pk=session.pk).first()
     if locked is None or locked.cancelled_at is not None or Minutes.objects.filter(session_id=session.pk).exists():
         raise StaleCaseError(_("这次调解刚刚已被取消或记录了笔录。请刷新页面。"))
@@ -449,6 +453,10 @@ def do_record_minutes(*, session: Session, data: MinutesInput, actor: Actor) -> 
         with transaction.atomic():
             # The session's row lock orders this against a cancel (_lock_changeable): never minutes of a
             # session cancelled a moment ago.
+            # The case row first, then the session: recording the event updates the case row (its state version,
+            # cases.state), and a claim change holds the case row while it waits for the agreement; taking them in
+            # the other order here would deadlock with it.
+            Case.objects.select_for_update(no_key=True).filter(pk=session.case_id).first()
             if not Session.objects.select_for_update().filter(pk=session.pk, cancelled_at__isnull=True).exists():
                 raise StaleCaseError(_("这次调解刚刚已被取消。请刷新页面。"))
             minutes = Minutes.objects.create(
