@@ -7,7 +7,8 @@ requests at once in one process."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.core.signals import request_finished, request_started
@@ -43,3 +44,14 @@ def forget(name: str) -> None:
     memo: dict[str, Any] | None = getattr(_local, "memo", None)
     if memo is not None:
         memo.pop(name, None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """What request_started/request_finished do here, for code that renders a page outside Django's handler
+    (a test calling a panel directly) without the handler's other receivers (which close the connection)."""
+    _start()
+    try:
+        yield
+    finally:
+        _finish()

@@ -17,6 +17,7 @@ from tiaojie.knowledge.actions import do_import_law_directory
 from tiaojie.knowledge.claim_articles import ARTICLES, Citation, articles_for, citation_links
 from tiaojie.knowledge.tests import samples
 from tiaojie.knowledge.tests.test_citations_resolve import build_full_library
+from tiaojie.lib.request_memo import request_scope
 from tiaojie.lib.workdays import Deadline
 from tiaojie.mediation import actions, assistant, panels
 from tiaojie.mediation.models import Agreement
@@ -316,11 +317,14 @@ def test_the_panel_adds_at_most_three_queries(org_a, mediator_a, library, django
     draft_agreement(case, mediator_a, due=in_days(50))
     request = RequestFactory().get(f"/cases/{case.pk}/")
     request.user = mediator_a
-    panels._state(request, case)  # loaded once per request for every mediation panel
-    case.organisation  # noqa: B018 - the case page has it already
-    work_calendar()
-    with django_assert_max_num_queries(3):
-        panel = panels.assistant_panel(request, case, True)
+    # Inside a request, as on the case page: the calendar's revision is then read once for the whole request
+    # (lib/request_memo.py); outside one it is read at every look-up.
+    with request_scope():
+        panels._state(request, case)  # loaded once per request for every mediation panel
+        case.organisation  # noqa: B018 - the case page has it already
+        work_calendar()
+        with django_assert_max_num_queries(3):
+            panel = panels.assistant_panel(request, case, True)
     assert panel is not None and len(panel.context["focus"]) == 3
     assert panel.context["findings"]
 
