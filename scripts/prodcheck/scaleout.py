@@ -40,8 +40,9 @@ django.setup()
 
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp.oath import TOTP  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+from shared import healthz, totp_code  # noqa: E402
+from shared import wait_for as _wait_for  # noqa: E402
 
 from tiaojie.accounts.actions import do_create_api_token  # noqa: E402
 from tiaojie.accounts.models import User  # noqa: E402
@@ -62,13 +63,7 @@ def fail(text: str) -> None:
 
 
 def wait_for(what: str, probe: Any, seconds: float = 90) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(1)
-    fail(f"gave up waiting {seconds:.0f} s for {what}")
+    return _wait_for(what, probe, seconds, check="scaleout")
 
 
 def seed() -> None:
@@ -110,12 +105,6 @@ def post_form(client: urllib.request.OpenerDirector, url: str, fields: dict[str,
         return exc.code, url, exc.read().decode("utf-8", "replace")
 
 
-def totp_code(key_hex: str) -> str:
-    totp = TOTP(bytes.fromhex(key_hex), step=30, t0=0, digits=6)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
-
-
 def login(base: str, username: str, password: str, totp_key: str) -> urllib.request.OpenerDirector:
     client = opener()
     post_form(client, f"{base}/accounts/login/", {"username": username, "password": password})
@@ -135,14 +124,6 @@ def api(base: str, token: str, name: str, data: dict[str, Any]) -> dict[str, Any
     except urllib.error.HTTPError as exc:
         fail(f"{name} on {base}: {exc.code} {exc.read()[:300]!r}")
     raise AssertionError
-
-
-def healthz(base: str) -> dict[str, Any] | None:
-    try:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
-            return json.loads(response.read())
-    except OSError:
-        return None
 
 
 def metric(base: str, name: str, labels: str) -> float:

@@ -20,15 +20,13 @@ import argparse
 import json
 import re
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect, sync_playwright
+from shared import healthz, totp_code
+from shared import wait_for as _wait_for
 
 PHONE = "13912345678"
 CHROMIUM = "/usr/bin/chromium"
@@ -40,21 +38,7 @@ def say(step: str, text: str) -> None:
 
 
 def wait_for(what: str, probe: Callable[[], Any], seconds: float = 90) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(1)
-    raise SystemExit(f"smoke: gave up waiting {seconds:.0f} s for {what}")
-
-
-def healthz(base: str) -> dict | None:
-    try:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310 (loopback)
-            return json.loads(response.read())
-    except OSError:  # not up yet (gunicorn preloading), busy, or a check failing (503 is an HTTPError)
-        return None
+    return _wait_for(what, probe, seconds, check="smoke")
 
 
 def sms_to(log: Path, phone: str, pattern: str) -> list[dict]:
@@ -114,12 +98,6 @@ def apply_online(page: Page, base: str, log: Path) -> str:
 def check_char(body: str) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-
-
-def totp_code(key_hex: str) -> str:
-    totp = TOTP(bytes.fromhex(key_hex), step=30, t0=0, digits=6)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
 
 
 def staff_journey(page: Page, base: str, seed: dict, out: Path) -> None:
