@@ -21,3 +21,9 @@ def warm_up() -> None:
             translation.gettext("案件详情")
             for name in ("base.html", "home.html", "404.html"):
                 get_template(name)
+    # The dispute-type suggestion's seed model is trained from the shipped seeds, in pure Python, about 5 s of CPU.
+    # Trained here, every worker inherits it through the fork; otherwise each new worker (and gunicorn replaces one
+    # every max_requests) would make its first intake wait for it. Used whenever no trained version is active.
+    from tiaojie.knowledge.classifier.runtime import seed_model
+
+    seed_model()
