@@ -14,7 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tiaojie.lib.env import env_bool, env_choice, env_int, env_list, env_str, env_timezone
+from tiaojie import __version__
+from tiaojie.lib.env import env_bool, env_cache, env_choice, env_int, env_list, env_str, env_timezone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TIAOJIE_VAR_DIR", str(BASE_DIR / "var")))
@@ -188,6 +189,11 @@ if DATABASE_REPLICA_URL:
 DATABASE_ROUTERS = ["tiaojie.lib.db_router.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30, minimum=0)
 REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5, minimum=0)
+
+# What the case page keeps between requests (cases.state); per process unless CACHE_URL names a shared one.
+CACHES = {"default": env_cache("CACHE_URL")}
+# A shared cache outlives a restart: an entry pickled by another release of the code is never read back.
+CACHES["default"]["KEY_PREFIX"] = f"tiaojie-{__version__}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id at OWASP's parameters (accounts.hashers); PBKDF2 second so a hash stored before it still verifies,

@@ -73,3 +73,25 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} must be one of {sorted(choices)}")
     return value
+
+
+def env_cache(name: str) -> dict[str, object]:
+    """The default cache (Django's CACHES["default"]) from a URL: empty or `locmem:` keeps one cache in each
+    process; `file:///absolute/dir` one cache on disk that every process of the machine shares (gunicorn's
+    workers), so what one worker rendered serves the others. Entries are keyed by what they depend on (the case
+    page's state version), never trusted to be invalidated, so any of them is correct; a shared one hits more."""
+    value = env_str(name, "").strip()
+    if value in ("", "locmem:", "locmem://"):
+        # Django's default of 300 entries is some 50 cases' state; 1,000 bounds a worker's cache near 50 MB.
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
+    if value.startswith("file://"):
+        path = value.removeprefix("file://")
+        if not path.startswith("/"):
+            raise ImproperlyConfigured(f"{name}={value!r}: a file cache needs an absolute path (file:///var/cache/x)")
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": path,
+            # The file cache culls (removes a third of its files) when it holds this many; a case page is ~50 KB.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    raise ImproperlyConfigured(f"{name}={value!r} must be empty, locmem: or file:///absolute/dir")

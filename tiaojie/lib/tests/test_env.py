@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tiaojie.lib.env import env_bool, env_choice, env_int, env_list, env_str, env_timezone
+from tiaojie.lib.env import env_bool, env_cache, env_choice, env_int, env_list, env_str, env_timezone
 
 
 def test_env_bool(monkeypatch):
@@ -43,3 +43,21 @@ def test_env_timezone_and_choice(monkeypatch):
     monkeypatch.setenv("LANG_X", "fr")
     with pytest.raises(ImproperlyConfigured):
         env_choice("LANG_X", "zh-hans", {"zh-hans", "en"})
+
+
+def test_env_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("CACHE_X", raising=False)
+    assert env_cache("CACHE_X")["BACKEND"].endswith("LocMemCache")  # one per process, as Django's default
+    monkeypatch.setenv("CACHE_X", f"file://{tmp_path}")
+    shared = env_cache("CACHE_X")
+    assert shared["BACKEND"].endswith("FileBasedCache")
+    assert shared["LOCATION"] == str(tmp_path)
+    # The file cache is one for every worker of the machine: what one process stores, another reads.
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    FileBasedCache(shared["LOCATION"], shared).set("k", ("v",))
+    assert FileBasedCache(shared["LOCATION"], shared).get("k") == ("v",)
+    for bad in ("file://relative/dir", "redis://127.0.0.1:6379/0", "memcached"):
+        monkeypatch.setenv("CACHE_X", bad)
+        with pytest.raises(ImproperlyConfigured, match="CACHE_X"):
+            env_cache("CACHE_X")
