@@ -9,8 +9,11 @@ of each distinct facts text, worker name, employer and case-number prefix are co
 dropped during the load and built after. Then it times `cases.search.ranked_case_ids(cases_visible_to(user),
 term)` — the ranking query the list runs, scoped in the database — and the whole search page
 (`cases.queries.search_page`) for common and rare terms, as the mediator of the busiest organisation and as the
-supervisor of the busiest county. Each persona's baseline in the same run is its unfiltered first page of the
-case list (an indexed keyset read), and each search prints its ratio to it. See bench/RESULTS.md.
+supervisor of the busiest county. The ranking is timed in both of its forms: "rank" as the unfiltered list
+runs it (`visible=`, the candidates found on the documents' copies of the scope) and "old" as a filtered list
+runs it (the scope on cases_case, the only form before), with their lists compared. Each persona's baseline
+in the same run is its unfiltered first page of the case list (an indexed keyset read), and each search prints
+its ratio to it. See bench/RESULTS.md.
 """
 
 from __future__ import annotations

@@ -155,7 +155,7 @@ def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int, visible: Q 
 
     `visible` (access.visibility_q of the user) says that `scope` is exactly what the user may see, with no
     other filter: on PostgreSQL the candidates are then found on the document table alone, by its copies of
-    the scope's columns (_documents_candidates), and checked against `scope` before they are ranked."""
+    the scope's columns (_ranked_by_documents), and checked against `scope` before they are ranked."""
     parts = bigrams.query_parts(text)
     if not parts or scope.query.is_empty():  # a user who sees nothing: none() has no SQL to embed
         return []

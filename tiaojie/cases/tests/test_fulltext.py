@@ -214,3 +214,13 @@ def test_the_walk_over_the_newest_documents_finds_the_same_as_the_index(
     assert found(supervisor_other_county, "欠薪") == [cases["theirs"].pk]
     assert found(supervisor_county, "华兴 欠薪") == [cases["wages"].pk]
     assert found(mediator_b, "华兴") == []
+
+
+def test_a_search_with_another_filter_keeps_to_the_filter(client, cases, mediator_a):
+    # The filtered list takes the scoped form (the filters are not on the document): only accepted cases.
+    do_transition_case(case=cases["wages"], to=Status.ACCEPTED, actor=Actor(ActorKind.STAFF, mediator_a))
+    client.force_login(mediator_a)
+    html = client.get(reverse("cases:list"), {"q": "申请人", "status": Status.ACCEPTED}).content.decode()
+    assert cases["wages"].number in html and cases["injury"].number not in html
+    html = client.get(reverse("cases:list"), {"q": "申请人"}).content.decode()
+    assert cases["wages"].number in html and cases["injury"].number in html
