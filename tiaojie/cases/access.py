@@ -27,15 +27,22 @@ class Need(enum.StrEnum):
     ACT = "act"  # accept, decline, move through mediation
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
+def visibility_q(user: User) -> Q | None:
+    """What cases_visible_to filters by, on the `organisation_id` and `division_id` columns (None: nothing).
+    CaseSearchDocument carries copies of both, so the search applies the same Q to it (cases.search)."""
     memberships = active_memberships(user)
     scope_q = subtree_q_for_scopes(supervisor_scopes(user), "division_id")
     if not memberships and scope_q is None:
-        return Case.objects.none()
+        return None
     q = Q(organisation_id__in=[m.organisation_id for m in memberships])
     if scope_q is not None:
         q |= scope_q
-    return Case.objects.filter(q)
+    return q
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    q = visibility_q(user)
+    return Case.objects.none() if q is None else Case.objects.filter(q)
 
 
 def can_act_on(user: User, case: Case) -> bool:

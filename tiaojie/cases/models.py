@@ -426,12 +426,36 @@ class CaseSearchDocument(models.Model):
     `body` is the searchable text as people wrote it, field by field, with ID and phone numbers masked (the
     snippets are cut from it); `search_text` its index terms (tiaojie.lib.bigrams). The database indexes
     `search_text` outside Django's model: an FTS5 table kept by triggers on SQLite, a generated tsvector column
-    with a GIN index on PostgreSQL (migrations 0016 and 0017)."""
+    with a GIN index on PostgreSQL (migrations 0016, 0017 and 0021).
+
+    `organisation`, `division` and `received_at` are copies of the case's, so that a search scoped to what a
+    user may see (the two columns cases_visible_to filters on) and ordered newest first reads this table alone
+    (docs/search.md). The rebuild after each change of the case writes them, and moving an organisation's
+    division moves them with its cases (cases.signals). Null only on a row written before migration 0020
+    filled them; no foreign key constraint and no index of Django's (the indexes below are built concurrently,
+    migration 0021)."""
 
     case = models.OneToOneField(Case, models.CASCADE, primary_key=True, related_name="search_document")
     body = models.TextField(blank=True)
     search_text = models.TextField(blank=True)
     updated_at = models.DateTimeField()
+    organisation = models.ForeignKey(
+        Organisation, models.DO_NOTHING, null=True, db_constraint=False, db_index=False, related_name="+"
+    )
+    division = models.ForeignKey(
+        Division, models.DO_NOTHING, null=True, db_constraint=False, db_index=False, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            # A scope's newest matches, walked in order (cases.search.ranked_case_ids).
+            models.Index(fields=["organisation", "-received_at", "-case"], name="search_doc_org_recv_h29"),
+            models.Index(fields=["division", "-received_at", "-case"], name="search_doc_div_recv_h29"),
+            # A region's range is not in received_at order on the index above: walked nationally instead, the
+            # division tested inside the index (no row read for a case outside the region).
+            models.Index(fields=["-received_at", "-case", "division"], name="search_doc_recv_div_h29"),
+        ]
 
     def __str__(self) -> str:
         return f"search document of case {self.case_id}"

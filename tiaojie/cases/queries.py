@@ -214,17 +214,21 @@ def _with_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def search_page(qs: QuerySet[Case], text: str, *, cursor: str = "", limit: int = PAGE_SIZE) -> CasePage:
+def search_page(
+    qs: QuerySet[Case], text: str, *, cursor: str = "", limit: int = PAGE_SIZE, visible: Q | None = None
+) -> CasePage:
     """The search box's results among `qs` (scoped to the user and filtered), best first: the cases the exact
     arms find that the text index cannot (a case number as typed, an ID or mobile number through the blind
     index: search_cases), newest first, then the full-text matches (facts, names, employer, minutes,
     agreement: cases.search) by rank. At most SEARCH_RESULTS_MAX; each case carries `search_snippet`, where
     its text matched. The cursor is the last case id of the page before, looked up in the ranked list (the
     list is recomputed per page, so a case whose rank changed meanwhile may show twice or not at all; no page
-    is ever wrong about access). Raises BadCursor."""
+    is ever wrong about access). `visible`: the user's access.visibility_q when `qs` is cases_visible_to with no
+    other filter (cases.search.ranked_case_ids then finds the candidates on the document table). Raises
+    BadCursor."""
     from tiaojie.cases.search import ranked_case_ids, snippet
 
-    hits = [hit.case_id for hit in ranked_case_ids(qs, text, limit=SEARCH_RESULTS_MAX)]
+    hits = [hit.case_id for hit in ranked_case_ids(qs, text, limit=SEARCH_RESULTS_MAX, visible=visible)]
     ranked = set(hits)
     exact = search_cases(qs, text).order_by(*CASE_ORDER.fields).values_list("pk", flat=True)
     ids = [pk for pk in exact[:SEARCH_RESULTS_MAX] if pk not in ranked] + hits

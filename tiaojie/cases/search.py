@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, QuerySet
+from django.db.backends.utils import CursorWrapper
+from django.db.models import BooleanField, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
@@ -97,10 +98,17 @@ def refresh_search_document(case_id: int) -> None:
     if case is None:
         return
     body, search_text = build_document(case)
+    defaults = {
+        "body": body,
+        "search_text": search_text,
+        "updated_at": timezone.now(),
+        # Copies of the case's, for a search scoped and ordered on this table alone (ranked_case_ids).
+        "organisation_id": case.organisation_id,
+        "division_id": case.division_id,
+        "received_at": case.received_at,
+    }
     with transaction.atomic():
-        CaseSearchDocument.objects.update_or_create(
-            case_id=case_id, defaults={"body": body, "search_text": search_text, "updated_at": timezone.now()}
-        )
+        CaseSearchDocument.objects.update_or_create(case_id=case_id, defaults=defaults)
 
 
 def reindex_cases(*, batch_size: int = 500, start_after: int = 0, log: Callable[[int, int], None] | None = None) -> int:
@@ -139,14 +147,20 @@ class Hit:
     rank: float  # higher is better on both databases
 
 
-def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int) -> list[Hit]:
+def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int, visible: Q | None = None) -> list[Hit]:
     """The cases of `scope` (already restricted to what the user may see, and filtered) whose document
     matches every part of `text`, best first (bm25 on SQLite, ts_rank on PostgreSQL; the newer case first on
     a tie) among the newest RANK_CANDIDATES matches, at most `limit`. The scope is part of the ranking query,
-    so the database ranks only cases the user may see and nothing is filtered out afterwards."""
+    so the database ranks only cases the user may see and nothing is filtered out afterwards.
+
+    `visible` (access.visibility_q of the user) says that `scope` is exactly what the user may see, with no
+    other filter: on PostgreSQL the candidates are then found on the document table alone, by its copies of
+    the scope's columns (_ranked_by_documents), and checked against `scope` before they are ranked."""
     parts = bigrams.query_parts(text)
-    if not parts:
+    if not parts or scope.query.is_empty():  # a user who sees nothing: none() has no SQL to embed
         return []
+    if visible is not None and connection.vendor == "postgresql":
+        return _ranked_by_documents(scope, visible, parts, limit)
     # Only the newest RANK_CANDIDATES matches of the scope are ranked: ranking reads each match's terms, and a
     # common word (工伤) matches tens of thousands of cases of a busy organisation — ranking them all took 2 s
     # at 1 M cases (bench/RESULTS.md). The newest matches are found by walking the scope's own (…, received_at)
@@ -203,6 +217,113 @@ def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int) -> list[Hit
         params = [query, query, *scope_params, RANK_CANDIDATES, limit]
     with connection.cursor() as cur:
         cur.execute(sql, params)
+        return [Hit(int(pk), float(rank)) for pk, rank in cur.fetchall()]
+
+
+# How many of the scope's newest documents the walk reads before it leaves a search to the GIN index.
+WALK_ROWS = 5000
+
+
+def _divisions_listed(q: Q) -> Q:
+    """`q` with each division range (in_subtree_q: division_id >= low AND < high) replaced by the list of the
+    division codes in it, when they are at most PER_DIVISION_MAX. In the GIN index a range is a partial match
+    that reads the postings of every division in it first (75 ms for a county at 1,000,000 cases even when
+    the term matches nothing, and a lossy bitmap to recheck); a list is one exact lookup per code."""
+    from tiaojie.cases.queries import PER_DIVISION_MAX
+    from tiaojie.reference.models import Division
+
+    children = list(q.children)
+    lookups: dict[str, object] = dict(c for c in children if isinstance(c, tuple))
+    if q.connector == Q.AND and set(lookups) == {"division_id__gte", "division_id__lt"} and len(children) == 2:
+        low, high = lookups["division_id__gte"], lookups["division_id__lt"]
+        codes = list(
+            Division.objects.filter(code__gte=low, code__lt=high).values_list("code", flat=True)[: PER_DIVISION_MAX + 1]
+        )
+        if len(codes) <= PER_DIVISION_MAX:
+            return Q(division_id__in=codes, _negated=q.negated)
+        return q
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [_divisions_listed(c) if isinstance(c, Q) else c for c in children]
+    return out
+
+
+def _walk_first(cur: CursorWrapper, parts: list[bigrams.QueryPart]) -> bool:
+    """Whether the walk (step 1 of _ranked_by_documents) is likely to find RANK_CANDIDATES matches within
+    WALK_ROWS documents: every whole term of the query is among the tsvector column's most common elements
+    (pg_stats, from ANALYZE) at a frequency of at least RANK_CANDIDATES / WALK_ROWS. The rarest term bounds the
+    frequency of all of them together whatever their correlation (which the planner's product of frequencies
+    does not). A query of prefixes only (王) has no whole term to look up and is walked."""
+    terms = sorted({t for p in parts if not p.prefix for t in p.terms})
+    if not terms:
+        return True
+    cur.execute(
+        "SELECT u.elem, u.freq FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) "
+        "AS u(elem, freq) WHERE s.schemaname = current_schema() AND s.tablename = 'cases_casesearchdocument' "
+        "AND s.attname = 'vector' AND u.elem = ANY(%s)",
+        [terms],
+    )
+    frequency = dict(cur.fetchall())
+    return min(frequency.get(t, 0.0) for t in terms) >= RANK_CANDIDATES / WALK_ROWS
+
+
+def _ranked_by_documents(scope: QuerySet[Case], visible: Q, parts: list[bigrams.QueryPart], limit: int) -> list[Hit]:
+    """ranked_case_ids on PostgreSQL for an unfiltered scope, in a few short queries:
+
+    1. When every term is common (_walk_first), the newest RANK_CANDIDATES matches among the scope's newest
+       WALK_ROWS documents, walking the document table's own (organisation, received_at) or (received_at, …,
+       division) index and testing each row's tsvector, which is in the row: a common word (工伤, in half the
+       cases) stops after ~1,100 rows. When that finds fewer, or a term is not common,
+    2. every match of the scope comes from the GIN index (organisation, division, vector: btree_gin), which
+       puts the scope and the terms in one index scan, sorted by received_at on the document row. The query
+       given to it is every term ANDed (bigrams.tsquery_all_terms), which the index answers exactly, so no
+       row's tsvector is read to check a phrase; the phrase is checked in step 3 on the candidates kept.
+    3. The candidates that `scope` holds (cases_visible_to itself, on cases_case: a document whose copied
+       columns were stale would be dropped here, never shown) are ranked with the full query.
+    A query planner left to choose between 1 and 2 took the index for a correlated pair of common terms
+    (工伤 加班费) and read 355,000 postings (1.2–1.8 s at 1,000,000 cases; bench/RESULTS.md), so the choice is
+    made here, from the terms' frequencies and what the walk found."""
+    query = bigrams.tsquery(parts)
+    documents = CaseSearchDocument.objects.filter(visible)
+    newest = documents.order_by("-received_at", "-case_id").values("case_id", "received_at")
+    newest = newest.annotate(v=RawSQL("vector", (), output_field=TextField()))[:WALK_ROWS]
+    newest_sql, newest_params = newest.query.sql_with_params()
+    with connection.cursor() as cur:
+        candidates: list[int] = []
+        if _walk_first(cur, parts):
+            # The outer ORDER BY is the subquery's own order (no sort): the walk stops at the 500th match.
+            cur.execute(
+                f"SELECT w.case_id FROM ({newest_sql}) AS w WHERE w.v @@ to_tsquery('simple', %s) "
+                "ORDER BY w.received_at DESC, w.case_id DESC LIMIT %s",
+                [*newest_params, query, RANK_CANDIDATES],
+            )
+            candidates = [row[0] for row in cur.fetchall()]
+        if len(candidates) < RANK_CANDIDATES:
+            # MATERIALIZED: every match first (a bitmap scan of the GIN index), then the newest of them.
+            every_term = RawSQL(
+                "vector @@ to_tsquery('simple', %s)", (bigrams.tsquery_all_terms(parts),), output_field=BooleanField()
+            )
+            matches = CaseSearchDocument.objects.filter(_divisions_listed(visible), every_term).values(
+                "case_id", "received_at"
+            )
+            matches_sql, matches_params = matches.query.sql_with_params()
+            cur.execute(
+                f"WITH m AS MATERIALIZED ({matches_sql}) SELECT case_id FROM m "
+                "ORDER BY received_at DESC, case_id DESC LIMIT %s",
+                [*matches_params, RANK_CANDIDATES],
+            )
+            candidates = [row[0] for row in cur.fetchall()]
+        if not candidates:
+            return []
+        allowed = list(scope.filter(pk__in=candidates).values_list("pk", flat=True))
+        if not allowed:
+            return []
+        cur.execute(
+            "SELECT d.case_id, ts_rank(d.vector, q.query) AS rank "
+            "FROM cases_casesearchdocument d, to_tsquery('simple', %s) AS q(query) "
+            "WHERE d.case_id = ANY(%s) AND d.vector @@ q.query ORDER BY rank DESC, d.case_id DESC LIMIT %s",
+            [query, allowed, limit],
+        )
         return [Hit(int(pk), float(rank)) for pk, rank in cur.fetchall()]
 
 

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from tiaojie.cases.actions import case_changed
-from tiaojie.cases.models import Case
+from tiaojie.cases.models import Case, CaseSearchDocument
 from tiaojie.organisations.models import Organisation
 from tiaojie.organisations.signals import organisation_division_changed
 from tiaojie.reference.models import Division
@@ -34,6 +34,11 @@ def move_cases_with_organisation(sender: Any, organisation: Organisation, divisi
         .update(division=division, updated_at=timezone.now())
     )
     organisation_id = organisation.pk
+    # The search documents' copy of the division (cases.search) moves in the same transaction, set-based: a
+    # supervisor of the new county finds the cases as soon as this commits, one of the old county never again.
+    CaseSearchDocument.objects.filter(case__organisation_id=organisation_id).exclude(division_id=division.code).update(
+        division_id=division.code
+    )
 
     def refresh() -> None:
         for case_id in Case.objects.filter(organisation_id=organisation_id).values_list("pk", flat=True).iterator():

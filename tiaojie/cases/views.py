@@ -17,7 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases import clock_b
-from tiaojie.cases.access import Need, access_case, can_act_on, cases_visible_to, reads_as_supervisor
+from tiaojie.cases.access import (
+    Need,
+    access_case,
+    can_act_on,
+    cases_visible_to,
+    reads_as_supervisor,
+    visibility_q,
+)
 from tiaojie.cases.actions import (
     PURPOSE_MAX_LENGTH,
     UNCHANGED,
@@ -45,6 +52,7 @@ from tiaojie.cases.panels import case_panels
 from tiaojie.cases.post import form_action, report_action
 from tiaojie.cases.queries import (
     TIMELINE_PAGE,
+    CaseFilters,
     case_page,
     case_parties,
     case_timeline,
@@ -68,7 +76,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     # A search ranks its matches (cases.queries.search_page) among the cases the other filters leave.
     qs = filter_cases(cases_visible_to(request.user), replace(filters, q=""))
     if filters.q:
-        read = partial(search_page, qs, filters.q)
+        # Unfiltered, the search finds its candidates on the documents' copies of the scope (cases.search).
+        unfiltered = replace(filters, q="") == CaseFilters()
+        read = partial(search_page, qs, filters.q, visible=visibility_q(request.user) if unfiltered else None)
     else:
         read = partial(case_page, qs, divisions=scope_divisions(request.user))
     status = 200

@@ -99,6 +99,13 @@ def tsquery(parts: list[QueryPart]) -> str:
     return " & ".join(phrase(p) for p in parts)
 
 
+def tsquery_all_terms(parts: list[QueryPart]) -> str:
+    """Every term of every part joined by & (a prefix part with :*), positions ignored: a superset of
+    tsquery(parts) that a GIN index answers exactly, without reading each candidate's tsvector again to check
+    that a phrase's terms are adjacent (cases.search checks the phrase on the few candidates it keeps)."""
+    return " & ".join(f"{t}:*" if p.prefix else t for p in parts for t in p.terms)
+
+
 def matched_spans(text: str, parts: list[QueryPart]) -> list[tuple[int, int]]:
     """Where in `text` (as given, not folded) the parts occur: (start, end) spans, sorted and merged, for a
     snippet's highlight. Compares character by character after NFKC and lower-casing each character, which
