@@ -6,7 +6,8 @@ Any database with cases and staff will do (the demo data, or bench/requests.py's
 organisation's first active member, makes an API token for them (a write), reads one of that organisation's cases
 once to warm up, --runs times twice (timed, no profiler) and once under cProfile and CaptureQueriesContext
 (Django's test client, in one process). Run it with the production settings (DEBUG=0 and the deployment's
-variables): DEBUG=1 adds its own per-request cost. Prints the statements, the commits and the top functions by cumulative time.
+variables): DEBUG=1 adds its own per-request cost. Prints the statements, the commits and the top functions
+by cumulative time.
 """
 
 from __future__ import annotations
