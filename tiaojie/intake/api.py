@@ -154,7 +154,7 @@ def create_referral(request: AuthedRequest, payload: ReferralIn) -> Any:
 def _suggestions(case: Case) -> list[dict[str, Any]]:
     """The suggestion stored with the case when it was created (held on the case just created, read for an
     earlier one), or stored now when there is none (the classifier failed then: do_suggest_dispute_types)."""
-    held = Case.dispute_type_suggestion.is_cached(case)  # type: ignore[attr-defined]
+    held = Case.dispute_type_suggestion.is_cached(case)
     row = (
         case.dispute_type_suggestion
         if held
