@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import enum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Left, Length
 from django.http import Http404
 
 from tiaojie.accounts.models import User
@@ -20,6 +21,7 @@ from tiaojie.organisations.access import (
     subtree_q_for_scopes,
     supervisor_scopes,
 )
+from tiaojie.organisations.models import Membership, SupervisorScope
 
 
 class Need(enum.StrEnum):
@@ -43,6 +45,23 @@ def visibility_q(user: User) -> Q | None:
 def cases_visible_to(user: User) -> QuerySet[Case]:
     q = visibility_q(user)
     return Case.objects.none() if q is None else Case.objects.filter(q)
+
+
+def cases_visible_to_in_one_query(user: User) -> QuerySet[Case]:
+    """The cases of cases_visible_to, with the user's memberships and supervisor scopes as subqueries of the
+    case query itself instead of two reads before it: for a fetch of one case by id (the API's read), where the
+    subqueries are checked on one row and save two round trips. Not for lists: there the organisation ids and
+    division ranges as constants let the planner use the indexes (cases_visible_to). Same rules: an active
+    membership of an active organisation; an active scope, national (no division) or the case's division in its
+    subtree (the scope's code a prefix of the case's, as subtree_range's [low, high) range says)."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    staff_of = Membership.objects.filter(user_id=user.pk, is_active=True, organisation__is_active=True)
+    scopes = SupervisorScope.objects.filter(user_id=user.pk, is_active=True).annotate(
+        case_prefix=Left(OuterRef("division_id"), Length("division_id"))
+    )
+    in_scope = scopes.filter(Q(division_id__isnull=True) | Q(case_prefix=F("division_id")))
+    return Case.objects.filter(Q(organisation_id__in=staff_of.values("organisation_id")) | Q(Exists(in_scope)))
 
 
 def can_act_on(user: User, case: Case) -> bool:

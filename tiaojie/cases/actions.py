@@ -36,6 +36,7 @@ from tiaojie.cases.models import (
     format_case_number,
     new_state_version,
 )
+from tiaojie.cases.search import write_new_document
 from tiaojie.cases.transitions import (
     ACCEPTANCE_WORKING_DAYS,
     CLOCK_A_DAYS,
@@ -266,8 +267,17 @@ def allocate_case_number(organisation: Organisation, year: int) -> int:
     return counters.values_list("last", flat=True).get()
 
 
-def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor) -> Case:
-    """Register an application as `received` at `organisation`; clock A starts at `received_at`."""
+def do_create_case(
+    *,
+    organisation: Organisation,
+    data: CaseInput,
+    actor: Actor,
+    employer: Employer | None = None,
+    language: str = "",
+) -> Case:
+    """Register an application as `received` at `organisation`; clock A starts at `received_at`. `employer`: the
+    row the caller already found or created for `data.employer` in this transaction (not read again);
+    `language`: the case's, where not the default (the public form's applicant's)."""
     errors = validate_case_input(data)
     if errors:
         raise CaseActionError(_("申请内容有误，请按提示修改"), errors)
@@ -277,8 +287,13 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
     day = legal_date(received_at)
     acceptance = workday_deadline(day, ACCEPTANCE_WORKING_DAYS)
     clock_a = calendar_deadline(day, CLOCK_A_DAYS)
+    facts = data.facts.strip()
+    # The classifier runs before the transaction: its time holds no lock (the case number's is taken below), and
+    # its failure costs nothing but the advice. The row is written with the case, so the intake commits once.
+    suggestion = _suggestion_or_none(facts)
     with transaction.atomic():
-        employer = find_or_create_employer(data.employer, organisation.division_id)
+        if employer is None or employer.pk != data.employer.existing_id:
+            employer = find_or_create_employer(data.employer, organisation.division_id)
         workers = [_find_or_create_worker(w) for w in data.workers]
         seq = allocate_case_number(organisation, day.year)
         prefix = organisation.case_prefix or organisation.derived_case_prefix()
@@ -293,7 +308,7 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
             worker_count=len({w.pk for w in workers}),
             channel=data.channel,
             negotiation_first=data.negotiation_first,
-            facts=data.facts.strip(),
+            facts=facts,
             received_at=received_at,
             acceptance_from=day,
             acceptance_due=acceptance.last_day,
@@ -301,9 +316,11 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
             clock_a_due=clock_a.last_day,
             clock_a_due_uncertain=clock_a.uncertain,
             created_by=actor.user,
+            **({"language": language} if language else {}),
         )
+        distinct_workers = list(dict.fromkeys(workers))
         CaseWorker.objects.bulk_create(
-            [CaseWorker(case=case, worker=w, is_representative=(i == 0)) for i, w in enumerate(dict.fromkeys(workers))]
+            [CaseWorker(case=case, worker=w, is_representative=(i == 0)) for i, w in enumerate(distinct_workers)]
         )
         ClaimItem.objects.bulk_create(
             [
@@ -321,10 +338,30 @@ def do_create_case(*, organisation: Organisation, data: CaseInput, actor: Actor)
             to_status=Status.RECEIVED,
             data={"channel": data.channel},
         )
-        # After commit, so a slow or failing classifier never costs the case (suggest_dispute_types_after_commit).
-        case_id = case.pk
-        transaction.on_commit(lambda: suggest_dispute_types_after_commit(case_id))
+        if suggestion is not None:
+            rows, version = suggestion
+            advice = DisputeTypeSuggestion(
+                case=case, text_sha256=text_sha256(facts), model_version=version, suggestions=rows, at=timezone.now()
+            )
+            advice.with_new_case = True  # type: ignore[attr-defined]  # no new state version (cases.state)
+            advice.save(force_insert=True)
+            case.dispute_type_suggestion = advice
+        write_new_document(
+            case,
+            worker_names=[w.name for w in distinct_workers],
+            claim_descriptions=[c.description for c in data.claims],
+        )
     return case
+
+
+def _suggestion_or_none(facts: str) -> tuple[list[dict[str, object]], str] | None:
+    """The classifier's advice on new facts, or None, logged, when it fails: the suggestion is advice, and its
+    absence must never stop the case (staff may still record the type)."""
+    try:
+        return suggest_dispute_types(facts)
+    except Exception:
+        logger.exception("dispute-type suggestion failed for a new case")
+        return None
 
 
 def do_transition_case(
@@ -812,17 +849,6 @@ def do_suggest_dispute_types(*, case: Case) -> DisputeTypeSuggestion | None:
             },
         )
     return row
-
-
-def suggest_dispute_types_after_commit(case_id: int) -> None:
-    """The on-commit half of do_create_case: the case is committed, whatever happens here. Catches everything,
-    because an exception from an on-commit callback would reach the request that created the case."""
-    try:
-        case = Case.objects.filter(pk=case_id).first()
-        if case is not None:
-            do_suggest_dispute_types(case=case)
-    except Exception:
-        logger.exception("storing the dispute-type suggestion failed for case %s", case_id)
 
 
 def claim_types_for_labels(labels: list[str]) -> list[str]:

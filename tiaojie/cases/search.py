@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -61,13 +61,20 @@ def mask_numbers(text: str) -> str:
     return _MOBILE.sub(lambda m: mask_phone(m[0]), text)
 
 
-def document_fields(case: Case) -> list[tuple[str, str]]:
+def document_fields(case: Case, *, new: tuple[list[str], list[str]] | None = None) -> list[tuple[str, str]]:
     """The searchable text of `case` as (label, text) pairs. The labels are msgids (the model's Chinese field
-    names), translated when a snippet shows them, and are not indexed (事实 should not find every case)."""
+    names), translated when a snippet shows them, and are not indexed (事实 should not find every case).
+
+    `new`, for a case being created (write_new_document): its workers' names and its claims' descriptions, in
+    the order of their rows, as the action holds them; nothing is read back, and the higher apps' sources are
+    not asked (a case created a moment ago has no minutes or agreement)."""
     fields: list[tuple[str, str]] = [(gettext_noop("案件编号"), case.number)]
     anonymised = case.anonymised_at is not None
     if not anonymised:
-        names = CaseWorker.objects.filter(case=case).order_by("id").values_list("worker__name", flat=True)
+        if new is not None:
+            names: Iterable[str] = new[0]
+        else:
+            names = CaseWorker.objects.filter(case=case).order_by("id").values_list("worker__name", flat=True)
         fields.append((gettext_noop("劳动者"), "、".join(names)))
     employer = case.employer
     fields += [
@@ -75,20 +82,32 @@ def document_fields(case: Case) -> list[tuple[str, str]]:
         (gettext_noop("统一社会信用代码"), employer.credit_code or ""),
         (gettext_noop("事实和理由"), case.facts),
     ]
-    claims = ClaimItem.objects.filter(case=case).exclude(description="").order_by("id")
-    fields += [(gettext_noop("请求事项"), d) for d in claims.values_list("description", flat=True)]
-    if not anonymised:
+    if new is not None:
+        descriptions: Iterable[str] = [d for d in new[1] if d]
+    else:
+        claims = ClaimItem.objects.filter(case=case).exclude(description="").order_by("id")
+        descriptions = claims.values_list("description", flat=True)
+    fields += [(gettext_noop("请求事项"), d) for d in descriptions]
+    if not anonymised and new is None:
         for source in _sources:
             fields += source(case)
     return [(label, mask_numbers(text.strip())) for label, text in fields if text and text.strip()]
 
 
-def build_document(case: Case) -> tuple[str, str]:
-    """(body, search_text) of `case`."""
-    fields = document_fields(case)
+def build_document(case: Case, *, new: tuple[list[str], list[str]] | None = None) -> tuple[str, str]:
+    """(body, search_text) of `case` (`new`: see document_fields)."""
+    fields = document_fields(case, new=new)
     # One line per field (a snippet names the field it was cut from): a field's own line breaks become spaces.
     body = "\n".join(f"{label}：{' '.join(text.split())}" for label, text in fields)
     return body, bigrams.index_text(*(text for _label, text in fields))
+
+
+def write_new_document(case: Case, *, worker_names: list[str], claim_descriptions: list[str]) -> None:
+    """The document of a case created in the current transaction, written in it (one INSERT): the intake commits
+    once, and the case is findable from the moment it exists. The "created" event's on-commit rebuild is then
+    skipped (cases.signals.refresh_search); any later event in the same transaction still rebuilds on commit."""
+    body, search_text = build_document(case, new=(worker_names, claim_descriptions))
+    CaseSearchDocument.objects.create(case=case, body=body, search_text=search_text, updated_at=timezone.now())
 
 
 def refresh_search_document(case_id: int) -> None:

@@ -219,11 +219,13 @@ def do_submit_application(
         data.employer.existing_id = employer.pk
         phone = data.workers[0].phone if data.workers else ""
         original = find_open_duplicate(data, employer)
-        case = do_create_case(organisation=organisation, data=data, actor=actor)
-        if actor.kind == ActorKind.APPLICANT:
-            # The worker applied on the public form: its language is theirs, and their SMS follow it.
-            case.language = translation.get_supported_language_variant(translation.get_language() or "zh-hans")
-            case.save(update_fields=["language"])
+        # The worker who applied on the public form: its language is theirs, and their SMS follow it.
+        language = (
+            translation.get_supported_language_variant(translation.get_language() or "zh-hans")
+            if actor.kind == ActorKind.APPLICANT
+            else ""
+        )
+        case = do_create_case(organisation=organisation, data=data, actor=actor, employer=employer, language=language)
         if route is not None:
             record_case_event(
                 case=case,

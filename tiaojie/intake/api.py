@@ -152,9 +152,14 @@ def create_referral(request: AuthedRequest, payload: ReferralIn) -> Any:
 
 
 def _suggestions(case: Case) -> list[dict[str, Any]]:
-    """The suggestion stored for the case when it was created (on commit), or stored now when that has not run:
-    inside an outer transaction the on-commit step waits (do_suggest_dispute_types keeps the same row then)."""
-    row = DisputeTypeSuggestion.objects.filter(case=case).first() or do_suggest_dispute_types(case=case)
+    """The suggestion stored with the case when it was created (held on the case just created, read for an
+    earlier one), or stored now when there is none (the classifier failed then: do_suggest_dispute_types)."""
+    held = Case.dispute_type_suggestion.is_cached(case)
+    row = (
+        case.dispute_type_suggestion
+        if held
+        else DisputeTypeSuggestion.objects.filter(case=case).first() or do_suggest_dispute_types(case=case)
+    )
     if row is None:
         return []
     return [

@@ -144,3 +144,37 @@ def test_inactive_membership_sees_nothing(client, org_a, mediator_a, case_a):
     mediator_a.memberships.update(is_active=False)
     client.force_login(mediator_a)
     assert client.get(reverse("cases:detail", args=[case_a.pk])).status_code == 404
+
+
+def test_the_one_query_scope_sees_what_the_list_scope_sees(personas, org_a, org_b, mediator_a, mediator_b):
+    """cases_visible_to_in_one_query (the API's read of one case) folds the memberships and scopes into the
+    case query; it must hold the same cases as cases_visible_to for every kind of reader, inactive ones too."""
+    from tiaojie.cases.access import cases_visible_to_in_one_query
+    from tiaojie.organisations.tests.factories import SupervisorScopeFactory
+
+    county_org = OrganisationFactory(division_id="330110", type_id="arbitration_centre")
+    neighbour = OrganisationFactory(division_id="330111001")  # 富阳区: code 330111 sorts right after 330110
+    closed_org = OrganisationFactory(division_id="330110012", is_active=False)
+    cases = [
+        make_case(org, MembershipFactory(user=UserFactory(), organisation=org).user)
+        for org in (county_org, neighbour, closed_org)
+    ] + [make_case(org_a, mediator_a), make_case(org_b, mediator_b)]
+    readers = dict(personas)
+    readers["of_closed_org"] = MembershipFactory(user=UserFactory(), organisation=closed_org).user
+    readers["left_org_a"] = MembershipFactory(user=UserFactory(), organisation=org_a, is_active=False).user
+    readers["scope_ended"] = SupervisorScopeFactory(is_active=False).user
+    readers["two_scopes"] = SupervisorScopeFactory(division_id="330106").user
+    SupervisorScopeFactory(user=readers["two_scopes"], division_id="330111")
+    readers["deactivated"] = MembershipFactory(user=UserFactory(is_active=False), organisation=org_a).user
+    ids = {c.pk for c in cases}
+    for name, user in readers.items():
+        expected = set(cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        assert set(cases_visible_to_in_one_query(user).filter(pk__in=ids).values_list("pk", flat=True)) == expected, (
+            name
+        )
+    seen = {name: set(cases_visible_to_in_one_query(u).filter(pk__in=ids).values_list("pk", flat=True))
+            for name, u in readers.items()}  # fmt: skip
+    assert seen["supervisor_county"] == {cases[0].pk, cases[2].pk, cases[3].pk}  # not the neighbour's
+    assert seen["two_scopes"] == {cases[1].pk, cases[4].pk}
+    assert seen["supervisor_national"] == ids
+    assert seen["left_org_a"] == seen["scope_ended"] == seen["deactivated"] == seen["of_closed_org"] == set()

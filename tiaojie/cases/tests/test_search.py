@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from tiaojie.cases.actions import EmployerInput, WorkerInput
+from tiaojie.cases.models import CaseSearchDocument
 from tiaojie.cases.tests.factories import make_case, valid_id_number
 from tiaojie.lib.idnumbers import id_check_char
 from tiaojie.lib.workdays import LEGAL_TZ
@@ -45,6 +46,9 @@ def world(org_a, mediator_a, org_b, mediator_b):
         workers=[WorkerInput(name="李四", id_number=WORKER_ID, phone="13900001111")],
     )
     assert a1.number == b1.number and a1.employer_id == b1.employer_id
+    # The exact arms alone: a new case's text document is written with it (cases.search.write_new_document),
+    # and the full-text arm, which would find 李 in 李四, has tests of its own (test_fulltext.py).
+    CaseSearchDocument.objects.all().delete()
     return {"a1": a1, "a2": a2, "b1": b1, "code": code}
 
 
