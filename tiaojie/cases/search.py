@@ -107,7 +107,16 @@ def write_new_document(case: Case, *, worker_names: list[str], claim_description
     once, and the case is findable from the moment it exists. The "created" event's on-commit rebuild is then
     skipped (cases.signals.refresh_search); any later event in the same transaction still rebuilds on commit."""
     body, search_text = build_document(case, new=(worker_names, claim_descriptions))
-    CaseSearchDocument.objects.create(case=case, body=body, search_text=search_text, updated_at=timezone.now())
+    CaseSearchDocument.objects.create(
+        case=case,
+        body=body,
+        search_text=search_text,
+        updated_at=timezone.now(),
+        # The scope's copies, as refresh_search_document writes them: without them the scoped search misses it.
+        organisation_id=case.organisation_id,
+        division_id=case.division_id,
+        received_at=case.received_at,
+    )
 
 
 def refresh_search_document(case_id: int) -> None:
