@@ -8,10 +8,13 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,7 +43,9 @@ from tiaojie.cases.forms import (
     TransitionForm,
     first_errors,
 )
-from tiaojie.cases.models import ClaimItem, Status
+from tiaojie.cases.models import Case, ClaimItem, Status
+from tiaojie.cases.page_cache import CACHE_SECONDS as PAGE_CACHE_SECONDS
+from tiaojie.cases.page_cache import CSRF_PLACEHOLDER, fill, page_key
 from tiaojie.cases.panels import case_panels
 from tiaojie.cases.post import form_action, report_action
 from tiaojie.cases.queries import (
@@ -125,13 +130,69 @@ def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
 @login_required
 @require_GET
 def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return render(request, "cases/detail.html", _detail_context(request, case_id))
+    return _case_page(request, case_id, keep=True)
 
 
 def render_case_page(request: AuthedRequest, case_id: int, *, status: int = 200) -> HttpResponse:
     """The case page as the answer to a refused POST of a panel's form: rendered in place instead of a
-    redirect, so the panel can show the form as it was typed, with its errors (a redirect loses the text)."""
-    return render(request, "cases/detail.html", _detail_context(request, case_id), status=status)
+    redirect, so the panel can show the form as it was typed, with its errors (a redirect loses the text).
+    Never from or into the kept pages: it shows this POST's form."""
+    return _case_page(request, case_id, keep=False, status=status)
+
+
+def _case_page(request: AuthedRequest, case_id: int, *, keep: bool, status: int = 200) -> HttpResponse:
+    """The page's body comes rendered from cases.page_cache when this state of the case was rendered for a
+    viewer with the same rights; only its live panels are rendered now."""
+    case = access_case(request.user, case_id)
+    actor_can_act = can_act_on(request.user, case)
+    purpose_required = reads_as_supervisor(request.user, case)
+    key = page_key(request, case, can_act=actor_can_act, reads_as_supervisor=purpose_required) if keep else ""
+    kept: str | None = cache.get(key) if key else None
+    body = None
+    if kept is not None:
+        body = fill(kept, case_panels(request, case, actor_can_act, only_live=True), request, case=case, can_act=actor_can_act)
+    if body is None:
+        context = _detail_context(request, case, actor_can_act, purpose_required)
+        rendered = render_to_string("cases/_detail_body.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+        if key:
+            cache.set(key, rendered, PAGE_CACHE_SECONDS)
+        live = [p for p in context["panels"] if p.live]  # type: ignore[attr-defined]
+        body = fill(rendered, live, request, case=case, can_act=actor_can_act)
+    return render(
+        request,
+        "cases/detail.html",
+        {"case": case, "body": mark_safe(body)},  # noqa: S308 - rendered by templates, which escaped it
+        status=status,
+    )
+
+
+def _detail_context(request: AuthedRequest, case: Case, actor_can_act: bool, purpose_required: bool) -> dict[str, object]:
+    # The rows every section reads, loaded once and handed to the panels too (cases.state).
+    state = case_state(request, case)
+    claims = state.claims
+    claims_locked = state.claims_locked() if actor_can_act else None
+    today = legal_date(timezone.now())
+    events, earlier = latest_events(case)
+    return {
+        "case": case,
+        "parties": state.parties,
+        "claims": claims,
+        # The same sum the documents and the ledger make: amounts left empty count as nothing.
+        "claims_total": sum((c.amount_claimed for c in claims if c.amount_claimed is not None), Decimal("0")),
+        "can_edit_claims": actor_can_act and not claims_locked,
+        "claims_locked": claims_locked,
+        "claim_add_form": ClaimAddForm(auto_id="claim-add-%s"),
+        "events": events,
+        "earlier_events": earlier,
+        "deadlines": case_deadlines(case, timezone.now()),
+        "transitions": transitions_from(case.status, ActorKind.STAFF) if actor_can_act else [],
+        "can_act": actor_can_act,
+        "can_extend": actor_can_act and clock_b.may_extend(case, today),
+        "extension_hint": clock_b.extension_hint(case, today),
+        "extend_form": ExtendClockBForm(),
+        "panels": case_panels(request, case, actor_can_act),
+        "purpose_required": purpose_required,
+    }
 
 
 @login_required

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.signals import request_started
+from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from tiaojie.knowledge import numbers
 from tiaojie.knowledge.models import Article, LawText, LawVersion
 from tiaojie.lib.citations import Citation, find_citations, library_title
+from tiaojie.lib.request_memo import per_request
 
 MEMO_SECONDS = 60.0
 
@@ -147,3 +149,21 @@ def citation_links(text: str, on: dt.date | None = None) -> list[dict[str, str]]
         if url is not None:
             found.append({"citation": text[citation.start : citation.end], "url": url})
     return found
+
+
+def library_revision() -> tuple[int, int, int]:
+    """What the links of a text depend on, in one query: the newest text and version and the number of texts.
+    An import adds versions (and articles with them), a new text adds a text, a deleted one lowers the count;
+    a page kept with its links (cases.page_cache) puts this in its key. Read once per request."""
+
+    def load() -> tuple[int, int, int]:
+        texts, versions = LawText._meta.db_table, LawVersion._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT MAX(id) FROM {texts}), (SELECT COUNT(*) FROM {texts}), "  # noqa: S608 - table names
+                f"(SELECT MAX(id) FROM {versions})"
+            )
+            row = cursor.fetchone()
+        return (row[0] or 0, row[1] or 0, row[2] or 0)
+
+    return per_request("knowledge.library_revision", load)
