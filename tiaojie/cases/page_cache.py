@@ -6,8 +6,8 @@ Django cache under a key made of everything it depends on (`page_key`):
 
 - the case: its `state_version` (renewed with every CaseEvent, cases.state) and, in case a row is updated
   without one, every column of the case row and of its organisation and employer (read with the case anyway);
-- the viewer's rights on it: whether they may act, whether they read as a supervisor, their membership of the
-  organisation (role and all), and what higher apps add (register_key_part: whether the viewer is one of the
+- the viewer's rights on it: whether they may act, whether they read as a supervisor, their role in the
+  organisation, and what higher apps add (register_key_part: whether the viewer is one of the
   case's mediators). Not the user's id: two mediators of one organisation see the same page;
 - the language, and the Beijing legal date (days left and overdue payments change at midnight);
 - the provincial rules' and the work calendar's revisions (the deadlines), the law library's (the links).
@@ -76,7 +76,8 @@ def page_key(request: HttpRequest, case: Case, *, can_act: bool, reads_as_superv
         _row(case.employer),
         can_act,
         reads_as_supervisor,
-        _row(membership),
+        # Its role and standing, not which membership: colleagues of one role share the page.
+        (membership.role, membership.is_active) if membership is not None else None,
         tuple(part(request, case) for part in _key_parts),
         get_language(),
         legal_date(timezone.now()).isoformat(),
