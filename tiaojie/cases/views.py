@@ -47,6 +47,7 @@ from tiaojie.cases.models import Case, ClaimItem, Status
 from tiaojie.cases.page_cache import CACHE_SECONDS as PAGE_CACHE_SECONDS
 from tiaojie.cases.page_cache import CSRF_PLACEHOLDER, fill, page_key
 from tiaojie.cases.panels import case_panels
+from tiaojie.cases.rows import case_rows
 from tiaojie.cases.post import form_action, report_action
 from tiaojie.cases.queries import (
     TIMELINE_PAGE,
@@ -89,6 +90,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": case_rows(page.items),
         "query": query.urlencode(),
         "can_register": bool(intake_organisations(request.user)),
     }
