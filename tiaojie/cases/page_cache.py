@@ -66,7 +66,7 @@ def _row(instance: models.Model | None) -> tuple[object, ...] | None:
 
 
 def page_key(request: HttpRequest, case: Case, *, can_act: bool, reads_as_supervisor: bool) -> str:
-    membership = membership_in(request.user, case.organisation_id) if request.user.is_authenticated else None  # type: ignore[arg-type]
+    membership = membership_in(request.user, case.organisation_id) if request.user.is_authenticated else None
     parts: tuple[Any, ...] = (
         LAYOUT_VERSION,
         case.pk,

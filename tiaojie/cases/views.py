@@ -46,8 +46,7 @@ from tiaojie.cases.forms import (
 from tiaojie.cases.models import Case, ClaimItem, Status
 from tiaojie.cases.page_cache import CACHE_SECONDS as PAGE_CACHE_SECONDS
 from tiaojie.cases.page_cache import CSRF_PLACEHOLDER, fill, page_key
-from tiaojie.cases.panels import case_panels
-from tiaojie.cases.rows import case_rows
+from tiaojie.cases.panels import Panel, case_panels
 from tiaojie.cases.post import form_action, report_action
 from tiaojie.cases.queries import (
     TIMELINE_PAGE,
@@ -59,6 +58,7 @@ from tiaojie.cases.queries import (
     scope_divisions,
     search_page,
 )
+from tiaojie.cases.rows import case_rows
 from tiaojie.cases.state import case_state
 from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.lib.paging import BadCursor
@@ -98,37 +98,6 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
-    case = access_case(request.user, case_id)
-    # The rows every section reads, loaded once and handed to the panels too (cases.state).
-    state = case_state(request, case)
-    actor_can_act = can_act_on(request.user, case)
-    claims = state.claims
-    claims_locked = state.claims_locked() if actor_can_act else None
-    today = legal_date(timezone.now())
-    events, earlier = latest_events(case)
-    return {
-        "case": case,
-        "parties": state.parties,
-        "claims": claims,
-        # The same sum the documents and the ledger make: amounts left empty count as nothing.
-        "claims_total": sum((c.amount_claimed for c in claims if c.amount_claimed is not None), Decimal("0")),
-        "can_edit_claims": actor_can_act and not claims_locked,
-        "claims_locked": claims_locked,
-        "claim_add_form": ClaimAddForm(auto_id="claim-add-%s"),
-        "events": events,
-        "earlier_events": earlier,
-        "deadlines": case_deadlines(case, timezone.now()),
-        "transitions": transitions_from(case.status, ActorKind.STAFF) if actor_can_act else [],
-        "can_act": actor_can_act,
-        "can_extend": actor_can_act and clock_b.may_extend(case, today),
-        "extension_hint": clock_b.extension_hint(case, today),
-        "extend_form": ExtendClockBForm(),
-        "panels": case_panels(request, case, actor_can_act),
-        "purpose_required": reads_as_supervisor(request.user, case),
-    }
-
-
 @login_required
 @require_GET
 def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
@@ -152,14 +121,17 @@ def _case_page(request: AuthedRequest, case_id: int, *, keep: bool, status: int 
     kept: str | None = cache.get(key) if key else None
     body = None
     if kept is not None:
-        body = fill(kept, case_panels(request, case, actor_can_act, only_live=True), request, case=case, can_act=actor_can_act)
+        body = fill(
+            kept, case_panels(request, case, actor_can_act, only_live=True), request, case=case, can_act=actor_can_act
+        )
     if body is None:
         context = _detail_context(request, case, actor_can_act, purpose_required)
         rendered = render_to_string("cases/_detail_body.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
         if key:
             cache.set(key, rendered, PAGE_CACHE_SECONDS)
-        live = [p for p in context["panels"] if p.live]  # type: ignore[attr-defined]
-        body = fill(rendered, live, request, case=case, can_act=actor_can_act)
+        panels: list[Panel] = context["panels"]  # type: ignore[assignment]
+        # A body just rendered has a mark for each of its live panels.
+        body = fill(rendered, [p for p in panels if p.live], request, case=case, can_act=actor_can_act) or rendered
     return render(
         request,
         "cases/detail.html",
@@ -168,7 +140,9 @@ def _case_page(request: AuthedRequest, case_id: int, *, keep: bool, status: int 
     )
 
 
-def _detail_context(request: AuthedRequest, case: Case, actor_can_act: bool, purpose_required: bool) -> dict[str, object]:
+def _detail_context(
+    request: AuthedRequest, case: Case, actor_can_act: bool, purpose_required: bool
+) -> dict[str, object]:
     # The rows every section reads, loaded once and handed to the panels too (cases.state).
     state = case_state(request, case)
     claims = state.claims

@@ -12,11 +12,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from tiaojie.cases.actions import Actor
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.page_cache import CSRF_PLACEHOLDER
 from tiaojie.cases.tests.factories import make_case
-from tiaojie.cases.transitions import ActorKind
 from tiaojie.documents.actions import do_request_case_file
 from tiaojie.documents.models import CaseFileJob
 from tiaojie.lib.workdays import LEGAL_TZ

@@ -140,10 +140,9 @@ def test_case_page_query_count_does_not_grow_with_payments(client, org_a, mediat
     one = agreed_case(org_a, mediator_a, due=in_days(30), instalments=1)
     many = agreed_case(org_a, mediator_a, due=in_days(30), instalments=12)
     client.force_login(mediator_a)
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
 
     # Both views render the whole page (nothing kept: cases.page_cache), after the law links' memo, kept across
     # requests, was filled by a first view.
