@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_row_shows_two_workers_masked_and_how_many_more(client, org_a, mediator_a):
     workers = [WorkerInput(name=n, id_number=valid_id_number(), phone="13800138000") for n in ("张三", "李四", "王五")]
-    case = make_case(
-        org_a, mediator_a, workers=workers, claims=[ClaimInput(type="wages"), ClaimInput(type="overtime")]
-    )
+    case = make_case(org_a, mediator_a, workers=workers, claims=[ClaimInput(type="wages"), ClaimInput(type="overtime")])
     client.force_login(mediator_a)
     html = client.get(reverse("cases:list")).content.decode()
     row = html[html.index(f'href="/cases/{case.pk}/"') :].split("</tr>")[0]
