@@ -44,7 +44,7 @@ def _workers(case: Case) -> SafeString:
 def _labels(model: type[models.Model], name: str) -> dict[str, str]:
     """A field's choice labels in the active language, translated once for the page: get_FOO_display hashes
     every lazy label of the field on each call, a translation lookup per choice and row."""
-    return {str(value): str(label) for value, label in model._meta.get_field(name).flatchoices}  # type: ignore[attr-defined]
+    return {str(value): str(label) for value, label in model._meta.get_field(name).flatchoices}  # type: ignore[union-attr]
 
 
 def case_row(case: Case, labels: dict[str, dict[str, str]]) -> SafeString:
