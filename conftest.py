@@ -271,6 +271,15 @@ def _sms_outbox(settings):
 
 
 @pytest.fixture(autouse=True)
+def _law_links_memo() -> None:
+    """The law links' memo outlives a request while the library's newest ids are unchanged; a rolled-back
+    test can leave rows whose ids the next test's rows reuse (SQLite), so each test starts without it."""
+    from tiaojie.knowledge.links import clear_memo
+
+    clear_memo()
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Each test starts in the default language: a test client request in English leaves English active in the
     thread (LocaleMiddleware activates, nothing deactivates), which would leak into the next test on the worker."""

@@ -8,10 +8,13 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,8 +50,10 @@ from tiaojie.cases.forms import (
     TransitionForm,
     first_errors,
 )
-from tiaojie.cases.models import ClaimItem, Status
-from tiaojie.cases.panels import case_panels
+from tiaojie.cases.models import Case, ClaimItem, Status
+from tiaojie.cases.page_cache import CACHE_SECONDS as PAGE_CACHE_SECONDS
+from tiaojie.cases.page_cache import CSRF_PLACEHOLDER, fill, page_key
+from tiaojie.cases.panels import Panel, case_panels
 from tiaojie.cases.post import form_action, report_action
 from tiaojie.cases.queries import (
     TIMELINE_PAGE,
@@ -61,6 +66,7 @@ from tiaojie.cases.queries import (
     scope_divisions,
     search_page,
 )
+from tiaojie.cases.rows import case_rows
 from tiaojie.cases.state import case_state
 from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.lib.paging import BadCursor
@@ -94,6 +100,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": case_rows(page.items),
         "query": query.urlencode(),
         "can_register": bool(intake_organisations(request.user)),
     }
@@ -101,11 +108,53 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
+@login_required
+@require_GET
+def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_page(request, case_id, keep=True)
+
+
+def render_case_page(request: AuthedRequest, case_id: int, *, status: int = 200) -> HttpResponse:
+    """The case page as the answer to a refused POST of a panel's form: rendered in place instead of a
+    redirect, so the panel can show the form as it was typed, with its errors (a redirect loses the text).
+    Never from or into the kept pages: it shows this POST's form."""
+    return _case_page(request, case_id, keep=False, status=status)
+
+
+def _case_page(request: AuthedRequest, case_id: int, *, keep: bool, status: int = 200) -> HttpResponse:
+    """The page's body comes rendered from cases.page_cache when this state of the case was rendered for a
+    viewer with the same rights; only its live panels are rendered now."""
     case = access_case(request.user, case_id)
+    actor_can_act = can_act_on(request.user, case)
+    purpose_required = reads_as_supervisor(request.user, case)
+    key = page_key(request, case, can_act=actor_can_act, reads_as_supervisor=purpose_required) if keep else ""
+    kept: str | None = cache.get(key) if key else None
+    body = None
+    if kept is not None:
+        body = fill(
+            kept, case_panels(request, case, actor_can_act, only_live=True), request, case=case, can_act=actor_can_act
+        )
+    if body is None:
+        context = _detail_context(request, case, actor_can_act, purpose_required)
+        rendered = render_to_string("cases/_detail_body.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+        if key:
+            cache.set(key, rendered, PAGE_CACHE_SECONDS)
+        panels: list[Panel] = context["panels"]  # type: ignore[assignment]
+        # A body just rendered has a mark for each of its live panels.
+        body = fill(rendered, [p for p in panels if p.live], request, case=case, can_act=actor_can_act) or rendered
+    return render(
+        request,
+        "cases/detail.html",
+        {"case": case, "body": mark_safe(body)},  # noqa: S308 - rendered by templates, which escaped it
+        status=status,
+    )
+
+
+def _detail_context(
+    request: AuthedRequest, case: Case, actor_can_act: bool, purpose_required: bool
+) -> dict[str, object]:
     # The rows every section reads, loaded once and handed to the panels too (cases.state).
     state = case_state(request, case)
-    actor_can_act = can_act_on(request.user, case)
     claims = state.claims
     claims_locked = state.claims_locked() if actor_can_act else None
     today = legal_date(timezone.now())
@@ -128,20 +177,8 @@ def _detail_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
         "extension_hint": clock_b.extension_hint(case, today),
         "extend_form": ExtendClockBForm(),
         "panels": case_panels(request, case, actor_can_act),
-        "purpose_required": reads_as_supervisor(request.user, case),
+        "purpose_required": purpose_required,
     }
-
-
-@login_required
-@require_GET
-def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return render(request, "cases/detail.html", _detail_context(request, case_id))
-
-
-def render_case_page(request: AuthedRequest, case_id: int, *, status: int = 200) -> HttpResponse:
-    """The case page as the answer to a refused POST of a panel's form: rendered in place instead of a
-    redirect, so the panel can show the form as it was typed, with its errors (a redirect loses the text)."""
-    return render(request, "cases/detail.html", _detail_context(request, case_id), status=status)
 
 
 @login_required

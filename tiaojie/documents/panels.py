@@ -145,6 +145,7 @@ def panel_context(request: HttpRequest, case: Case, can_act: bool) -> dict[str, 
     }
 
 
-@register_panel
+# Live (cases.page_cache): the case file's background job moves on, and falls stale, without an event.
+@register_panel(live=True)
 def documents_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     return Panel("documents/_panel.html", panel_context(request, case, can_act), 85)

@@ -203,7 +203,8 @@ def evidence_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel:
     return Panel("intake/_evidence_panel.html", {"items": items, "form": EvidenceForm(), "can_act": can_act}, 30)
 
 
-@register_panel
+# Live (cases.page_cache): the organisations one may reroute to are other organisations' rows.
+@register_panel(live=True)
 def reroute_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     if not can_act or case.status != Status.RECEIVED:
         return None

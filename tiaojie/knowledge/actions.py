@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tiaojie.knowledge import levels, national
+from tiaojie.knowledge import levels, links, national
 from tiaojie.knowledge.models import (
     Article,
     ClassifierModel,
@@ -169,6 +169,8 @@ def do_import_law_directory(*, root: Path, commit: str = "", source_name: str = 
             _store(parsed=parsed, level=level, source=source, status=LawText.Status.IN_FORCE, record=record)
         record.problems = "\n".join(problems)
         record.save()
+    # This process's links memo is dropped at once; other processes see the new ids (links.library_revision).
+    links.clear_memo()
     return ImportResult(record, time.monotonic() - started, problems)
 
 
@@ -213,6 +215,7 @@ def do_import_national_laws(
         record.problems = "\n".join(problems)
         record.save()
     connection.close()
+    links.clear_memo()  # as in do_import_law_directory
     return ImportResult(record, time.monotonic() - started, problems)
 
 

@@ -6,8 +6,9 @@ version) stays plain text, never a link that answers 404. The grammar is lib/cit
 
 Lookups are memoised: one query loads every title the library knows, one more per text cited loads the
 article numbers of its current version (or of its versions, for a date). A page with twenty citations of
-three laws costs four queries. The memo is dropped at the start of every request and after each import
-(actions.py), and is at most MEMO_SECONDS old in a long-running process with no requests (the task worker).
+three laws costs four queries the first time. In a request the memo is kept while `library_revision` (one
+query per request) is unchanged, so a later page costs none of them; it is at most MEMO_SECONDS old anyway,
+also in a long-running process with no requests (the task worker).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.signals import request_started
+from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from tiaojie.knowledge import numbers
 from tiaojie.knowledge.models import Article, LawText, LawVersion
 from tiaojie.lib.citations import Citation, find_citations, library_title
+from tiaojie.lib.request_memo import in_request, per_request
 
 MEMO_SECONDS = 60.0
 
@@ -42,6 +44,7 @@ class _Memo:
     titles: dict[str, tuple[int, str, int | None]] | None = None  # name → (text pk, slug, current version pk)
     versions: dict[int, list[_Version]] = field(default_factory=dict)  # text pk → its versions, oldest first
     articles: dict[int, frozenset[tuple[int, int]]] = field(default_factory=dict)  # version pk → numbers
+    revision: tuple[int, ...] | None = None  # the library_revision it was loaded at (in a request)
 
 
 _memo = _Memo()
@@ -52,12 +55,16 @@ def clear_memo(**_: Any) -> None:
     _memo = _Memo()
 
 
-request_started.connect(clear_memo, dispatch_uid="knowledge.links.clear_memo")
-
-
 def _current() -> _Memo:
     if time.monotonic() - _memo.made > MEMO_SECONDS:
         clear_memo()
+    if in_request():
+        # Kept across requests while the library is unchanged (one cheap query per request, library_revision):
+        # the article numbers of a law are hundreds of rows, and a case page cites a dozen laws.
+        revision = library_revision()
+        if _memo.revision != revision:
+            clear_memo()
+            _memo.revision = revision
     return _memo
 
 
@@ -147,3 +154,22 @@ def citation_links(text: str, on: dt.date | None = None) -> list[dict[str, str]]
         if url is not None:
             found.append({"citation": text[citation.start : citation.end], "url": url})
     return found
+
+
+def library_revision() -> tuple[int, int, int, int]:
+    """What the links of a text depend on, in one query: the newest text, version and article and the number of
+    texts. An import adds versions (and articles with them), a new text adds a text, a deleted one lowers the
+    count. The links memo above is kept while it holds, and a page kept with its links (cases.page_cache) puts
+    it in its key. Read once per request."""
+
+    def load() -> tuple[int, int, int, int]:
+        texts, versions, articles = LawText._meta.db_table, LawVersion._meta.db_table, Article._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT MAX(id) FROM {texts}), (SELECT COUNT(*) FROM {texts}), "  # noqa: S608 - table names
+                f"(SELECT MAX(id) FROM {versions}), (SELECT MAX(id) FROM {articles})"
+            )
+            row = cursor.fetchone()
+        return (row[0] or 0, row[1] or 0, row[2] or 0, row[3] or 0)
+
+    return per_request("knowledge.library_revision", load)

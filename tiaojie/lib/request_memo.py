@@ -39,6 +39,11 @@ def per_request(name: str, load: Callable[[], T]) -> T:
     return memo[name]
 
 
+def in_request() -> bool:
+    """Whether a request (or request_scope) is running in this thread."""
+    return getattr(_local, "memo", None) is not None
+
+
 def forget(name: str) -> None:
     """This request changed the value (a bump inside it): read it again next time."""
     memo: dict[str, Any] | None = getattr(_local, "memo", None)

@@ -12,6 +12,7 @@ from tiaojie.cases import clock_b
 from tiaojie.cases.deadlines import DeadlineView
 from tiaojie.cases.forms import ExtendClockBForm
 from tiaojie.cases.models import Case, Status
+from tiaojie.cases.page_cache import register_key_part
 from tiaojie.cases.panels import Panel, register_panel
 from tiaojie.cases.state import case_state
 from tiaojie.lib.workdays import Deadline, days_left, legal_date
@@ -136,7 +137,9 @@ def negotiation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel 
     )
 
 
-@register_panel
+# Live (cases.page_cache): the mediators one may assign, and their conflicts, are memberships and rows of the
+# organisation that change without an event of this case.
+@register_panel(live=True)
 def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     st = _state(request, case)
     active = case.status in (Status.ACCEPTED, Status.MEDIATING)
@@ -249,6 +252,12 @@ def agreement_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
         },
         60,
     )
+
+
+@register_key_part
+def viewer_is_mediator(request: HttpRequest, case: Case) -> bool:
+    """The agreement panel offers "sign as mediator" to the case's mediators only: in the kept page's key."""
+    return any(x.user_id == request.user.pk for x in _state(request, case).assignments)
 
 
 @register_panel

@@ -167,6 +167,12 @@ def forget_revision(**_: object) -> None:
     per_request_forget("rules.revision")
 
 
+def revision() -> int:
+    """The table's revision as this request reads it (once per request): a key part for what is rendered from
+    the table and kept (cases.page_cache)."""
+    return _revision()
+
+
 def _revision() -> int:
     # Read once per request (a page asks for several rules); outside a request, every time (lib/request_memo.py).
     return per_request("rules.revision", current_revision)
