@@ -192,9 +192,11 @@ def test_statements_of_one_referral(client, org_a, registrar, django_capture_on_
     # centre), the membership, the open-duplicate check, the routed event and its new case-page state version
     # (cases.state), the tracking code and its SMS, the collective-dispute count; one rollup mark and one task for
     # the two events. The suggestion for the receipt and the employer are the rows the action wrote, not read
-    # again. Plus 1 where this process has not yet read the classifier's model version. It was 41 (the search
+    # again. Plus up to 2 reads that depend on the process and the clock, not on the referral: the classifier's
+    # active version (knowledge.classifier.runtime re-reads it every CHECK_SECONDS, so a slow machine between the
+    # two posts adds it) and the work calendar's revision (seen in a full-suite run). It was 41 (the search
     # document and the suggestion after the commit), and 60 before the rollups left the request.
-    assert len(sql) <= 28, "\n".join(sql)
+    assert len(sql) <= 29, "\n".join(sql)
     assert not any("analytics_monthrollup" in s or "analytics_casefact" in s for s in sql)
     assert sum("analytics_rolluppending" in s for s in sql) == 1
     assert sum("INSERT INTO \"cases_casesearchdocument\"" in s or "UPDATE \"cases_casesearchdocument\"" in s

@@ -8,6 +8,7 @@ compiled `.mo`, which is committed so a machine without GNU gettext still serves
 empty or fuzzy entry.
 """
 
+import fcntl
 import os
 from pathlib import Path
 from typing import Any
@@ -40,20 +41,26 @@ REPO_ROOT = Path(settings.BASE_DIR)
 def extract(locale_dir: Path) -> None:
     """makemessages for English into locale_dir (its en/LC_MESSAGES/django.po is merged, not replaced)."""
     cwd = os.getcwd()
-    os.chdir(REPO_ROOT)  # makemessages walks the current directory
-    try:
-        with override_settings(LOCALE_PATHS=[str(locale_dir)]):
-            call_command(
-                "makemessages",
-                locale=["en"],
-                domain="django",
-                ignore_patterns=IGNORE,
-                no_location=True,
-                no_obsolete=True,
-                verbosity=0,
-            )
-    finally:
-        os.chdir(cwd)
+    # makemessages writes a temporary NAME.html.py beside every template and deletes it after: two runs in one
+    # checkout at once (the SQLite and PostgreSQL suites side by side) delete each other's. One at a time.
+    # The lock is in the checkout itself, whatever var directory each run was given.
+    (REPO_ROOT / "var").mkdir(exist_ok=True)
+    with (REPO_ROOT / "var" / "makemessages.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        os.chdir(REPO_ROOT)  # makemessages walks the current directory
+        try:
+            with override_settings(LOCALE_PATHS=[str(locale_dir)]):
+                call_command(
+                    "makemessages",
+                    locale=["en"],
+                    domain="django",
+                    ignore_patterns=IGNORE,
+                    no_location=True,
+                    no_obsolete=True,
+                    verbosity=0,
+                )
+        finally:
+            os.chdir(cwd)
     # The creation date changes on every run: dropped, so a run that finds nothing new changes nothing and two
     # branches that both re-extract do not conflict on it.
     po = locale_dir / "en" / "LC_MESSAGES" / "django.po"
