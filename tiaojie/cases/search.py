@@ -107,16 +107,21 @@ def write_new_document(case: Case, *, worker_names: list[str], claim_description
     once, and the case is findable from the moment it exists. The "created" event's on-commit rebuild is then
     skipped (cases.signals.refresh_search); any later event in the same transaction still rebuilds on commit."""
     body, search_text = build_document(case, new=(worker_names, claim_descriptions))
-    CaseSearchDocument.objects.create(
-        case=case,
-        body=body,
-        search_text=search_text,
-        updated_at=timezone.now(),
-        # The scope's copies, as refresh_search_document writes them: without them the scoped search misses it.
-        organisation_id=case.organisation_id,
-        division_id=case.division_id,
-        received_at=case.received_at,
-    )
+    CaseSearchDocument.objects.create(case=case, **_document_fields(case, body, search_text))
+
+
+def _document_fields(case: Case, body: str, search_text: str) -> dict[str, object]:
+    """Every column a document's writer sets, in one place: the scope's copies forgotten by one writer once made
+    new cases unfindable on PostgreSQL."""
+    return {
+        "body": body,
+        "search_text": search_text,
+        "updated_at": timezone.now(),
+        # Copies of the case's, for a search scoped and ordered on this table alone (ranked_case_ids).
+        "organisation_id": case.organisation_id,
+        "division_id": case.division_id,
+        "received_at": case.received_at,
+    }
 
 
 def refresh_search_document(case_id: int) -> None:
@@ -126,15 +131,7 @@ def refresh_search_document(case_id: int) -> None:
     if case is None:
         return
     body, search_text = build_document(case)
-    defaults = {
-        "body": body,
-        "search_text": search_text,
-        "updated_at": timezone.now(),
-        # Copies of the case's, for a search scoped and ordered on this table alone (ranked_case_ids).
-        "organisation_id": case.organisation_id,
-        "division_id": case.division_id,
-        "received_at": case.received_at,
-    }
+    defaults = _document_fields(case, body, search_text)
     with transaction.atomic():
         CaseSearchDocument.objects.update_or_create(case_id=case_id, defaults=defaults)
 
