@@ -90,7 +90,13 @@ def page_key(request: HttpRequest, case: Case, *, can_act: bool, reads_as_superv
 
 
 def live_mark(panel: Panel) -> str:
-    return f"<!--live-panel:{panel.name}-->"
+    return mark_for(panel.name)
+
+
+def mark_for(name: str) -> str:
+    """Where the live panel of this dotted name goes in a kept body (the page's loop, or a host panel's
+    `{% live_mark %}` for an inline one)."""
+    return f"<!--live-panel:{name}-->"
 
 
 def fill(body: str, live: list[Panel], request: HttpRequest, *, case: Case, can_act: bool) -> str | None:

@@ -13,11 +13,11 @@ from tiaojie.cases.deadlines import DeadlineView
 from tiaojie.cases.forms import ExtendClockBForm
 from tiaojie.cases.models import Case, Status
 from tiaojie.cases.page_cache import register_key_part
-from tiaojie.cases.panels import Panel, register_panel
+from tiaojie.cases.panels import Panel, factory_name, register_panel
 from tiaojie.cases.state import case_state
 from tiaojie.lib.workdays import Deadline, days_left, legal_date
 from tiaojie.mediation import assistant, rules
-from tiaojie.mediation.actions import eligible_mediators, mediator_conflict, negotiation_link, rating_link
+from tiaojie.mediation.actions import eligible_mediators, negotiation_link, rating_link
 from tiaojie.mediation.forms import (
     AssignForm,
     CancelSessionForm,
@@ -137,24 +137,15 @@ def negotiation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel 
     )
 
 
-# Live (cases.page_cache): the mediators one may assign, and their conflicts, are memberships and rows of the
-# organisation that change without an event of this case.
-@register_panel(live=True)
+# Kept with the page (cases.page_cache): the assignments and sessions change with an event of the case. The
+# list of mediators one may assign, and their conflicts, are memberships and employments of the organisation
+# that change without one: that part is the inline live panel below, the only part rendered per request.
+@register_panel
 def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     st = _state(request, case)
     active = case.status in (Status.ACCEPTED, Status.MEDIATING)
     if not active and not st.assignments and not st.sessions:
         return None
-    choices = []
-    conflicts = []
-    if can_act and case.is_open:
-        assigned = {a.user_id for a in st.assignments}
-        for m in eligible_mediators(case):
-            if m.user_id in assigned:
-                continue
-            if mediator_conflict(case, m.user):
-                conflicts.append(m.user)
-            choices.append((m.user_id, str(m.user)))
     # A refused POST of one of these forms is answered with this page (mediation.views._session_form_view):
     # that form comes back bound, with its errors, open, its first wrong field focused.
     bound: dict[str, forms.Form] = getattr(request, BOUND_FORMS, {})
@@ -191,8 +182,7 @@ def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
             "assignments": st.assignments,
             "sessions": st.sessions,
             "session_rows": rows,
-            "assign_form": AssignForm(choices=choices) if choices else None,
-            "conflicts": conflicts,
+            "choices_panel": factory_name(mediator_choices_panel),
             "session_form": bound.get("session") or SessionForm(),
             "session_open": "session" in bound,
             "fail_form": FailMediationForm(),
@@ -203,6 +193,26 @@ def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
             "failure_basis": rules.FAILURE_BASIS,
         },
         50,
+    )
+
+
+@register_panel(live=True, inline=True)
+def mediator_choices_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    """The assign form of the mediators panel: who may be assigned now, and who may not for a conflict. Shown
+    (its mark placed) exactly when the mediators panel is shown to someone who may act on an open case."""
+    st = _state(request, case)
+    shown = case.status in (Status.ACCEPTED, Status.MEDIATING) or st.assignments or st.sessions
+    if not (can_act and case.is_open and shown):
+        return None
+    assigned = {a.user_id for a in st.assignments}
+    mediators = [m for m in eligible_mediators(case, with_conflicts=True) if m.user_id not in assigned]
+    return Panel(
+        "mediation/_mediator_choices.html",
+        {
+            "assign_form": AssignForm(choices=[(m.user_id, str(m.user)) for m in mediators]) if mediators else None,
+            "conflicts": [m.user for m in mediators if m.conflicted],
+        },
+        51,
     )
 
 

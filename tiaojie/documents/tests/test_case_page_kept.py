@@ -9,7 +9,9 @@ import re
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tiaojie.cases.models import Case, Status
@@ -18,6 +20,8 @@ from tiaojie.cases.tests.factories import make_case
 from tiaojie.documents.actions import do_request_case_file
 from tiaojie.documents.models import CaseFileJob
 from tiaojie.lib.workdays import LEGAL_TZ
+from tiaojie.mediation.models import MediatorEmployment
+from tiaojie.mediation.tests.factories import mediating_case
 from tiaojie.organisations.models import Membership
 from tiaojie.organisations.tests.factories import MembershipFactory, UserFactory
 
@@ -143,3 +147,44 @@ def test_a_case_row_changed_without_an_event_is_not_shown_stale(client, case, me
     assert "新的事实" not in _page(client, case)
     Case.objects.filter(pk=case.pk).update(facts="新的事实")
     assert "新的事实" in _page(client, case)
+
+
+def test_the_mediators_one_may_assign_are_read_on_every_view_in_one_query(client, org_a, mediator_a, admin_a):
+    """Who may be assigned, and who may not for working at the employer, changes without an event of the case:
+    the kept page shows it on the very next view, and reads it in one query however many mediators there are."""
+    case = mediating_case(org_a, mediator_a)
+    client.force_login(admin_a)
+    _page(client, case)
+    kept = _kept_pages()
+    newcomer = MembershipFactory(user=UserFactory(username="newcomer", display_name="新来的调解员"), organisation=org_a)
+    html = _page(client, case)
+    assert _kept_pages() == kept  # the kept body was used: only the choices were rendered anew
+    assign = html[html.index('id="mediator-assign"') :]
+    assign = assign[: assign.index("</form>")]
+    assert f'value="{newcomer.user_id}"' in assign and "新来的调解员" in assign
+    assert "受雇于被申请人" not in assign
+
+    MediatorEmployment.objects.create(user=newcomer.user, employer=case.employer)
+    html = _page(client, case)
+    conflicts = html[html.index("以下人员受雇于被申请人") :]
+    assert "新来的调解员" in conflicts[: conflicts.index("</p>")]
+
+    with CaptureQueriesContext(connection) as few:
+        _page(client, case)
+    for i in range(8):
+        MembershipFactory(user=UserFactory(username=f"more{i}"), organisation=org_a)
+    with CaptureQueriesContext(connection) as many:
+        html = _page(client, case)
+    assert 'value="' in html and html.count("<option") >= 9
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_viewer_who_may_not_act_gets_no_assign_form(client, org_a, mediator_a):
+    case = mediating_case(org_a, mediator_a)
+    reader = MembershipFactory(
+        user=UserFactory(username="reader"), organisation=org_a, role=Membership.Role.INTAKE
+    ).user
+    client.force_login(reader)
+    html = _page(client, case)
+    assert "调解员与调解安排" in html and 'id="mediator-assign"' not in html
+    assert "live-panel:" not in html

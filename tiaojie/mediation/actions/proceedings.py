@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -143,19 +144,32 @@ def do_fail_mediation(*, case: Case, category: str, reason: str, actor: Actor) -
 # --- mediators and sessions -----------------------------------------------------------------------------
 
 
-def eligible_mediators(case: Case) -> list[Membership]:
-    """Members of the case's organisation who may mediate (the mediator and admin roles)."""
+def eligible_mediators(case: Case, *, with_conflicts: bool = False) -> list[Membership]:
+    """Members of the case's organisation who may mediate (the mediator and admin roles); `with_conflicts`
+    sets each one's `conflicted` (mediator_conflict) in the same query, for the page's list of choices."""
     rows = Membership.objects.filter(
         organisation_id=case.organisation_id, is_active=True, user__is_active=True
     ).select_related("user")
+    if with_conflicts:
+        employment = _conflicting_employment(case)
+        rows = rows.annotate(
+            conflicted=Exists(employment.filter(user=OuterRef("user_id"))) if employment is not None else Value(False)
+        )
     return [m for m in rows.order_by("user__username") if m.can_decide_cases]
 
 
 def mediator_conflict(case: Case, user: User) -> bool:
     """Employed by the case's employer, outside that employer's own enterprise committee."""
+    employment = _conflicting_employment(case)
+    return employment is not None and employment.filter(user=user).exists()
+
+
+def _conflicting_employment(case: Case) -> QuerySet[MediatorEmployment] | None:
+    """The employments that bar a mediator from this case; None where none does (an enterprise committee
+    mediates its own employer's cases with its own staff)."""
     if case.organisation.type_id == "enterprise_committee":
-        return False
-    return MediatorEmployment.objects.filter(user=user, employer_id=case.employer_id).exists()
+        return None
+    return MediatorEmployment.objects.filter(employer_id=case.employer_id)
 
 
 def do_assign_mediator(*, case: Case, user_id: int, actor: Actor) -> MediatorAssignment:
