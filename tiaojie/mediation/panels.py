@@ -210,7 +210,7 @@ def mediator_choices_panel(request: HttpRequest, case: Case, can_act: bool) -> P
         "mediation/_mediator_choices.html",
         {
             "assign_form": AssignForm(choices=[(m.user_id, str(m.user)) for m in mediators]) if mediators else None,
-            "conflicts": [m.user for m in mediators if m.conflicted],
+            "conflicts": [m.user for m in mediators if m.conflicted],  # type: ignore[attr-defined]
         },
         51,
     )
