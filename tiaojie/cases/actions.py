@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
+from tiaojie.calculators.core import CENT
 from tiaojie.cases import clock_b
 from tiaojie.cases.access import reads_as_supervisor
 from tiaojie.cases.models import (
@@ -267,6 +268,16 @@ def allocate_case_number(organisation: Organisation, year: int) -> int:
     return counters.values_list("last", flat=True).get()
 
 
+@dataclass(frozen=True)
+class NewCase:
+    """A case just registered with the rows written for it, in id order: what an answer shows of it, without
+    reading it back."""
+
+    case: Case
+    case_workers: list[CaseWorker]
+    claims: list[ClaimItem]
+
+
 def do_create_case(
     *,
     organisation: Organisation,
@@ -278,12 +289,27 @@ def do_create_case(
     """Register an application as `received` at `organisation`; clock A starts at `received_at`. `employer`: the
     row the caller already found or created for `data.employer` in this transaction (not read again);
     `language`: the case's, where not the default (the public form's applicant's)."""
+    return do_create_case_with_rows(
+        organisation=organisation, data=data, actor=actor, employer=employer, language=language
+    ).case
+
+
+def do_create_case_with_rows(
+    *,
+    organisation: Organisation,
+    data: CaseInput,
+    actor: Actor,
+    employer: Employer | None = None,
+    language: str = "",
+) -> NewCase:
+    """do_create_case, returning the workers' and claims' rows it wrote as well (the API's answer)."""
     errors = validate_case_input(data)
     if errors:
         raise CaseActionError(_("申请内容有误，请按提示修改"), errors)
     # Who may register at which organisation is the caller's check (access_organisation_for_intake, or
     # intake routing for hotline operators and online applicants).
-    received_at = data.received_at or timezone.now()
+    # In UTC, as the column gives it back (the case returned is used without a read back).
+    received_at = (data.received_at or timezone.now()).astimezone(dt.UTC)
     day = legal_date(received_at)
     acceptance = workday_deadline(day, ACCEPTANCE_WORKING_DAYS)
     clock_a = calendar_deadline(day, CLOCK_A_DAYS)
@@ -320,13 +346,18 @@ def do_create_case(
             language=language or Case._meta.get_field("language").get_default(),
         )
         distinct_workers = list(dict.fromkeys(workers))
-        CaseWorker.objects.bulk_create(
+        case_workers = CaseWorker.objects.bulk_create(
             [CaseWorker(case=case, worker=w, is_representative=(i == 0)) for i, w in enumerate(distinct_workers)]
         )
-        ClaimItem.objects.bulk_create(
+        claims = ClaimItem.objects.bulk_create(
             [
                 ClaimItem(
-                    case=case, type=c.type, amount_claimed=c.amount, description=c.description, known_on=c.known_on
+                    case=case,
+                    type=c.type,
+                    # As the column gives it back (two places), so the rows returned equal the rows read later.
+                    amount_claimed=None if c.amount is None else c.amount.quantize(CENT),
+                    description=c.description,
+                    known_on=c.known_on,
                 )
                 for c in data.claims
             ]
@@ -352,7 +383,7 @@ def do_create_case(
             worker_names=[w.name for w in distinct_workers],
             claim_descriptions=[c.description for c in data.claims],
         )
-    return case
+    return NewCase(case=case, case_workers=case_workers, claims=claims)
 
 
 def _suggestion_or_none(facts: str) -> tuple[list[dict[str, object]], str] | None:

@@ -287,3 +287,40 @@ def test_the_case_list_reads_a_fixed_number_of_queries_whatever_the_page_holds(c
     many = _read_queries(client, "/api/v1/cases", headers)
     assert client.get("/api/v1/cases", **headers).json()["items"].__len__() == 5
     assert len(many) == len(one), many
+
+
+SAME_WORKER = {"name": "孙七", "id_number": valid_id_number(), "phone": "13600001111"}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        # Amounts without their cents, a number, none; a moment in Beijing time; two workers, one known already.
+        {
+            "claims": [
+                {"type": "wages", "amount": "8000", "known_on": "2026-01-05"},
+                {"type": "overtime", "amount": 1234.5, "description": "周末加班"},
+                {"type": "labour_relationship", "amount": None},
+            ],
+            "received_at": "2026-03-02T09:30:00+08:00",
+            "workers": [
+                SAME_WORKER,
+                {"name": "周八", "phone": "13600002222"},
+            ],
+        },
+    ],
+)
+def test_the_answer_to_an_intake_is_what_a_read_of_the_case_answers(client, org_a, mediator_a, overrides):
+    """The intake answers with the case as written, without reading it back: it must be exactly what a GET of
+    the case answers afterwards (amounts as stored, the moment in UTC, the workers in order)."""
+    headers = auth(mediator_a)
+    if overrides:  # 孙七 applied before: the intake finds the worker's row instead of writing one
+        assert post(client, "/api/v1/cases", payload(org_a, workers=[SAME_WORKER]), headers).status_code == 201
+    created = post(client, "/api/v1/cases", payload(org_a, **overrides), headers)
+    assert created.status_code == 201, created.content
+    read = client.get(f"/api/v1/cases/{created.json()['id']}", **headers)
+    assert created.json() == read.json()
+    if overrides:
+        assert [c["amount"] for c in read.json()["claims"]] == ["8000.00", "1234.50", None]
+        assert [w["name"] for w in read.json()["workers"]] == ["孙七", "周八"]
