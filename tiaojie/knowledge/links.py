@@ -18,7 +18,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -26,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from tiaojie.knowledge import numbers
 from tiaojie.knowledge.models import Article, LawText, LawVersion
 from tiaojie.lib.citations import Citation, find_citations, library_title
-from tiaojie.lib.request_memo import in_request, per_request
+from tiaojie.lib.request_memo import ScalarMemo, in_request
 
 MEMO_SECONDS = 60.0
 
@@ -161,15 +160,21 @@ def library_revision() -> tuple[int, int, int, int]:
     texts. An import adds versions (and articles with them), a new text adds a text, a deleted one lowers the
     count. The links memo above is kept while it holds, and a page kept with its links (cases.page_cache) puts
     it in its key. Read once per request."""
+    return LIBRARY_REVISION.read()
 
-    def load() -> tuple[int, int, int, int]:
-        texts, versions, articles = LawText._meta.db_table, LawVersion._meta.db_table, Article._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT (SELECT MAX(id) FROM {texts}), (SELECT COUNT(*) FROM {texts}), "  # noqa: S608 - table names
-                f"(SELECT MAX(id) FROM {versions}), (SELECT MAX(id) FROM {articles})"
-            )
-            row = cursor.fetchone()
-        return (row[0] or 0, row[1] or 0, row[2] or 0, row[3] or 0)
 
-    return per_request("knowledge.library_revision", load)
+def _library_revision_memo() -> ScalarMemo[tuple[int, int, int, int]]:
+    texts, versions, articles = LawText._meta.db_table, LawVersion._meta.db_table, Article._meta.db_table
+    return ScalarMemo(
+        "knowledge.library_revision",
+        (
+            f"SELECT MAX(id) FROM {texts}",  # noqa: S608 - table names
+            f"SELECT COUNT(*) FROM {texts}",  # noqa: S608
+            f"SELECT MAX(id) FROM {versions}",  # noqa: S608
+            f"SELECT MAX(id) FROM {articles}",  # noqa: S608
+        ),
+        lambda text, count, version, article: (text or 0, count or 0, version or 0, article or 0),
+    )
+
+
+LIBRARY_REVISION = _library_revision_memo()

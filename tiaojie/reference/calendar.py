@@ -23,8 +23,8 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from tiaojie.lib.request_memo import ScalarMemo
 from tiaojie.lib.request_memo import forget as per_request_forget
-from tiaojie.lib.request_memo import per_request
 from tiaojie.lib.workdays import (
     Deadline,
     WorkCalendar,
@@ -43,9 +43,16 @@ _cache: dict[str, tuple[int, WorkCalendar]] = {}
 calendar_year_entered = django.dispatch.Signal()
 
 
+# The table's revision number (0 before the first edit), one scalar so a page's key reads it with the others.
+REVISION = ScalarMemo(
+    "cal.revision",
+    (f"SELECT revision FROM {CalendarRevision._meta.db_table} WHERE id = 1",),  # noqa: S608 - a table name
+    lambda revision: revision or 0,
+)
+
+
 def current_revision() -> int:
-    row = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first()
-    return row or 0
+    return REVISION.load()
 
 
 def bump_revision() -> None:
@@ -83,7 +90,7 @@ def revision() -> int:
 
 def _revision() -> int:
     # Read once per request (a page counts several deadlines); outside a request, every time (lib/request_memo.py).
-    return per_request("cal.revision", current_revision)
+    return REVISION.read()
 
 
 def work_calendar() -> WorkCalendar:

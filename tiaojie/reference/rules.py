@@ -25,8 +25,8 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tiaojie.lib.request_memo import ScalarMemo
 from tiaojie.lib.request_memo import forget as per_request_forget
-from tiaojie.lib.request_memo import per_request
 from tiaojie.reference.models import ProvincialRule, ProvincialRuleRevision
 
 Key = ProvincialRule.Key
@@ -134,9 +134,16 @@ def value_error(key: str, value: str) -> str | None:
 _cache: dict[str, tuple[int, dict[tuple[str, str], list[Rule]]]] = {}
 
 
+# The table's revision number (0 before the first edit), one scalar so a page's key reads it with the others.
+REVISION = ScalarMemo(
+    "rules.revision",
+    (f"SELECT revision FROM {ProvincialRuleRevision._meta.db_table} WHERE id = 1",),  # noqa: S608 - a table name
+    lambda revision: revision or 0,
+)
+
+
 def current_revision() -> int:
-    row = ProvincialRuleRevision.objects.filter(pk=1).values_list("revision", flat=True).first()
-    return row or 0
+    return REVISION.load()
 
 
 def bump_revision() -> None:
@@ -175,7 +182,7 @@ def revision() -> int:
 
 def _revision() -> int:
     # Read once per request (a page asks for several rules); outside a request, every time (lib/request_memo.py).
-    return per_request("rules.revision", current_revision)
+    return REVISION.read()
 
 
 def _table() -> dict[tuple[str, str], list[Rule]]:
