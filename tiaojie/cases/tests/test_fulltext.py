@@ -224,3 +224,13 @@ def test_a_search_with_another_filter_keeps_to_the_filter(client, cases, mediato
     assert cases["wages"].number in html and cases["injury"].number not in html
     html = client.get(reverse("cases:list"), {"q": "申请人"}).content.decode()
     assert cases["wages"].number in html and cases["injury"].number in html
+
+
+def test_a_candidate_with_a_phrases_bigrams_out_of_order_is_dropped_when_ranked(org_a, mediator_a, supervisor_county):
+    # The GIN step is given every bigram ANDed; the ranking statement tests the phrase on each candidate it reads
+    # by primary key (cases.search._ranked_by_documents, step 3), so 加班…班费 apart is not 加班费.
+    apart = make_case(org_a, mediator_a, facts="申请人加班时间长，值班费未支付。")
+    together = make_case(org_a, mediator_a, facts="被申请人未支付加班费。")
+    assert found(mediator_a, "加班费") == [together.pk]
+    assert found(supervisor_county, "加班费") == [together.pk]
+    assert apart.pk in found(mediator_a, "加班 班费")
