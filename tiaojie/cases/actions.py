@@ -12,8 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import django.dispatch
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -255,8 +254,8 @@ def allocate_case_number(organisation: Organisation, year: int) -> int:
     """The next sequence number of `organisation` in `year`. Call inside the transaction that creates the case:
     the UPDATE locks the counter row until it commits, so a concurrent registration waits and takes the number
     after (no gaps from a rollback either: the increment rolls back with the case)."""
-    counters = CaseNumberCounter.objects.filter(organisation=organisation, year=year)
-    if not counters.update(last=F("last") + 1):
+    seq = _increment_counter(organisation.pk, year)
+    if seq is None:
         try:
             # The year's first case. A savepoint, because a concurrent first case may insert the row first: the
             # unique constraint then refuses ours once theirs commits, and we increment theirs instead.
@@ -264,8 +263,22 @@ def allocate_case_number(organisation: Organisation, year: int) -> int:
                 CaseNumberCounter.objects.create(organisation=organisation, year=year, last=1)
             return 1
         except IntegrityError:
-            counters.update(last=F("last") + 1)
-    return counters.values_list("last", flat=True).get()
+            seq = _increment_counter(organisation.pk, year)
+            assert seq is not None  # the row a concurrent registration committed
+    return seq
+
+
+def _increment_counter(organisation_id: int, year: int) -> int | None:
+    """The counter's new value, None when the year has no row yet. One statement (UPDATE … RETURNING, in
+    PostgreSQL and in SQLite since 3.35) where the ORM needs an UPDATE and a SELECT."""
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "last" = "last" + 1 WHERE "organisation_id" = %s AND "year" = %s RETURNING "last"',  # noqa: S608
+            [organisation_id, year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 @dataclass(frozen=True)
