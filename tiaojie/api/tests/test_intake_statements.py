@@ -166,8 +166,9 @@ def test_statements_of_one_api_intake(client, org_a, registrar, django_capture_o
                django_capture_on_commit_callbacks)  # fmt: skip
     # 15 on PostgreSQL and SQLite, transaction control left out, all in the one transaction: the token and the
     # membership, the calendar's revision, employer, worker (look-up and insert), the case number (one UPDATE …
-    # RETURNING), case, workers, claims and event, the rollup mark and its task row, the dispute-type suggestion and the search
-    # document (one INSERT each). The reply is the case as written, not read back (it was 3 statements more).
+    # RETURNING), case, workers, claims and event, the rollup mark and its task row, the dispute-type
+    # suggestion and the search document (one INSERT each). The reply is the case as written, not read back
+    # (that was 3 statements more).
     # Plus 1 where this process has not yet read the classifier's model version. It was 32, with the search
     # document (8) and the suggestion (3) in transactions of their own after the commit, and 41 before the
     # rollups left the request (bench/RESULTS.md, "Intake speed", "API reads and intake in one transaction").
