@@ -318,7 +318,7 @@ def create_case(request: AuthedRequest, payload: CaseIn) -> Any:
     except CaseActionError as exc:
         return Reply(422, error_body(exc.message, exc.fields))
     # The case as written, without a read back (a member who may register at the organisation may read its
-    # cases; a test compares this answer with GET's).
+    # cases; a test compares this answer with a GET of the case).
     return Reply(201, case_out(new.case, case_workers=new.case_workers, claims=new.claims))
 
 
