@@ -185,9 +185,8 @@ def _deadline(d: Any) -> dict[str, Any] | None:
 def case_out(
     case: Case, *, case_workers: list[CaseWorker] | None = None, claims: list[ClaimItem] | None = None
 ) -> dict[str, Any]:
-    """The case as the API shows it; `case_workers` and `claims`: its rows as just written (an intake's answer),
-    instead of its prefetched relations."""
-    """Serialise a case; expects claims and case_workers prefetched (see queries.case_page)."""
+    """The case as the API shows it; expects claims and case_workers prefetched (see queries.case_page), or
+    given as `case_workers` and `claims`: its rows as just written (an intake's answer)."""
     return {
         "id": case.pk,
         "number": case.display_number,

@@ -144,7 +144,7 @@ def negotiation_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel 
 def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     st = _state(request, case)
     active = case.status in (Status.ACCEPTED, Status.MEDIATING)
-    if not active and not st.assignments and not st.sessions:
+    if not _mediators_shown(case, st):
         return None
     # A refused POST of one of these forms is answered with this page (mediation.views._session_form_view):
     # that form comes back bound, with its errors, open, its first wrong field focused.
@@ -196,13 +196,17 @@ def mediators_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | 
     )
 
 
+def _mediators_shown(case: Case, st: MediationState) -> bool:
+    """Whether the mediators panel is on the page (and with it, for one who may act, the mark of its form)."""
+    return case.status in (Status.ACCEPTED, Status.MEDIATING) or bool(st.assignments) or bool(st.sessions)
+
+
 @register_panel(live=True, inline=True)
 def mediator_choices_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     """The assign form of the mediators panel: who may be assigned now, and who may not for a conflict. Shown
     (its mark placed) exactly when the mediators panel is shown to someone who may act on an open case."""
     st = _state(request, case)
-    shown = case.status in (Status.ACCEPTED, Status.MEDIATING) or st.assignments or st.sessions
-    if not (can_act and case.is_open and shown):
+    if not (can_act and case.is_open and _mediators_shown(case, st)):
         return None
     assigned = {a.user_id for a in st.assignments}
     mediators = [m for m in eligible_mediators(case, with_conflicts=True) if m.user_id not in assigned]

@@ -79,7 +79,7 @@ def _build() -> WorkCalendar:
 
 
 def forget_revision(**_: object) -> None:
-    per_request_forget("cal.revision")
+    per_request_forget(REVISION.name)
 
 
 def revision() -> int:

@@ -171,7 +171,7 @@ def _build() -> dict[tuple[str, str], list[Rule]]:
 
 
 def forget_revision(**_: object) -> None:
-    per_request_forget("rules.revision")
+    per_request_forget(REVISION.name)
 
 
 def revision() -> int:
