@@ -232,3 +232,21 @@ def test_the_fake_gateway_logs_every_send_so_a_double_send_can_be_counted(tmp_pa
     sent = [json.loads(line) for line in (tmp_path / "req.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["request_id"] for r in sent] == ["tiaojie-7", "tiaojie-7"]
     assert len((tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_a_late_answer_the_caller_gave_up_on_ends_with_the_fake_and_prints_nothing(capfd):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    before = set(threading.enumerate())
+    fake = FakeGateway(key_id="tiaojie", secret=SECRET, behaviour="timeout", delay=30).start()
+    body = json.dumps({"request_id": "r1", "phone": PHONE, "content": "x"}).encode()
+    headers = signed_headers(SECRET, "tiaojie", method="POST", path="/sms/send", body=body)
+    request = urllib.request.Request(fake.url, data=body, headers=headers, method="POST")
+    with pytest.raises((TimeoutError, urllib.error.URLError)):
+        urllib.request.urlopen(request, timeout=0.3)
+    fake.stop()
+    # Nothing of the fake is left running to print into a later test (its traceback once raced ast.parse there).
+    assert [t for t in threading.enumerate() if t not in before] == []
+    assert capfd.readouterr().err == ""
