@@ -180,9 +180,9 @@ def report(results: list[tuple[str, str, str, base.Result, base.Result, int]], n
     header = f"{'persona':<9} {'search':<34} {'read':<4} {'rows':>4} {'p50 ms':>8} {'p95 ms':>8}"
     header += f" {'base p95':>9} {'ratio':>6}"
     print(f"{header}\n{'-' * len(header)}")
-    worst = 0.0
+    worst = {"page": 0.0, "rank": 0.0, "old": 0.0}
     for persona, kind, what, r, b, rows in results:
-        worst = max(worst, r.p95)
+        worst[what] = max(worst[what], r.p95)
         print(
             f"{persona:<9} {kind:<34} {what:<4} {rows:>4} {r.p50:>8.1f} {r.p95:>8.1f} {b.p95:>9.1f} "
             f"{r.p95 / b.p95:>5.1f}x"
@@ -191,7 +191,13 @@ def report(results: list[tuple[str, str, str, base.Result, base.Result, int]], n
         if r.plan:
             print(f"\n--- plan: {persona} / {r.name} (p95 {r.p95:.1f} ms) ---")
             print("\n".join(r.plan))
-    print(f"\ncases={n_cases} fulltext_worst_p95_ms={worst:.1f}")
+    # The page (what the search box shows, unfiltered), its ranking alone, and the ranking in the form a list
+    # with another filter runs ("old"); fulltext_worst_p95_ms is the worst of all three, as printed before.
+    print(
+        f"\ncases={n_cases} fulltext_page_worst_p95_ms={worst['page']:.1f} "
+        f"fulltext_rank_worst_p95_ms={worst['rank']:.1f} fulltext_filtered_worst_p95_ms={worst['old']:.1f} "
+        f"fulltext_worst_p95_ms={max(worst.values()):.1f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -58,12 +58,15 @@ def _ids_or_subquery(qs: QuerySet, field: str) -> list[int] | QuerySet:
     return ids if len(ids) <= _ID_LIST_MAX else qs.values(field)
 
 
-def search_cases(qs: QuerySet[Case], text: str, *, now: dt.datetime | None = None) -> QuerySet[Case]:
+def search_cases(
+    qs: QuerySet[Case], text: str, *, now: dt.datetime | None = None, names: bool = True
+) -> QuerySet[Case]:
     """The case list's one search box: the cases in `qs` (already scoped to the user) whose case number, a
     party's name (exact), ID number or mobile number (exact, through the blind index: they are stored
     encrypted), the employer's name (any part) or credit code match `text`. Each arm runs only when `text`
     could be one of its kind: an 18-character string is tried as an ID number and a credit code, 11 digits
-    as a mobile number, digits alone as this year's case number."""
+    as a mobile number, digits alone as this year's case number. `names=False` leaves out the two name arms:
+    search_page, whose full-text ranking finds names by itself (they are in each case's search document)."""
     text = unicodedata.normalize("NFKC", text).strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return qs
@@ -108,7 +111,7 @@ def search_cases(qs: QuerySet[Case], text: str, *, now: dt.datetime | None = Non
         )[:_ID_LIST_MAX]
     if worker_ids:
         q |= Q(pk__in=list(CaseWorker.objects.filter(worker_id__in=worker_ids).values_list("case_id", flat=True)))
-    if not compact.isdigit():
+    if names and not compact.isdigit():
         by_name = CaseWorker.objects.filter(worker__name=text)
         q |= Q(pk__in=_ids_or_subquery(by_name, "case_id"))
         q |= Q(employer_id__in=_ids_or_subquery(Employer.objects.filter(name__icontains=text), "pk"))
@@ -219,18 +222,20 @@ def search_page(
 ) -> CasePage:
     """The search box's results among `qs` (scoped to the user and filtered), best first: the cases the exact
     arms find that the text index cannot (a case number as typed, an ID or mobile number through the blind
-    index: search_cases), newest first, then the full-text matches (facts, names, employer, minutes,
-    agreement: cases.search) by rank. At most SEARCH_RESULTS_MAX; each case carries `search_snippet`, where
-    its text matched. The cursor is the last case id of the page before, looked up in the ranked list (the
-    list is recomputed per page, so a case whose rank changed meanwhile may show twice or not at all; no page
-    is ever wrong about access). `visible`: the user's access.visibility_q when `qs` is cases_visible_to with no
-    other filter (cases.search.ranked_case_ids then finds the candidates on the document table). Raises
-    BadCursor."""
+    index, a credit code: search_cases without its name arms), newest first, then the full-text matches
+    (facts, names, employer, minutes, agreement: cases.search) by rank. At most SEARCH_RESULTS_MAX; each case
+    carries `search_snippet`, where its text matched. The cursor is the last case id of the page before,
+    looked up in the ranked list (the list is recomputed per page, so a case whose rank changed meanwhile may
+    show twice or not at all; no page is ever wrong about access). `visible`: the user's access.visibility_q
+    when `qs` is cases_visible_to with no other filter (cases.search.ranked_case_ids then finds the candidates
+    on the document table). Raises BadCursor."""
     from tiaojie.cases.search import ranked_case_ids, snippet
 
     hits = [hit.case_id for hit in ranked_case_ids(qs, text, limit=SEARCH_RESULTS_MAX, visible=visible)]
     ranked = set(hits)
-    exact = search_cases(qs, text).order_by(*CASE_ORDER.fields).values_list("pk", flat=True)
+    # Not the name arms: the ranking finds a party's or an employer's name already, and the employer arm's
+    # `icontains` scanned every employer for a two-character text (no trigram to look up; bench/RESULTS.md).
+    exact = search_cases(qs, text, names=False).order_by(*CASE_ORDER.fields).values_list("pk", flat=True)
     ids = [pk for pk in exact[:SEARCH_RESULTS_MAX] if pk not in ranked] + hits
     ids = ids[:SEARCH_RESULTS_MAX]
     start = 0

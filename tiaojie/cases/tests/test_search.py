@@ -1,6 +1,7 @@
 """The case list's one search box (cases.queries.search_cases): every kind of term finds its case, within the
 user's scope only; the other organisation's case with the same worker, employer and even the same number text
-is never found."""
+is never found. The page (search_page: the identifier arms, then the full-text ranking, which finds the names)
+and the API's list filter (every arm of search_cases) find the same case for each kind of term."""
 
 from __future__ import annotations
 
@@ -46,17 +47,24 @@ def world(org_a, mediator_a, org_b, mediator_b):
         workers=[WorkerInput(name="李四", id_number=WORKER_ID, phone="13900001111")],
     )
     assert a1.number == b1.number and a1.employer_id == b1.employer_id
-    # The exact arms alone: a new case's text document is written with it (cases.search.write_new_document),
-    # and the full-text arm, which would find 李 in 李四, has tests of its own (test_fulltext.py).
-    CaseSearchDocument.objects.all().delete()
     return {"a1": a1, "a2": a2, "b1": b1, "code": code}
 
 
 def found(client, user, q: str, **params: str) -> list[str]:
+    """The case numbers the case list page shows."""
     client.force_login(user)
     response = client.get("/cases/", {"q": q, **params})
     assert response.status_code == 200
     return ROWS.findall(response.content.decode())
+
+
+def listed(client, user, q: str) -> list[str]:
+    """The case numbers the API's list gives for `q`: search_cases's exact arms alone, no full-text ranking."""
+    from tiaojie.cases.tests.test_api import auth
+
+    response = client.get("/api/v1/cases", {"q": q}, **auth(user))
+    assert response.status_code == 200
+    return [c["number"] for c in response.json()["items"]]
 
 
 @pytest.mark.parametrize(
@@ -84,25 +92,47 @@ def test_each_kind_of_term_finds_the_case_in_the_users_organisation_only(client,
         "id_lower": WORKER_ID.lower(),
         "code": world["code"],
     }.get(term, term)
-    assert found(client, mediator_a, text) == [world["a1"].number]
-    assert found(client, mediator_b, text) == [world["b1"].number]  # B's own case, never A's
+    assert found(client, mediator_a, text) == listed(client, mediator_a, text) == [world["a1"].number]
+    # B's own case, never A's.
+    assert found(client, mediator_b, text) == listed(client, mediator_b, text) == [world["b1"].number]
 
 
 def test_terms_of_another_kind_match_nothing(client, world, mediator_a):
-    assert found(client, mediator_a, "李") == []  # a name is matched whole
-    assert found(client, mediator_a, "13900001112") == []  # a phone is matched whole
-    assert found(client, mediator_a, WORKER_ID[:-1] + ("0" if WORKER_ID[-1] != "0" else "1")) == []  # bad check digit
-    assert found(client, mediator_a, "2025-3") == []
-    assert found(client, mediator_a, "仓调〔2025〕1号") == []  # another prefix: another organisation's number
-    assert found(client, mediator_a, "远达") == [world["a2"].number]
+    assert listed(client, mediator_a, "李") == []  # a name is matched whole by the exact arm
+    assert found(client, mediator_a, "李") == [world["a1"].number]  # the full text finds 李 in 李四 (a prefix)
+    for text in [
+        "13900001112",  # a phone is matched whole
+        WORKER_ID[:-1] + ("0" if WORKER_ID[-1] != "0" else "1"),  # a bad check digit
+        "2025-3",
+        "仓调〔2025〕1号",  # another prefix: another organisation's number
+    ]:
+        assert found(client, mediator_a, text) == listed(client, mediator_a, text) == [], text
+    assert found(client, mediator_a, "远达") == listed(client, mediator_a, "远达") == [world["a2"].number]
+
+
+def test_the_page_finds_names_by_the_full_text_without_scanning_the_employers(client, world, mediator_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(mediator_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, mediator_a, "华兴") == [world["a1"].number]
+    # The employer arm's `icontains` read every employer for a two-character text (no trigram to look up).
+    scans = [q["sql"] for q in queries.captured_queries if "organisations_employer" in q["sql"] and "LIKE" in q["sql"]]
+    assert scans == []
+    # Without its search document (not yet rebuilt after a bulk import) a case is found by the identifiers only.
+    CaseSearchDocument.objects.all().delete()
+    assert found(client, mediator_a, "华兴") == []
+    assert found(client, mediator_a, WORKER_ID) == [world["a1"].number]
 
 
 def test_a_bare_number_is_this_years_case_number(client, world, org_a, mediator_a):
     with time_machine.travel(dt.datetime(2025, 6, 1, 12, tzinfo=LEGAL_TZ), tick=False):
-        assert found(client, mediator_a, "2") == [world["a2"].number]
-        assert found(client, mediator_a, "2号") == [world["a2"].number]
+        assert listed(client, mediator_a, "2") == listed(client, mediator_a, "2号") == [world["a2"].number]
+        # The page shows it first, then what the full text finds of a 2 (in the other case's number, 〔2025〕).
+        assert found(client, mediator_a, "2")[0] == found(client, mediator_a, "2号")[0] == world["a2"].number
     with time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=LEGAL_TZ), tick=False):
-        assert found(client, mediator_a, "2") == []  # 2026's second case does not exist
+        assert listed(client, mediator_a, "2") == []  # 2026's second case does not exist
 
 
 def test_a_supervisor_finds_only_within_the_county(client, world, supervisor_county):
