@@ -218,7 +218,13 @@ def _with_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def search_page(
-    qs: QuerySet[Case], text: str, *, cursor: str = "", limit: int = PAGE_SIZE, visible: Q | None = None
+    qs: QuerySet[Case],
+    text: str,
+    *,
+    cursor: str = "",
+    limit: int = PAGE_SIZE,
+    visible: Q | None = None,
+    filtered: bool = False,
 ) -> CasePage:
     """The search box's results among `qs` (scoped to the user and filtered), best first: the cases the exact
     arms find that the text index cannot (a case number as typed, an ID or mobile number through the blind
@@ -227,11 +233,13 @@ def search_page(
     carries `search_snippet`, where its text matched. The cursor is the last case id of the page before,
     looked up in the ranked list (the list is recomputed per page, so a case whose rank changed meanwhile may
     show twice or not at all; no page is ever wrong about access). `visible`: the user's access.visibility_q
-    when `qs` is cases_visible_to with no other filter (cases.search.ranked_case_ids then finds the candidates
-    on the document table). Raises BadCursor."""
+    when `qs` is cases_visible_to, with `filtered` when other filters narrow it (cases.search.ranked_case_ids
+    then finds the candidates on the document table). Raises BadCursor."""
     from tiaojie.cases.search import ranked_case_ids, snippet
 
-    hits = [hit.case_id for hit in ranked_case_ids(qs, text, limit=SEARCH_RESULTS_MAX, visible=visible)]
+    hits = [
+        hit.case_id for hit in ranked_case_ids(qs, text, limit=SEARCH_RESULTS_MAX, visible=visible, filtered=filtered)
+    ]
     ranked = set(hits)
     # Not the name arms: the ranking finds a party's or an employer's name already, and the employer arm's
     # `icontains` scanned every employer for a two-character text (no trigram to look up; bench/RESULTS.md).

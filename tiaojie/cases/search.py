@@ -172,7 +172,9 @@ class Hit:
     rank: float  # higher is better on both databases
 
 
-def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int, visible: Q | None = None) -> list[Hit]:
+def ranked_case_ids(
+    scope: QuerySet[Case], text: str, *, limit: int, visible: Q | None = None, filtered: bool = False
+) -> list[Hit]:
     """The cases of `scope` (already restricted to what the user may see, and filtered) whose document
     matches every part of `text`, best first (bm25 on SQLite, ts_rank on PostgreSQL; the newer case first on
     a tie) among the newest RANK_CANDIDATES matches, at most `limit`. The scope is part of the ranking query,
@@ -180,12 +182,24 @@ def ranked_case_ids(scope: QuerySet[Case], text: str, *, limit: int, visible: Q 
 
     `visible` (access.visibility_q of the user) says that `scope` is exactly what the user may see, with no
     other filter: on PostgreSQL the candidates are then found on the document table alone, by its copies of
-    the scope's columns (_ranked_by_documents), and checked against `scope` before they are ranked."""
+    the scope's columns (_ranked_by_documents), and checked against `scope` before they are ranked.
+
+    `filtered` with `visible`: `scope` is what the user may see narrowed by other filters (a status, a
+    channel…). When the terms are not all common, the matches are then found on the document table as above
+    and `scope` is joined to them there. The filtered form below read every national match through the GIN
+    index: at 1,000,000 cases on a busy machine, a rare name 48-67 ms (23-46 this way), a term matching
+    nothing 43-55 (11-16), an employer's name 170-264 (108-220; bench/RESULTS.md, session 11). Common terms
+    (_walk_first) keep the filtered form, which walks the scope newest first and meets them soon."""
     parts = bigrams.query_parts(text)
     if not parts or scope.query.is_empty():  # a user who sees nothing: none() has no SQL to embed
         return []
     if visible is not None and connection.vendor == "postgresql":
-        return _ranked_by_documents(scope, visible, parts, limit)
+        if not filtered:
+            return _ranked_by_documents(scope, visible, parts, limit)
+        with connection.cursor() as cur:
+            common = _walk_first(cur, parts)
+        if not common:
+            return _ranked_by_documents(scope, visible, parts, limit, filtered=True)
     # Only the newest RANK_CANDIDATES matches of the scope are ranked: ranking reads each match's terms, and a
     # common word (工伤) matches tens of thousands of cases of a busy organisation — ranking them all took 2 s
     # at 1 M cases (bench/RESULTS.md). The newest matches are found by walking the scope's own (…, received_at)
@@ -292,8 +306,10 @@ def _walk_first(cur: CursorWrapper, parts: list[bigrams.QueryPart]) -> bool:
     return min(frequency.get(t, 0.0) for t in terms) >= RANK_CANDIDATES / WALK_ROWS
 
 
-def _ranked_by_documents(scope: QuerySet[Case], visible: Q, parts: list[bigrams.QueryPart], limit: int) -> list[Hit]:
-    """ranked_case_ids on PostgreSQL for an unfiltered scope, in a few short queries:
+def _ranked_by_documents(
+    scope: QuerySet[Case], visible: Q, parts: list[bigrams.QueryPart], limit: int, *, filtered: bool = False
+) -> list[Hit]:
+    """ranked_case_ids on PostgreSQL for a scope given with `visible`, in a few short queries:
 
     1. When every term is common (_walk_first), the newest RANK_CANDIDATES matches among the scope's newest
        WALK_ROWS documents, walking the document table's own (organisation, received_at) or (received_at, …,
@@ -307,7 +323,10 @@ def _ranked_by_documents(scope: QuerySet[Case], visible: Q, parts: list[bigrams.
        columns were stale would be dropped here, never shown) are ranked with the full query.
     A query planner left to choose between 1 and 2 took the index for a correlated pair of common terms
     (工伤 加班费) and read 355,000 postings (1.2–1.8 s at 1,000,000 cases; bench/RESULTS.md), so the choice is
-    made here, from the terms' frequencies and what the walk found."""
+    made here, from the terms' frequencies and what the walk found.
+
+    `filtered` (scope = visible narrowed by other filters; terms not all common): step 2 only, keeping the
+    matches `scope` holds before the newest RANK_CANDIDATES are taken, so they are the filtered list's own."""
     query = bigrams.tsquery(parts)
     documents = CaseSearchDocument.objects.filter(visible)
     newest = documents.order_by("-received_at", "-case_id").values("case_id", "received_at")
@@ -315,7 +334,7 @@ def _ranked_by_documents(scope: QuerySet[Case], visible: Q, parts: list[bigrams.
     newest_sql, newest_params = newest.query.sql_with_params()
     with connection.cursor() as cur:
         candidates: list[int] = []
-        if _walk_first(cur, parts):
+        if not filtered and _walk_first(cur, parts):
             # The outer ORDER BY is the subquery's own order (no sort): the walk stops at the 500th match.
             cur.execute(
                 f"SELECT w.case_id FROM ({newest_sql}) AS w WHERE w.v @@ to_tsquery('simple', %s) "
@@ -332,10 +351,14 @@ def _ranked_by_documents(scope: QuerySet[Case], visible: Q, parts: list[bigrams.
                 "case_id", "received_at"
             )
             matches_sql, matches_params = matches.query.sql_with_params()
+            within, within_params = "", ()
+            if filtered:
+                scope_sql, within_params = scope.values("pk").query.sql_with_params()
+                within = f"WHERE case_id IN ({scope_sql}) "
             cur.execute(
-                f"WITH m AS MATERIALIZED ({matches_sql}) SELECT case_id FROM m "
+                f"WITH m AS MATERIALIZED ({matches_sql}) SELECT case_id FROM m {within}"
                 "ORDER BY received_at DESC, case_id DESC LIMIT %s",
-                [*matches_params, RANK_CANDIDATES],
+                [*matches_params, *within_params, RANK_CANDIDATES],
             )
             candidates = [row[0] for row in cur.fetchall()]
         if not candidates:

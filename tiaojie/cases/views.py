@@ -82,9 +82,10 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     # A search ranks its matches (cases.queries.search_page) among the cases the other filters leave.
     qs = filter_cases(cases_visible_to(request.user), replace(filters, q=""))
     if filters.q:
-        # Unfiltered, the search finds its candidates on the documents' copies of the scope (cases.search).
-        unfiltered = replace(filters, q="") == CaseFilters()
-        read = partial(search_page, qs, filters.q, visible=visibility_q(request.user) if unfiltered else None)
+        # The search finds its candidates on the documents' copies of the scope (cases.search), and joins the
+        # other filters to them when there are some.
+        filtered = replace(filters, q="") != CaseFilters()
+        read = partial(search_page, qs, filters.q, visible=visibility_q(request.user), filtered=filtered)
     else:
         read = partial(case_page, qs, divisions=scope_divisions(request.user))
     status = 200

@@ -226,6 +226,24 @@ def test_a_search_with_another_filter_keeps_to_the_filter(client, cases, mediato
     assert cases["wages"].number in html and cases["injury"].number in html
 
 
+def test_a_filtered_list_ranks_the_same_cases_whichever_table_finds_them(cases, mediator_a, mediator_b):
+    # A list filtered besides the search (a status) finds its candidates on the documents and joins the filter
+    # to them (`filtered`), or applies the scope and the filter on cases_case: the same list either way.
+    do_transition_case(case=cases["wages"], to=Status.ACCEPTED, actor=Actor(ActorKind.STAFF, mediator_a))
+
+    def both(user, text, status):
+        scope = cases_visible_to(user).filter(status=status)
+        on_cases = [hit.case_id for hit in ranked_case_ids(scope, text, limit=50)]
+        on_documents = ranked_case_ids(scope, text, limit=50, visible=visibility_q(user), filtered=True)
+        assert [hit.case_id for hit in on_documents] == on_cases
+        return on_cases
+
+    assert both(mediator_a, "申请人", Status.ACCEPTED) == [cases["wages"].pk]
+    assert both(mediator_a, "申请人", Status.RECEIVED) == [cases["injury"].pk]
+    assert both(mediator_a, "欠薪", Status.RECEIVED) == []  # the filter, not only the text
+    assert both(mediator_b, "欠薪", Status.RECEIVED) == [cases["theirs"].pk]  # never another organisation's
+
+
 def test_a_candidate_with_a_phrases_bigrams_out_of_order_is_dropped_when_ranked(org_a, mediator_a, supervisor_county):
     # The GIN step is given every bigram ANDed; the ranking statement tests the phrase on each candidate it reads
     # by primary key (cases.search._ranked_by_documents, step 3), so 加班…班费 apart is not 加班费.
