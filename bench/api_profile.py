@@ -12,39 +12,21 @@ by cumulative time.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import time
 
-import django
+from bench.intake_profile import busiest_organisation_id, profile, profiler_setup, time_reads
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--top", type=int, default=25, help="functions listed by cumulative time")
-    parser.add_argument("--sql", action="store_true", help="also print every statement (cut at 160 characters)")
-    parser.add_argument("--runs", type=int, default=200, help="reads timed without the profiler")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("set DATABASE_URL to a database holding cases and staff")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
-    django.setup()
+    args = profiler_setup(__doc__.split("\n\n")[0], top=25, runs=True)
 
-    from django.conf import settings
-    from django.db.models import Count
     from django.test import Client
 
-    from bench.intake_profile import profile
     from tiaojie.accounts.actions import do_create_api_token
     from tiaojie.cases.models import Case
     from tiaojie.organisations.models import Membership
 
-    settings.ALLOWED_HOSTS = ["*"]
-    busiest = Case.objects.values("organisation_id").annotate(n=Count("id")).order_by("-n").first()
-    if busiest is None:
-        sys.exit("no cases in this database")
-    org_id = busiest["organisation_id"]
+    org_id = busiest_organisation_id()
     member = Membership.objects.filter(organisation_id=org_id, is_active=True, user__is_active=True).first()
     if member is None:
         sys.exit("no active member of the busiest organisation")
@@ -57,13 +39,7 @@ def main() -> None:
         assert response.status_code == 200, response.content
 
     read()
-    for _round in range(2):
-        start = time.perf_counter()
-        for _i in range(args.runs):
-            read()
-        print(
-            f"{args.runs} reads: mean {(time.perf_counter() - start) / args.runs * 1000:.2f} ms a request, in process"
-        )
+    time_reads(read, args.runs)
     profile(f"GET /api/v1/cases/{case_id}", read, args.top, sql=args.sql)
 
 

@@ -21,6 +21,7 @@ import pstats
 import re
 import secrets
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -85,6 +86,56 @@ class Commits:
         self.connection.commit = self._original  # type: ignore[method-assign]
 
 
+def profiler_setup(
+    description: str,
+    *,
+    top: int,
+    runs: bool = False,
+    extra: Callable[[argparse.ArgumentParser], None] | None = None,
+    needs: str = "cases and staff",
+) -> argparse.Namespace:
+    """The profilers' common start (this one, bench/api_profile.py, bench/page_profile.py): --top, --sql and,
+    with `runs`, --runs (reads timed without the profiler); DATABASE_URL required; Django set up to answer the
+    test client's host."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--top", type=int, default=top, help="functions listed by cumulative time")
+    parser.add_argument("--sql", action="store_true", help="also print every statement (cut at 160 characters)")
+    if runs:
+        parser.add_argument("--runs", type=int, default=200, help="reads timed without the profiler")
+    if extra is not None:
+        extra(parser)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit(f"set DATABASE_URL to a database holding {needs}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    return args
+
+
+def busiest_organisation_id() -> int:
+    """The organisation with the most cases (exits when there are none)."""
+    from django.db.models import Count
+
+    from tiaojie.cases.models import Case
+
+    busiest = Case.objects.values("organisation_id").annotate(n=Count("id")).order_by("-n").first()
+    if busiest is None:
+        sys.exit("no cases in this database")
+    return busiest["organisation_id"]
+
+
+def time_reads(read: Callable[[], Any], runs: int) -> None:
+    """`read` `runs` times, twice, without the profiler: the mean of each round."""
+    for _round in range(2):
+        start = time.perf_counter()
+        for _i in range(runs):
+            read()
+        print(f"{runs} reads: mean {(time.perf_counter() - start) / runs * 1000:.2f} ms a request, in process")
+
+
 def profile(label: str, run: Callable[[], Any], top: int, *, sql: bool = False) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -126,14 +177,7 @@ def profile(label: str, run: Callable[[], Any], top: int, *, sql: bool = False) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--top", type=int, default=25, help="functions listed by cumulative time")
-    parser.add_argument("--sql", action="store_true", help="also print every statement (cut at 160 characters)")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("set DATABASE_URL to a database holding the demo data")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
-    django.setup()
+    args = profiler_setup(__doc__.split("\n\n")[0], top=25, needs="the demo data")
 
     from django.conf import settings
     from django.test import Client
@@ -149,7 +193,6 @@ def main() -> None:
     from tiaojie.organisations.models import Organisation
     from tiaojie.reference.models import Division
 
-    settings.ALLOWED_HOSTS = ["*"]
     admin = User.objects.get(username="admin_a")
     org_a = Organisation.objects.get(memberships__user=admin)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {do_create_api_token(user=admin, name='intake profile')}"}

@@ -14,45 +14,30 @@ it with the production settings (DEBUG=0 and the deployment's variables): DEBUG=
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 
-import django
+from bench.intake_profile import busiest_organisation_id, profile, profiler_setup, time_reads
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--top", type=int, default=30, help="functions listed by cumulative time")
-    parser.add_argument("--sql", action="store_true", help="also print every statement (cut at 160 characters)")
-    parser.add_argument("--runs", type=int, default=200, help="reads timed without the profiler")
-    parser.add_argument("--case", type=int, help="the case to read (default: the organisation's newest)")
-    parser.add_argument("--cold", action="store_true", help="clear the cache before each read")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("set DATABASE_URL to a database holding cases and staff")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
-    django.setup()
+    def own(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--case", type=int, help="the case to read (default: the organisation's newest)")
+        parser.add_argument("--cold", action="store_true", help="clear the cache before each read")
 
-    from django.conf import settings
+    args = profiler_setup(__doc__.split("\n\n")[0], top=30, runs=True, extra=own)
+
     from django.core.cache import cache
-    from django.db.models import Count
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from bench.intake_profile import profile
     from tiaojie.cases.models import Case
     from tiaojie.organisations.models import Membership
 
-    settings.ALLOWED_HOSTS = ["*"]
     if args.case:
         org_id = Case.objects.values_list("organisation_id", flat=True).get(pk=args.case)
     else:
-        busiest = Case.objects.values("organisation_id").annotate(n=Count("id")).order_by("-n").first()
-        if busiest is None:
-            sys.exit("no cases in this database")
-        org_id = busiest["organisation_id"]
+        org_id = busiest_organisation_id()
     device = (
         TOTPDevice.objects.filter(
             confirmed=True,
@@ -82,13 +67,7 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
 
     read()
-    for _round in range(2):
-        start = time.perf_counter()
-        for _i in range(args.runs):
-            read()
-        print(
-            f"{args.runs} reads: mean {(time.perf_counter() - start) / args.runs * 1000:.2f} ms a request, in process"
-        )
+    time_reads(read, args.runs)
     profile(f"GET /cases/{case_id}/" + (" (cold)" if args.cold else " (kept)"), read, args.top, sql=args.sql)
 
 
