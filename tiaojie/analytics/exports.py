@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from tiaojie.analytics.tables import StatTable
 from tiaojie.cases.models import Case, Channel, ClaimType, Status
-from tiaojie.cases.queries import case_page
+from tiaojie.cases.queries import case_page, listed_claims, listed_workers
 from tiaojie.lib.workdays import legal_date
 from tiaojie.mediation.models import Agreement, AgreementItem, Payment
 from tiaojie.reference.models import Division
@@ -126,8 +126,8 @@ def ledger_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
         agreements = agreed_amounts([c.pk for c in page.items])
         for case in page.items:
             agreement = agreements.get(case.pk)
-            workers = [cw.worker for cw in case.case_workers.all()]
-            claims = list(case.claims.all())
+            workers = [cw.worker for cw in listed_workers(case)]
+            claims = listed_claims(case)
             amounts = [c.amount_claimed for c in claims if c.amount_claimed is not None]
             yield [
                 case.display_number,

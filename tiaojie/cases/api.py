@@ -36,6 +36,8 @@ from tiaojie.cases.queries import (
     case_page,
     case_with_relations,
     filter_cases,
+    listed_claims,
+    listed_workers,
     scope_divisions,
 )
 from tiaojie.cases.transitions import TRANSITIONS, ActorKind
@@ -206,7 +208,7 @@ def case_out(
                 "id_number_masked": cw.worker.id_number_masked,
                 "phone_masked": cw.worker.phone_masked,
             }
-            for cw in (case.case_workers.all() if case_workers is None else case_workers)
+            for cw in (listed_workers(case) if case_workers is None else case_workers)
         ],
         "claims": [
             {
@@ -216,7 +218,7 @@ def case_out(
                 "amount": c.amount_claimed,
                 "known_on": c.known_on,
             }
-            for c in (case.claims.all() if claims is None else claims)
+            for c in (listed_claims(case) if claims is None else claims)
         ],
         "facts": case.facts,
         "received_at": case.received_at,

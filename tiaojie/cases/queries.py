@@ -211,10 +211,28 @@ def case_with_relations(qs: QuerySet[Case], pk: int) -> Case | None:
 
 
 def _with_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
+    # Into plain lists (to_attr), read with listed_claims / listed_workers: prefetched into `case.claims.all()`
+    # Django builds a related manager and a filtered queryset per case to hold each list, a third of the
+    # relations' time for a page of 50 (bench/RESULTS.md, session 12).
     return qs.select_related("organisation", "employer").prefetch_related(
-        Prefetch("claims", queryset=ClaimItem.objects.order_by("id")),
-        Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id")),
+        Prefetch("claims", queryset=ClaimItem.objects.order_by("id"), to_attr=_CLAIMS),
+        Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id"), to_attr=_WORKERS),
     )
+
+
+_CLAIMS, _WORKERS = "listed_claims", "listed_workers"
+
+
+def listed_claims(case: Case) -> list[ClaimItem]:
+    """The claims of a case that case_page, search_page or case_with_relations loaded, in id order."""
+    claims: list[ClaimItem] = getattr(case, _CLAIMS)
+    return claims
+
+
+def listed_workers(case: Case) -> list[CaseWorker]:
+    """The worker links (with their workers) of a case those loaded, in id order."""
+    workers: list[CaseWorker] = getattr(case, _WORKERS)
+    return workers
 
 
 def search_page(

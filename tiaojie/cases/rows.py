@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tiaojie.cases.models import Case, ClaimItem
+from tiaojie.cases.queries import listed_claims, listed_workers
 
 SHOWN_WORKERS = 2
 
 
 def _workers(case: Case) -> SafeString:
-    links = list(case.case_workers.all())[:SHOWN_WORKERS]  # prefetched (cases.queries)
+    links = listed_workers(case)[:SHOWN_WORKERS]
     shown = format_html_join(
         "、",
         "{}",
@@ -62,7 +63,7 @@ def case_row(case: Case, labels: dict[str, dict[str, str]]) -> SafeString:
         collective,
         _workers(case),
         case.employer.name,
-        "、".join(labels["type"].get(c.type, c.type) for c in case.claims.all()),
+        "、".join(labels["type"].get(c.type, c.type) for c in listed_claims(case)),
         labels["channel"].get(case.channel, case.channel),
         timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M"),
         case.organisation.name,
