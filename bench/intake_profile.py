@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import io
 import json
 import os
@@ -81,7 +82,7 @@ class Commits:
             self.autocommit += 1
         return execute(sql, params, many, context)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._wrapper.__exit__(*exc)
         self.connection.commit = self._original  # type: ignore[method-assign]
 
@@ -195,7 +196,7 @@ def main() -> None:
 
     admin = User.objects.get(username="admin_a")
     org_a = Organisation.objects.get(memberships__user=admin)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {do_create_api_token(user=admin, name='intake profile')}"}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {do_create_api_token(user=admin, name='intake profile')}"}
     client = Client()
 
     def body(**extra: Any) -> dict[str, Any]:
@@ -236,7 +237,7 @@ def main() -> None:
             phone_index=crypto.blind_index("phone", phone),
             code_hash=f"{nonce}${_code_hash(nonce, '123456')}",
             created_at=now,
-            expires_at=now + timezone.timedelta(minutes=10),
+            expires_at=now + dt.timedelta(minutes=10),
         )
         data = case_input(
             channel="online",
