@@ -187,7 +187,8 @@ def _deadline(d: Any) -> dict[str, Any] | None:
 def case_out(
     case: Case, *, case_workers: list[CaseWorker] | None = None, claims: list[ClaimItem] | None = None
 ) -> dict[str, Any]:
-    """The case as the API shows it; expects claims and case_workers prefetched (see queries.case_page), or
+    """The case as the API shows it; expects claims and workers loaded by queries.case_page or
+    case_with_relations (listed_claims, listed_workers), or
     given as `case_workers` and `claims`: its rows as just written (an intake's answer)."""
     return {
         "id": case.pk,

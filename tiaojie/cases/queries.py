@@ -212,8 +212,8 @@ def case_with_relations(qs: QuerySet[Case], pk: int) -> Case | None:
 
 def _with_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
     # Into plain lists (to_attr), read with listed_claims / listed_workers: prefetched into `case.claims.all()`
-    # Django builds a related manager and a filtered queryset per case to hold each list, a third of the
-    # relations' time for a page of 50 (bench/RESULTS.md, session 12).
+    # Django builds a related manager and a filtered queryset per case to hold each list: the relations of a
+    # page of 50 load 19-22 % faster without them (bench/RESULTS.md, "plain lists", session 12).
     return qs.select_related("organisation", "employer").prefetch_related(
         Prefetch("claims", queryset=ClaimItem.objects.order_by("id"), to_attr=_CLAIMS),
         Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id"), to_attr=_WORKERS),
