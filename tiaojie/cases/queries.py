@@ -121,21 +121,36 @@ def search_cases(
 def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, now: dt.datetime | None = None) -> QuerySet[Case]:
     if f.q:
         qs = search_cases(qs, f.q, now=now)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
+    qs = qs.filter(_copied_filters(f))
     if f.claim_type:
         qs = qs.filter(Exists(ClaimItem.objects.filter(case=OuterRef("pk"), type=f.claim_type)))
     if f.overdue:
         qs = qs.filter(overdue_q(legal_date(now or timezone.now())))
+    return qs
+
+
+def _copied_filters(f: CaseFilters) -> Q:
+    """The filters on the columns a search document copies from its case, under the same names on both tables
+    (CaseSearchDocument), so this one condition filters either."""
+    q = Q()
+    if f.status:
+        q &= Q(status=f.status)
+    if f.channel:
+        q &= Q(channel=f.channel)
     # Dates are Beijing calendar days; compare against the instants they start and end.
     if f.received_from:
-        qs = qs.filter(received_at__gte=dt.datetime.combine(f.received_from, dt.time(0), tzinfo=LEGAL_TZ))
+        q &= Q(received_at__gte=dt.datetime.combine(f.received_from, dt.time(0), tzinfo=LEGAL_TZ))
     if f.received_to:
-        end = dt.datetime.combine(f.received_to + dt.timedelta(days=1), dt.time(0), tzinfo=LEGAL_TZ)
-        qs = qs.filter(received_at__lt=end)
-    return qs
+        q &= Q(received_at__lt=dt.datetime.combine(f.received_to + dt.timedelta(days=1), dt.time(0), tzinfo=LEGAL_TZ))
+    return q
+
+
+def document_filters(f: CaseFilters) -> Q | None:
+    """The list's filters besides the search as a condition on the search documents (search_page's `narrow`):
+    an empty Q when there are none, None when one of them (a claim type, overdue) needs cases_case."""
+    if f.claim_type or f.overdue:
+        return None
+    return _copied_filters(f)
 
 
 # Newest first; the id breaks ties between cases received at the same instant. The cursor format
@@ -242,6 +257,7 @@ def search_page(
     cursor: str = "",
     limit: int = PAGE_SIZE,
     visible: Q | None = None,
+    narrow: Q | None = None,
     filtered: bool = False,
 ) -> CasePage:
     """The search box's results among `qs` (scoped to the user and filtered), best first: the cases the exact
@@ -251,13 +267,13 @@ def search_page(
     carries `search_snippet`, where its text matched. The cursor is the last case id of the page before,
     looked up in the ranked list (the list is recomputed per page, so a case whose rank changed meanwhile may
     show twice or not at all; no page is ever wrong about access). `visible`: the user's access.visibility_q
-    when `qs` is cases_visible_to, with `filtered` when other filters narrow it (cases.search.ranked_case_ids
-    then finds the candidates on the document table). Raises BadCursor."""
+    when `qs` is cases_visible_to, with `narrow` (document_filters) when it is narrowed by filters the search
+    documents copy, with `filtered` when other filters narrow it (cases.search.ranked_case_ids then finds the
+    candidates on the document table). Raises BadCursor."""
     from tiaojie.cases.search import ranked_case_ids, snippet
 
-    hits = [
-        hit.case_id for hit in ranked_case_ids(qs, text, limit=SEARCH_RESULTS_MAX, visible=visible, filtered=filtered)
-    ]
+    found = ranked_case_ids(qs, text, limit=SEARCH_RESULTS_MAX, visible=visible, narrow=narrow, filtered=filtered)
+    hits = [hit.case_id for hit in found]
     ranked = set(hits)
     # Not the name arms: the ranking finds a party's or an employer's name already, and the employer arm's
     # `icontains` scanned every employer for a two-character text (no trigram to look up; bench/RESULTS.md).

@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -121,6 +122,9 @@ def _document_fields(case: Case, body: str, search_text: str) -> dict[str, objec
         "organisation_id": case.organisation_id,
         "division_id": case.division_id,
         "received_at": case.received_at,
+        # For a list filtered by them besides the search (ranked_case_ids' `narrow`).
+        "status": case.status,
+        "channel": case.channel,
     }
 
 
@@ -173,7 +177,13 @@ class Hit:
 
 
 def ranked_case_ids(
-    scope: QuerySet[Case], text: str, *, limit: int, visible: Q | None = None, filtered: bool = False
+    scope: QuerySet[Case],
+    text: str,
+    *,
+    limit: int,
+    visible: Q | None = None,
+    narrow: Q | None = None,
+    filtered: bool = False,
 ) -> list[Hit]:
     """The cases of `scope` (already restricted to what the user may see, and filtered) whose document
     matches every part of `text`, best first (bm25 on SQLite, ts_rank on PostgreSQL; the newer case first on
@@ -184,8 +194,12 @@ def ranked_case_ids(
     other filter: on PostgreSQL the candidates are then found on the document table alone, by its copies of
     the scope's columns (_ranked_by_documents), and checked against `scope` before they are ranked.
 
-    `filtered` with `visible`: `scope` is what the user may see narrowed by other filters (a status, a
-    channel…). When the terms are not all common, the matches are then found on the document table as above
+    `narrow` with `visible`: `scope` is what the user may see narrowed by `narrow` and nothing else, a condition
+    on columns the documents copy from their case (status, channel, received_at: cases.queries.document_filters).
+    The candidates are then found on the document table as for `visible` alone, `narrow` tested there.
+
+    `filtered` with `visible`: `scope` is what the user may see narrowed by other filters (a claim type,
+    overdue). When the terms are not all common, the matches are then found on the document table as above
     and `scope` is joined to them there. The filtered form below read every national match through the GIN
     index: at 1,000,000 cases on a busy machine, a rare name 48-67 ms (23-46 this way), a term matching
     nothing 43-55 (11-16), an employer's name 170-264 (108-220; bench/RESULTS.md, session 11). Common terms
@@ -195,7 +209,7 @@ def ranked_case_ids(
         return []
     if visible is not None and connection.vendor == "postgresql":
         if not filtered:
-            return _ranked_by_documents(scope, visible, parts, limit)
+            return _ranked_by_documents(scope, visible, parts, limit, narrow=narrow)
         with connection.cursor() as cur:
             common = _walk_first(cur, parts)
         if not common:
@@ -307,7 +321,13 @@ def _walk_first(cur: CursorWrapper, parts: list[bigrams.QueryPart]) -> bool:
 
 
 def _ranked_by_documents(
-    scope: QuerySet[Case], visible: Q, parts: list[bigrams.QueryPart], limit: int, *, filtered: bool = False
+    scope: QuerySet[Case],
+    visible: Q,
+    parts: list[bigrams.QueryPart],
+    limit: int,
+    *,
+    narrow: Q | None = None,
+    filtered: bool = False,
 ) -> list[Hit]:
     """ranked_case_ids on PostgreSQL for a scope given with `visible`, in a few short queries:
 
@@ -325,21 +345,32 @@ def _ranked_by_documents(
     (工伤 加班费) and read 355,000 postings (1.2–1.8 s at 1,000,000 cases; bench/RESULTS.md), so the choice is
     made here, from the terms' frequencies and what the walk found.
 
+    `narrow` (scope = visible narrowed by a condition on the documents' copies): the walk reads the scope's
+    newest WALK_ROWS documents as above and tests `narrow` on each beside the terms, so it never reads more
+    rows than unfiltered; the GIN index holds the status and channel too (migration 0024), so step 2 finds the
+    list's own matches in its one index scan.
+
     `filtered` (scope = visible narrowed by other filters; terms not all common): step 2 only, keeping the
     matches `scope` holds before the newest RANK_CANDIDATES are taken, so they are the filtered list's own."""
     query = bigrams.tsquery(parts)
+    narrow = narrow if narrow is not None else Q()
     documents = CaseSearchDocument.objects.filter(visible)
-    newest = documents.order_by("-received_at", "-case_id").values("case_id", "received_at")
+    newest = documents.order_by("-received_at", "-case_id").values("case_id", "received_at", "status", "channel")
     newest = newest.annotate(v=RawSQL("vector", (), output_field=TextField()))[:WALK_ROWS]
     newest_sql, newest_params = newest.query.sql_with_params()
     with connection.cursor() as cur:
         candidates: list[int] = []
         if not filtered and _walk_first(cur, parts):
+            # `narrow` compiled against the document table, tested on the walked rows: the derived table takes
+            # the table's name, so its column references resolve to the walked rows' copies. Inside the LIMIT
+            # it would read rows until WALK_ROWS of them passed (250,000 for a status of 2 % of the cases).
+            narrow_sql, narrow_params = _where_sql(narrow)
+            w = connection.ops.quote_name(CaseSearchDocument._meta.db_table)
             # The outer ORDER BY is the subquery's own order (no sort): the walk stops at the 500th match.
             cur.execute(
-                f"SELECT w.case_id FROM ({newest_sql}) AS w WHERE w.v @@ to_tsquery('simple', %s) "
-                "ORDER BY w.received_at DESC, w.case_id DESC LIMIT %s",
-                [*newest_params, query, RANK_CANDIDATES],
+                f"SELECT {w}.case_id FROM ({newest_sql}) AS {w} WHERE {w}.v @@ to_tsquery('simple', %s) "
+                f"AND {narrow_sql} ORDER BY {w}.received_at DESC, {w}.case_id DESC LIMIT %s",
+                [*newest_params, query, *narrow_params, RANK_CANDIDATES],
             )
             candidates = [row[0] for row in cur.fetchall()]
         if len(candidates) < RANK_CANDIDATES:
@@ -347,7 +378,7 @@ def _ranked_by_documents(
             every_term = RawSQL(
                 "vector @@ to_tsquery('simple', %s)", (bigrams.tsquery_all_terms(parts),), output_field=BooleanField()
             )
-            matches = CaseSearchDocument.objects.filter(_divisions_listed(visible), every_term).values(
+            matches = CaseSearchDocument.objects.filter(_divisions_listed(visible), narrow, every_term).values(
                 "case_id", "received_at"
             )
             matches_sql, matches_params = matches.query.sql_with_params()
@@ -378,6 +409,16 @@ def _ranked_by_documents(
             [allowed, query, limit],
         )
         return [Hit(int(pk), float(rank)) for pk, rank in cur.fetchall()]
+
+
+def _where_sql(q: Q) -> tuple[str, list[Any]]:
+    """`q`, a condition on CaseSearchDocument's columns, as SQL whose column references are qualified by the
+    table's name, and its parameters (TRUE for an empty one)."""
+    if not q:
+        return "TRUE", []
+    query = CaseSearchDocument.objects.filter(q).query
+    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql, list(params)
 
 
 SNIPPET_CONTEXT = 24  # characters either side of the first match

@@ -57,10 +57,10 @@ from tiaojie.cases.panels import Panel, case_panels
 from tiaojie.cases.post import form_action, report_action
 from tiaojie.cases.queries import (
     TIMELINE_PAGE,
-    CaseFilters,
     case_page,
     case_parties,
     case_timeline,
+    document_filters,
     filter_cases,
     latest_events,
     scope_divisions,
@@ -82,10 +82,12 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     # A search ranks its matches (cases.queries.search_page) among the cases the other filters leave.
     qs = filter_cases(cases_visible_to(request.user), replace(filters, q=""))
     if filters.q:
-        # The search finds its candidates on the documents' copies of the scope (cases.search), and joins the
-        # other filters to them when there are some.
-        filtered = replace(filters, q="") != CaseFilters()
-        read = partial(search_page, qs, filters.q, visible=visibility_q(request.user), filtered=filtered)
+        # The search finds its candidates on the documents' copies of the scope (cases.search), with the other
+        # filters tested there when the documents copy their columns too, else joined to them.
+        narrow = document_filters(replace(filters, q=""))
+        read = partial(
+            search_page, qs, filters.q, visible=visibility_q(request.user), narrow=narrow, filtered=narrow is None
+        )
     else:
         read = partial(case_page, qs, divisions=scope_divisions(request.user))
     status = 200

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from tiaojie.cases.access import cases_visible_to, visibility_q
 from tiaojie.cases.actions import Actor, EmployerInput, WorkerInput, do_transition_case
-from tiaojie.cases.models import CaseSearchDocument, Status
+from tiaojie.cases.models import CaseSearchDocument, Channel, Status
+from tiaojie.cases.queries import CaseFilters, document_filters, filter_cases
 from tiaojie.cases.retention import do_anonymise_case
 from tiaojie.cases.search import ranked_case_ids, refresh_search_document
 from tiaojie.cases.tests.factories import make_case, valid_id_number
@@ -154,12 +155,21 @@ def test_another_organisations_case_is_absent_from_the_list_search(client, cases
 
 def test_a_document_carries_its_cases_scope_columns(cases):
     for case in cases.values():
+        case.refresh_from_db()
         document = CaseSearchDocument.objects.get(case=case)
-        assert (document.organisation_id, document.division_id, document.received_at) == (
-            case.organisation_id,
-            case.division_id,
-            case.received_at,
-        )
+        assert (
+            document.organisation_id,
+            document.division_id,
+            document.received_at,
+            document.status,
+            document.channel,
+        ) == (case.organisation_id, case.division_id, case.received_at, case.status, case.channel)
+
+
+def test_a_documents_status_follows_its_cases_transitions(cases, mediator_a):
+    do_transition_case(case=cases["wages"], to=Status.ACCEPTED, actor=Actor(ActorKind.STAFF, mediator_a))
+    assert CaseSearchDocument.objects.get(case=cases["wages"]).status == Status.ACCEPTED
+    test_a_document_carries_its_cases_scope_columns(cases)
 
 
 def test_an_out_of_region_supervisor_and_a_user_without_scope_find_nothing(cases, supervisor_other_county):
@@ -252,3 +262,122 @@ def test_a_candidate_with_a_phrases_bigrams_out_of_order_is_dropped_when_ranked(
     assert found(mediator_a, "加班费") == [together.pk]
     assert found(supervisor_county, "加班费") == [together.pk]
     assert apart.pk in found(mediator_a, "加班 班费")
+
+
+@pytest.fixture
+def narrowed(cases, org_a, mediator_a):
+    """Organisation A's cases at three statuses, two channels and two days, all matching 申请人."""
+    do_transition_case(case=cases["wages"], to=Status.ACCEPTED, actor=Actor(ActorKind.STAFF, mediator_a))
+    with time_machine.travel(AT + dt.timedelta(days=3), tick=False):
+        hotline = make_case(org_a, mediator_a, facts="申请人来电称被申请人拖欠工伤待遇。", channel=Channel.HOTLINE)
+    return {**cases, "hotline": hotline}
+
+
+NARROWINGS = [
+    CaseFilters(status=Status.ACCEPTED),
+    CaseFilters(status=Status.RECEIVED),
+    CaseFilters(status=Status.CLOSED),  # none
+    CaseFilters(channel=Channel.HOTLINE),
+    CaseFilters(channel=Channel.WALK_IN, status=Status.RECEIVED),
+    CaseFilters(received_from=AT.date() + dt.timedelta(days=1)),
+    CaseFilters(received_to=AT.date()),
+    CaseFilters(received_from=AT.date(), received_to=AT.date(), status=Status.ACCEPTED),
+]
+
+
+@pytest.mark.parametrize("walk", [False, True])
+@pytest.mark.parametrize("filters", NARROWINGS, ids=repr)
+def test_a_list_narrowed_by_the_documents_copies_ranks_the_same_cases_as_on_cases_case(
+    narrowed, mediator_a, mediator_b, supervisor_county, monkeypatch, filters, walk
+):
+    # A status, a channel or dates besides the search are tested on the documents' copies (`narrow`), through
+    # the walk over the newest documents or the GIN index (forced here: a small database takes the index).
+    from tiaojie.cases import search
+
+    monkeypatch.setattr(search, "_walk_first", lambda cur, parts: walk)
+    narrow = document_filters(filters)
+    assert narrow is not None
+    for user in (mediator_a, mediator_b, supervisor_county):
+        scope = filter_cases(cases_visible_to(user), filters)
+        on_cases = [hit.case_id for hit in ranked_case_ids(scope, "申请人", limit=50)]
+        on_documents = ranked_case_ids(scope, "申请人", limit=50, visible=visibility_q(user), narrow=narrow)
+        assert [hit.case_id for hit in on_documents] == on_cases
+
+
+def test_the_narrowed_lists_find_what_their_filters_say(narrowed, mediator_a):
+    def listed(**filters):
+        f = CaseFilters(**filters)
+        scope = filter_cases(cases_visible_to(mediator_a), f)
+        hits = ranked_case_ids(scope, "申请人", limit=50, visible=visibility_q(mediator_a), narrow=document_filters(f))
+        return sorted(hit.case_id for hit in hits)
+
+    assert listed(status=Status.ACCEPTED) == [narrowed["wages"].pk]
+    assert listed(status=Status.RECEIVED) == sorted([narrowed["injury"].pk, narrowed["hotline"].pk])
+    assert listed(channel=Channel.HOTLINE) == [narrowed["hotline"].pk]
+    assert listed(channel=Channel.HOTLINE, status=Status.ACCEPTED) == []
+    assert listed(received_from=AT.date() + dt.timedelta(days=1)) == [narrowed["hotline"].pk]
+    assert listed(status=Status.CLOSED) == []
+
+
+def test_a_claim_type_or_overdue_filter_is_not_tested_on_the_documents():
+    # Neither is copied onto the document: the list joins its filters to the candidates instead (`filtered`).
+    assert document_filters(CaseFilters(claim_type="wages", status=Status.RECEIVED)) is None
+    assert document_filters(CaseFilters(overdue=True)) is None
+    assert document_filters(CaseFilters()) is not None and not document_filters(CaseFilters())
+
+
+def test_a_document_whose_copied_status_is_stale_never_puts_a_case_in_the_wrong_list(narrowed, mediator_a):
+    # A copy that lags (a bulk edit bypassing the actions) is checked against cases_case: the injury case is
+    # still 已收到, so a list of accepted cases never shows it, whatever its document says.
+    CaseSearchDocument.objects.filter(case=narrowed["injury"]).update(status=Status.ACCEPTED, channel=Channel.HOTLINE)
+    for filters in (CaseFilters(status=Status.ACCEPTED), CaseFilters(channel=Channel.HOTLINE)):
+        scope = filter_cases(cases_visible_to(mediator_a), filters)
+        hits = ranked_case_ids(
+            scope, "申请人", limit=50, visible=visibility_q(mediator_a), narrow=document_filters(filters)
+        )
+        assert narrowed["injury"].pk not in [hit.case_id for hit in hits]
+
+
+def test_the_filter_fill_migration_copies_status_and_channel_onto_existing_documents(narrowed, mediator_a):
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("tiaojie.cases.migrations.0023_search_document_filters_fill_h31")
+    CaseSearchDocument.objects.update(status="", channel="")
+    migration.BATCH = 2  # several batches for four documents
+    editor = type("Editor", (), {"connection": connection})()
+    migration.fill(None, editor)
+    test_a_document_carries_its_cases_scope_columns(narrowed)
+
+
+def test_the_list_searches_within_a_status_a_channel_and_dates(client, narrowed, mediator_a, mediator_b):
+    client.force_login(mediator_a)
+
+    def numbers(**params):
+        html = client.get(reverse("cases:list"), {"q": "申请人", **params}).content.decode()
+        # By link: the two organisations number their cases alike.
+        return {key for key, case in narrowed.items() if reverse("cases:detail", args=[case.pk]) + '"' in html}
+
+    assert numbers(status=Status.ACCEPTED) == {"wages"}
+    assert numbers(channel=Channel.HOTLINE) == {"hotline"}
+    assert numbers(status=Status.RECEIVED, channel=Channel.WALK_IN) == {"injury"}
+    day = (AT + dt.timedelta(days=3)).date().isoformat()
+    assert numbers(received_from=day) == {"hotline"}
+    assert numbers(claim_type="wages") == {"injury", "wages", "hotline"}  # joined to the candidates instead
+    client.force_login(mediator_b)
+    assert numbers(status=Status.RECEIVED) == {"theirs"}
+
+
+@pytest.mark.parametrize("walk", [False, True])
+def test_the_narrowing_picks_the_lists_own_newest_candidates(narrowed, mediator_a, monkeypatch, walk):
+    # With room for one candidate, a walk or an index scan that ignored the status would take the newest match
+    # of every status (the hotline case, 已收到) and the final check would leave the accepted list empty.
+    from tiaojie.cases import search
+
+    monkeypatch.setattr(search, "_walk_first", lambda cur, parts: walk)
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    f = CaseFilters(status=Status.ACCEPTED)
+    scope = filter_cases(cases_visible_to(mediator_a), f)
+    hits = ranked_case_ids(scope, "申请人", limit=50, visible=visibility_q(mediator_a), narrow=document_filters(f))
+    assert [hit.case_id for hit in hits] == [narrowed["wages"].pk]
