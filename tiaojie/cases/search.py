@@ -196,7 +196,8 @@ def ranked_case_ids(
 
     `narrow` with `visible`: `scope` is what the user may see narrowed by `narrow` and nothing else, a condition
     on columns the documents copy from their case (status, channel, received_at: cases.queries.document_filters).
-    The candidates are then found on the document table as for `visible` alone, `narrow` tested there.
+    The candidates are then found on the document table as for `visible` alone, `narrow` tested there, except
+    for one common term, which walks `scope` itself as below.
 
     `filtered` with `visible`: `scope` is what the user may see narrowed by other filters (a claim type,
     overdue). When the terms are not all common, the matches are then found on the document table as above
@@ -207,18 +208,23 @@ def ranked_case_ids(
     parts = bigrams.query_parts(text)
     if not parts or scope.query.is_empty():  # a user who sees nothing: none() has no SQL to embed
         return []
+    single_term = len(parts) == 1 and len(parts[0].terms) == 1 and not parts[0].prefix
     if visible is not None and connection.vendor == "postgresql":
-        if not filtered:
+        # One common term in a narrowed list takes the single-term form below, which walks the list's own
+        # cases newest first: 21-33 ms at 1,000,000 cases against 25-117 for the documents' walk, which for a
+        # status the newest cases rarely have walks on and then reads the index (bench/RESULTS.md, session 15).
+        if not filtered and not (narrow and single_term):
             return _ranked_by_documents(scope, visible, parts, limit, narrow=narrow)
         with connection.cursor() as cur:
             common = _walk_first(cur, parts)
         if not common:
-            return _ranked_by_documents(scope, visible, parts, limit, filtered=True)
+            if filtered:
+                return _ranked_by_documents(scope, visible, parts, limit, filtered=True)
+            return _ranked_by_documents(scope, visible, parts, limit, narrow=narrow)
     # Only the newest RANK_CANDIDATES matches of the scope are ranked: ranking reads each match's terms, and a
     # common word (工伤) matches tens of thousands of cases of a busy organisation — ranking them all took 2 s
     # at 1 M cases (bench/RESULTS.md). The newest matches are found by walking the scope's own (…, received_at)
     # index and checking each case's document, which stops after RANK_CANDIDATES hits.
-    single_term = len(parts) == 1 and len(parts[0].terms) == 1 and not parts[0].prefix
     if connection.vendor == "postgresql" and single_term:
         query = bigrams.tsquery(parts)
         # One term (工伤): the scope's own WHERE (organisation_id = …, or the division range) filters cases_case
@@ -275,6 +281,11 @@ def ranked_case_ids(
 
 # How many of the scope's newest documents the walk reads before it leaves a search to the GIN index.
 WALK_ROWS = 5000
+# How many more it may read when the first WALK_ROWS held some matches but too few, and at the rate found
+# there the rest would be met within this many rows (_ranked_by_documents, step 1b). A walk reads about
+# 1,000 rows in 7-10 ms at 1,000,000 cases; the GIN index took 50-330 ms for the lists it would otherwise
+# serve (a status's common pair of terms; bench/RESULTS.md, session 15).
+DEEP_WALK_ROWS = 10000
 
 
 def _divisions_listed(q: Q) -> Q:
@@ -334,7 +345,8 @@ def _ranked_by_documents(
     1. When every term is common (_walk_first), the newest RANK_CANDIDATES matches among the scope's newest
        WALK_ROWS documents, walking the document table's own (organisation, received_at) or (received_at, …,
        division) index and testing each row's tsvector, which is in the row: a common word (工伤, in half the
-       cases) stops after ~1,100 rows. When that finds fewer, or a term is not common,
+       cases) stops after ~1,100 rows. When it found some but fewer, and at their rate the rest lie within
+       DEEP_WALK_ROWS more rows, it walks on that far (1b). When that finds fewer, or a term is not common,
     2. every match of the scope comes from the GIN index (organisation, division, vector: btree_gin), which
        puts the scope and the terms in one index scan, sorted by received_at on the document row. The query
        given to it is every term ANDed (bigrams.tsquery_all_terms), which the index answers exactly, so no
@@ -356,8 +368,7 @@ def _ranked_by_documents(
     narrow = narrow if narrow is not None else Q()
     documents = CaseSearchDocument.objects.filter(visible)
     newest = documents.order_by("-received_at", "-case_id").values("case_id", "received_at", "status", "channel")
-    newest = newest.annotate(v=RawSQL("vector", (), output_field=TextField()))[:WALK_ROWS]
-    newest_sql, newest_params = newest.query.sql_with_params()
+    newest = newest.annotate(v=RawSQL("vector", (), output_field=TextField()))
     with connection.cursor() as cur:
         candidates: list[int] = []
         if not filtered and _walk_first(cur, parts):
@@ -366,13 +377,26 @@ def _ranked_by_documents(
             # it would read rows until WALK_ROWS of them passed (250,000 for a status of 2 % of the cases).
             narrow_sql, narrow_params = _where_sql(narrow)
             w = connection.ops.quote_name(CaseSearchDocument._meta.db_table)
-            # The outer ORDER BY is the subquery's own order (no sort): the walk stops at the 500th match.
-            cur.execute(
-                f"SELECT {w}.case_id FROM ({newest_sql}) AS {w} WHERE {w}.v @@ to_tsquery('simple', %s) "
-                f"AND {narrow_sql} ORDER BY {w}.received_at DESC, {w}.case_id DESC LIMIT %s",
-                [*newest_params, query, *narrow_params, RANK_CANDIDATES],
-            )
-            candidates = [row[0] for row in cur.fetchall()]
+
+            def walk(rows: QuerySet[Any, Any], want: int) -> list[int]:
+                rows_sql, rows_params = rows.query.sql_with_params()
+                # The outer ORDER BY is the subquery's own order (no sort): the walk stops at the want-th match.
+                cur.execute(
+                    f"SELECT {w}.case_id FROM ({rows_sql}) AS {w} WHERE {w}.v @@ to_tsquery('simple', %s) "
+                    f"AND {narrow_sql} ORDER BY {w}.received_at DESC, {w}.case_id DESC LIMIT %s",
+                    [*rows_params, query, *narrow_params, want],
+                )
+                return [row[0] for row in cur.fetchall()]
+
+            candidates = walk(newest[:WALK_ROWS], RANK_CANDIDATES)
+            # 1b. Some matches but too few (a pair of common terms, a status the newest cases rarely have yet):
+            # at the rate found, the rest lie this many rows further on (a quarter more for the rate's noise;
+            # older cases are more often closed, so for a closed list the rate only rises). Walked on when that
+            # is near, else the index finds them all.
+            found = len(candidates)
+            further = -(-WALK_ROWS * (RANK_CANDIDATES - found) * 5 // (found * 4)) if found else DEEP_WALK_ROWS + 1
+            if found < RANK_CANDIDATES and further <= DEEP_WALK_ROWS:
+                candidates += walk(newest[WALK_ROWS : WALK_ROWS + further], RANK_CANDIDATES - found)
         if len(candidates) < RANK_CANDIDATES:
             # MATERIALIZED: every match first (a bitmap scan of the GIN index), then the newest of them.
             every_term = RawSQL(

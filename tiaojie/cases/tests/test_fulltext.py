@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from tiaojie.cases.access import cases_visible_to, visibility_q
@@ -194,8 +196,6 @@ def test_a_document_whose_copied_scope_is_stale_is_never_shown_outside_the_scope
 def test_the_fill_migration_copies_the_scope_onto_existing_documents(cases, mediator_a):
     import importlib
 
-    from django.db import connection
-
     migration = importlib.import_module("tiaojie.cases.migrations.0020_search_document_scope_fill_h29")
     CaseSearchDocument.objects.update(organisation_id=None, division_id=None, received_at=None)
     if connection.vendor == "postgresql":
@@ -285,10 +285,11 @@ NARROWINGS = [
 ]
 
 
+@pytest.mark.parametrize("text", ["申请人", "工伤"])  # a phrase; one term, which walks the list's own cases
 @pytest.mark.parametrize("walk", [False, True])
 @pytest.mark.parametrize("filters", NARROWINGS, ids=repr)
 def test_a_list_narrowed_by_the_documents_copies_ranks_the_same_cases_as_on_cases_case(
-    narrowed, mediator_a, mediator_b, supervisor_county, monkeypatch, filters, walk
+    narrowed, mediator_a, mediator_b, supervisor_county, monkeypatch, filters, walk, text
 ):
     # A status, a channel or dates besides the search are tested on the documents' copies (`narrow`), through
     # the walk over the newest documents or the GIN index (forced here: a small database takes the index).
@@ -299,9 +300,33 @@ def test_a_list_narrowed_by_the_documents_copies_ranks_the_same_cases_as_on_case
     assert narrow is not None
     for user in (mediator_a, mediator_b, supervisor_county):
         scope = filter_cases(cases_visible_to(user), filters)
-        on_cases = [hit.case_id for hit in ranked_case_ids(scope, "申请人", limit=50)]
-        on_documents = ranked_case_ids(scope, "申请人", limit=50, visible=visibility_q(user), narrow=narrow)
+        on_cases = [hit.case_id for hit in ranked_case_ids(scope, text, limit=50)]
+        on_documents = ranked_case_ids(scope, text, limit=50, visible=visibility_q(user), narrow=narrow)
         assert [hit.case_id for hit in on_documents] == on_cases
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk is PostgreSQL's; SQLite ranks in FTS5")
+@pytest.mark.parametrize("deep", [0, 10000])
+def test_a_walk_that_found_too_few_walks_on_when_the_rest_are_near(narrowed, mediator_a, monkeypatch, deep):
+    # Four cases of the mediator's organisation, three saying 申请人 and 已收到 or 已受理: with room for two
+    # candidates and one row walked first, the walk finds one and walks on (step 1b) for the second, or with
+    # no room to walk on leaves the search to the GIN index; the page is the same either way.
+    from django.test.utils import CaptureQueriesContext
+
+    from tiaojie.cases import search
+
+    monkeypatch.setattr(search, "_walk_first", lambda cur, parts: True)
+    monkeypatch.setattr(search, "WALK_ROWS", 1)
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
+    monkeypatch.setattr(search, "DEEP_WALK_ROWS", deep)
+    scope = cases_visible_to(mediator_a)
+    expected = [hit.case_id for hit in ranked_case_ids(scope, "申请人", limit=50)]
+    with CaptureQueriesContext(connection) as queries:
+        hits = ranked_case_ids(scope, "申请人", limit=50, visible=visibility_q(mediator_a))
+    assert [hit.case_id for hit in hits] == expected and len(expected) == 2
+    walks = [q["sql"] for q in queries if re.search(r"OFFSET 1\b", q["sql"])]
+    index = [q["sql"] for q in queries if "MATERIALIZED" in q["sql"]]
+    assert (len(walks), len(index)) == ((1, 0) if deep else (0, 1))
 
 
 def test_the_narrowed_lists_find_what_their_filters_say(narrowed, mediator_a):
@@ -340,8 +365,6 @@ def test_a_document_whose_copied_status_is_stale_never_puts_a_case_in_the_wrong_
 
 def test_the_filter_fill_migration_copies_status_and_channel_onto_existing_documents(narrowed, mediator_a):
     import importlib
-
-    from django.db import connection
 
     migration = importlib.import_module("tiaojie.cases.migrations.0023_search_document_filters_fill_h31")
     CaseSearchDocument.objects.update(status="", channel="")
