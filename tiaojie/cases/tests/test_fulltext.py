@@ -286,16 +286,18 @@ NARROWINGS = [
 
 
 @pytest.mark.parametrize("text", ["申请人", "工伤"])  # a phrase; one term, which walks the list's own cases
-@pytest.mark.parametrize("walk", [False, True])
+@pytest.mark.parametrize("walk,broad", [(False, False), (False, True), (True, False)])
 @pytest.mark.parametrize("filters", NARROWINGS, ids=repr)
 def test_a_list_narrowed_by_the_documents_copies_ranks_the_same_cases_as_on_cases_case(
-    narrowed, mediator_a, mediator_b, supervisor_county, monkeypatch, filters, walk, text
+    narrowed, mediator_a, mediator_b, supervisor_county, monkeypatch, filters, walk, broad, text
 ):
     # A status, a channel or dates besides the search are tested on the documents' copies (`narrow`), through
-    # the walk over the newest documents or the GIN index (forced here: a small database takes the index).
+    # the walk over the newest documents or the GIN index (forced here: a small database takes the index),
+    # looked up in the index or (a broad status) tested on the rows it gives.
     from tiaojie.cases import search
 
     monkeypatch.setattr(search, "_walk_first", lambda cur, parts: walk)
+    monkeypatch.setattr(search, "_broad", lambda cur, narrow: broad)
     narrow = document_filters(filters)
     assert narrow is not None
     for user in (mediator_a, mediator_b, supervisor_county):
@@ -392,15 +394,35 @@ def test_the_list_searches_within_a_status_a_channel_and_dates(client, narrowed,
     assert numbers(status=Status.RECEIVED) == {"theirs"}
 
 
-@pytest.mark.parametrize("walk", [False, True])
-def test_the_narrowing_picks_the_lists_own_newest_candidates(narrowed, mediator_a, monkeypatch, walk):
+@pytest.mark.parametrize("walk,broad", [(False, False), (False, True), (True, False)])
+def test_the_narrowing_picks_the_lists_own_newest_candidates(narrowed, mediator_a, monkeypatch, walk, broad):
     # With room for one candidate, a walk or an index scan that ignored the status would take the newest match
     # of every status (the hotline case, 已收到) and the final check would leave the accepted list empty.
     from tiaojie.cases import search
 
     monkeypatch.setattr(search, "_walk_first", lambda cur, parts: walk)
+    monkeypatch.setattr(search, "_broad", lambda cur, narrow: broad)
     monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
     f = CaseFilters(status=Status.ACCEPTED)
     scope = filter_cases(cases_visible_to(mediator_a), f)
     hits = ranked_case_ids(scope, "申请人", limit=50, visible=visibility_q(mediator_a), narrow=document_filters(f))
     assert [hit.case_id for hit in hits] == [narrowed["wages"].pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_stats is PostgreSQL's")
+def test_a_status_most_documents_hold_is_tested_on_the_rows_not_in_the_index(narrowed, monkeypatch):
+    # Four documents, three of them 已收到 (ANALYZE lists it among the common values): that status is broad, and
+    # so is it with dates beside it; an absent status and dates alone are not.
+    from django.db.models import Q
+
+    from tiaojie.cases import search
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE cases_casesearchdocument")
+        assert CaseSearchDocument.objects.filter(status=Status.RECEIVED).count() == 3
+        assert search._broad(cur, Q(status=Status.RECEIVED))
+        assert search._broad(cur, Q(status=Status.RECEIVED) & Q(received_at__gte=AT))
+        assert not search._broad(cur, Q(status=Status.CLOSED))
+        assert not search._broad(cur, Q(received_at__gte=AT))
+        monkeypatch.setattr(search, "BROAD_FILTER", 0.99)
+        assert not search._broad(cur, Q(status=Status.RECEIVED))
