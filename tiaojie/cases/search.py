@@ -19,6 +19,7 @@ texts (minutes list the participants by name) are left out, so it can no longer 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -211,16 +212,14 @@ def ranked_case_ids(
     single_term = len(parts) == 1 and len(parts[0].terms) == 1 and not parts[0].prefix
     if visible is not None and connection.vendor == "postgresql":
         # One common term in a narrowed list takes the single-term form below, which walks the list's own
-        # cases newest first: 21-33 ms at 1,000,000 cases against 25-117 for the documents' walk, which for a
+        # cases newest first: 15-33 ms at 1,000,000 cases against 25-117 for the documents' walk, which for a
         # status the newest cases rarely have walks on and then reads the index (bench/RESULTS.md, session 15).
         if not filtered and not (narrow and single_term):
             return _ranked_by_documents(scope, visible, parts, limit, narrow=narrow)
         with connection.cursor() as cur:
             common = _walk_first(cur, parts)
         if not common:
-            if filtered:
-                return _ranked_by_documents(scope, visible, parts, limit, filtered=True)
-            return _ranked_by_documents(scope, visible, parts, limit, narrow=narrow)
+            return _ranked_by_documents(scope, visible, parts, limit, narrow=narrow, filtered=filtered)
     # Only the newest RANK_CANDIDATES matches of the scope are ranked: ranking reads each match's terms, and a
     # common word (工伤) matches tens of thousands of cases of a busy organisation — ranking them all took 2 s
     # at 1 M cases (bench/RESULTS.md). The newest matches are found by walking the scope's own (…, received_at)
@@ -369,6 +368,9 @@ def _ranked_by_documents(
     documents = CaseSearchDocument.objects.filter(visible)
     newest = documents.order_by("-received_at", "-case_id").values("case_id", "received_at", "status", "channel")
     newest = newest.annotate(v=RawSQL("vector", (), output_field=TextField()))
+    # Subqueries and the CTE below take the table's name, so conditions compiled against the table (_where_sql)
+    # resolve to their rows.
+    w = connection.ops.quote_name(CaseSearchDocument._meta.db_table)
     with connection.cursor() as cur:
         candidates: list[int] = []
         if not filtered and _walk_first(cur, parts):
@@ -376,7 +378,6 @@ def _ranked_by_documents(
             # the table's name, so its column references resolve to the walked rows' copies. Inside the LIMIT
             # it would read rows until WALK_ROWS of them passed (250,000 for a status of 2 % of the cases).
             narrow_sql, narrow_params = _where_sql(narrow)
-            w = connection.ops.quote_name(CaseSearchDocument._meta.db_table)
 
             def walk(rows: QuerySet[Any, Any], want: int) -> list[int]:
                 rows_sql, rows_params = rows.query.sql_with_params()
@@ -394,9 +395,10 @@ def _ranked_by_documents(
             # older cases are more often closed, so for a closed list the rate only rises). Walked on when that
             # is near, else the index finds them all.
             found = len(candidates)
-            further = -(-WALK_ROWS * (RANK_CANDIDATES - found) * 5 // (found * 4)) if found else DEEP_WALK_ROWS + 1
-            if found < RANK_CANDIDATES and further <= DEEP_WALK_ROWS:
-                candidates += walk(newest[WALK_ROWS : WALK_ROWS + further], RANK_CANDIDATES - found)
+            if 0 < found < RANK_CANDIDATES:
+                further = math.ceil(WALK_ROWS * (RANK_CANDIDATES - found) / found * 1.25)
+                if further <= DEEP_WALK_ROWS:
+                    candidates += walk(newest[WALK_ROWS : WALK_ROWS + further], RANK_CANDIDATES - found)
         if len(candidates) < RANK_CANDIDATES:
             # MATERIALIZED: every match first (a bitmap scan of the GIN index), then the newest of them.
             every_term = RawSQL(
@@ -416,8 +418,6 @@ def _ranked_by_documents(
                 within, within_params = f"case_id IN ({scope_sql})", list(scope_params)
             elif on_rows:
                 within, within_params = _where_sql(narrow)
-            # The CTE takes the table's name, so the condition's column references resolve to its rows.
-            w = connection.ops.quote_name(CaseSearchDocument._meta.db_table)
             cur.execute(
                 f"WITH m AS MATERIALIZED ({matches_sql}) SELECT case_id FROM m AS {w} WHERE {within} "
                 "ORDER BY received_at DESC, case_id DESC LIMIT %s",
