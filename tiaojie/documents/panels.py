@@ -16,7 +16,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from tiaojie.cases.models import Case
-from tiaojie.cases.panels import Panel, register_panel
+from tiaojie.cases.panels import Panel, factory_name, register_panel
 from tiaojie.cases.state import case_state
 from tiaojie.documents import kinds
 from tiaojie.documents.models import CaseFileJob, Document, Kind
@@ -130,22 +130,39 @@ def casefile_template() -> str:
 
 def panel_context(request: HttpRequest, case: Case, can_act: bool) -> dict[str, Any]:
     membership = membership_in(request.user, case.organisation_id) if request.user.is_authenticated else None
-    # Issuing, regenerating and serving a document each write an event (cases.state); what applies can also
-    # change with the date (a payment falling overdue), hence the day in the name.
-    today = legal_date(timezone.now())
-    rows = case_state(request, case).cached(f"documents:{today.isoformat()}", lambda: document_rows(case))
     return {
         "can_act": can_act,
-        "rows": rows,
-        # Not cached: the background job moves it on without an event.
-        "case_file_job": CaseFileJob.objects.filter(case=case).order_by("-requested_at", "-id").first(),
-        "casefile_template": casefile_template(),
-        "casefile_missing": unissued_labels(case, rows),
+        "rows": _rows(request, case),
+        "casefile_panel": factory_name(casefile_panel) if casefile_template() else "",
         "can_manage_letterhead": membership is not None and membership.can_manage_organisation,
     }
 
 
-# Live (cases.page_cache): the case file's background job moves on, and falls stale, without an event.
-@register_panel(live=True)
+def _rows(request: HttpRequest, case: Case) -> list[Row]:
+    # Issuing, regenerating and serving a document each write an event (cases.state); what applies can also
+    # change with the date (a payment falling overdue), hence the day in the name.
+    today = legal_date(timezone.now())
+    return case_state(request, case).cached(f"documents:{today.isoformat()}", lambda: document_rows(case))
+
+
+# Kept with the page (cases.page_cache): the rows change only with an event of the case or the date.
+@register_panel
 def documents_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     return Panel("documents/_panel.html", panel_context(request, case, can_act), 85)
+
+
+# Live, inside the documents panel: the case file's background job moves on, and falls stale, without an event.
+@register_panel(live=True, inline=True)
+def casefile_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
+    template = casefile_template()
+    if not template:
+        return None
+    return Panel(
+        "documents/_casefile_live.html",
+        {
+            "template": template,
+            "job": CaseFileJob.objects.filter(case=case).order_by("-requested_at", "-id").first(),
+            "missing": unissued_labels(case, _rows(request, case)),
+        },
+        86,
+    )

@@ -40,7 +40,7 @@ from tiaojie.documents.actions import (
 )
 from tiaojie.documents.forms import IssueForm, LetterheadForm, RegenerateForm, ServiceForm, VerifyFileForm
 from tiaojie.documents.models import Document, Kind, Letterhead
-from tiaojie.documents.panels import is_served, panel_context, receipt_of
+from tiaojie.documents.panels import casefile_panel, is_served, panel_context, receipt_of
 from tiaojie.lib.downloads import content_disposition, private_attachment
 from tiaojie.lib.uploads import existing_file, sha256_of, stored_attachment
 from tiaojie.lib.workdays import legal_date
@@ -94,8 +94,10 @@ def _back_to_document(document: Document, anchor: str = "") -> HttpResponse:
 def case_documents(request: AuthedRequest, case_id: int) -> HttpResponse:
     """The 法律文书 section on a page of its own (the same content as on the case page)."""
     case = access_case(request.user, case_id)
-    panel = panel_context(request, case, can_act_on(request.user, case))
-    return render(request, "documents/case.html", {"case": case, "panel": panel})
+    can_act = can_act_on(request.user, case)
+    casefile = casefile_panel(request, case, can_act)
+    context = {"case": case, "panel": panel_context(request, case, can_act), "casefile": casefile and casefile.context}
+    return render(request, "documents/case.html", context)
 
 
 @login_required

@@ -10,7 +10,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaojie.accounts.typing import AuthedRequest
 from tiaojie.cases.access import Need, access_case
@@ -110,14 +111,30 @@ def _submit(request: AuthedRequest, form: AssistedIntakeForm, workers, claims) -
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reroute(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The form to hand a received case to another organisation: opened from the case page's 转交 section (htmx
+    fetches it into the section when it is opened; without JavaScript it is a page of its own), and its POST.
+    The form is not part of the kept case page: its choices are other organisations' rows, which change
+    without an event of this case, and reading and drawing 200 of them on every view of every received case
+    cost more than the rest of a kept page."""
     case = access_case(request.user, case_id, need=Need.ACT)
-    form = RerouteForm(request.POST, organisations=_reroute_targets(case))
-    if not form.is_valid():
-        messages.error(request, _("请选择转交的组织并填写原因。"))
+    if case.status != Status.RECEIVED:
+        message = _("案件已受理或已办结，不能再转交。")
+        if request.htmx:
+            return HttpResponse(format_html('<p class="muted">{}</p>', message))
+        messages.info(request, message)
         return redirect("cases:detail", case_id=case.pk)
-    target = next(o for o in _reroute_targets(case) if o.pk == form.cleaned_data["organisation"])
+    targets = _reroute_targets(case)
+    form = RerouteForm(request.POST if request.method == "POST" else None, organisations=targets)
+    if request.method == "GET":
+        template = "intake/_reroute_form.html" if request.htmx else "intake/reroute.html"
+        return render(request, template, {"case": case, "form": form})
+    if not form.is_valid():
+        # The page again with what was typed and why it was refused (a redirect would lose the reason).
+        messages.error(request, _("请选择转交的组织并填写原因。"))
+        return render(request, "intake/reroute.html", {"case": case, "form": form}, status=400)
+    target = next(o for o in targets if o.pk == form.cleaned_data["organisation"])
     try:
         do_reroute_case(
             case=case, to=target, actor=Actor(ActorKind.STAFF, request.user), reason=form.cleaned_data["reason"]
@@ -203,12 +220,12 @@ def evidence_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel:
     return Panel("intake/_evidence_panel.html", {"items": items, "form": EvidenceForm(), "can_act": can_act}, 30)
 
 
-# Live (cases.page_cache): the organisations one may reroute to are other organisations' rows.
-@register_panel(live=True)
+# Kept with the page: only the section's heading; the form comes on opening it (the reroute view).
+@register_panel
 def reroute_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | None:
     if not can_act or case.status != Status.RECEIVED:
         return None
-    return Panel("intake/_reroute_panel.html", {"form": RerouteForm(organisations=_reroute_targets(case))}, 20)
+    return Panel("intake/_reroute_panel.html", {}, 20)
 
 
 @register_panel

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tiaojie.cases.actions import Actor, WorkerInput
-from tiaojie.cases.models import Case, CaseEvent
+from tiaojie.cases.models import Case, CaseEvent, Status
 from tiaojie.cases.tests.factories import make_case, valid_id_number
 from tiaojie.cases.transitions import ActorKind
 from tiaojie.intake.actions import do_add_evidence, do_submit_application
@@ -75,11 +75,46 @@ def test_reroute_from_the_case_page(client, org_a, mediator_a):
     case = make_case(org_a, mediator_a)
     client.force_login(mediator_a)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "转交其他调解组织" in page and "良渚人民调解委员会" in page
-    client.post(reverse("intake:reroute", args=[case.pk]), {"organisation": other.pk, "reason": "用人单位在良渚"})
+    form_url = reverse("intake:reroute", args=[case.pk])
+    # The kept page holds the section and a link to the form, not the other organisations' rows.
+    assert "转交其他调解组织" in page and f'href="{form_url}"' in page and "良渚人民调解委员会" not in page
+    fragment = client.get(form_url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and f'value="{other.pk}"' in fragment and "良渚人民调解委员会" in fragment
+    whole = client.get(form_url).content.decode()  # without JavaScript: a page of its own
+    assert "<html" in whole and "良渚人民调解委员会" in whole
+    client.post(form_url, {"organisation": other.pk, "reason": "用人单位在良渚"})
     case.refresh_from_db()
     assert case.organisation == other
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404  # no longer ours
+    assert client.get(form_url).status_code == 404
+
+
+def test_a_refused_reroute_keeps_the_reason_typed(client, org_a, mediator_a):
+    OrganisationFactory(name="良渚人民调解委员会", type_id="people_mediation", division_id="330110010")
+    case = make_case(org_a, mediator_a)
+    client.force_login(mediator_a)
+    response = client.post(reverse("intake:reroute", args=[case.pk]), {"organisation": "", "reason": "用人单位在良渚"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "请选择转交的组织并填写原因" in html and "用人单位在良渚" in html
+    case.refresh_from_db()
+    assert case.organisation == org_a and not case.events.filter(kind=CaseEvent.Kind.REROUTED).exists()
+
+
+def test_the_reroute_form_of_another_organisations_case_is_404(client, org_a, mediator_a, mediator_b):
+    case = make_case(org_a, mediator_a)
+    client.force_login(mediator_b)
+    assert client.get(reverse("intake:reroute", args=[case.pk])).status_code == 404
+    assert client.post(reverse("intake:reroute", args=[case.pk]), {"reason": "x"}).status_code == 404
+
+
+def test_an_accepted_case_has_no_reroute_form(client, org_a, mediator_a):
+    case = make_case(org_a, mediator_a)
+    Case.objects.filter(pk=case.pk).update(status=Status.ACCEPTED)
+    client.force_login(mediator_a)
+    response = client.get(reverse("intake:reroute", args=[case.pk]), follow=True)
+    assert "不能再转交" in response.content.decode() and response.redirect_chain[-1][0].endswith(f"/cases/{case.pk}/")
+    fragment = client.get(reverse("intake:reroute", args=[case.pk]), headers={"HX-Request": "true"})
+    assert "不能再转交" in fragment.content.decode() and "<form" not in fragment.content.decode()
 
 
 def test_evidence_upload_download_and_access(client, org_a, mediator_a, mediator_b, supervisor_county):
