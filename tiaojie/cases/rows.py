@@ -6,16 +6,21 @@ writes the same markup directly, every value escaped by format_html."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import models
+from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from tiaojie.cases.forms import CaseFilterForm
 from tiaojie.cases.models import Case, ClaimItem
 from tiaojie.cases.queries import listed_claims, listed_workers
 
@@ -81,3 +86,28 @@ def case_rows(cases: Iterable[Case]) -> SafeString:
         "type": _labels(ClaimItem, "type"),
     }
     return format_html_join("", "{}", ((case_row(case, labels),) for case in cases))
+
+
+# The filter form's fields, drawn by Django's widget templates, cost about as much as the fifty rows (a select of
+# every status, claim type and channel). They depend only on the language and the values chosen, so each such
+# combination is kept. Never with a search text (staff search for names and ID numbers, which a cache on disk
+# must not hold) or with an error (it shows what was typed). FILTERS_LAYOUT changes with the template.
+FILTERS_LAYOUT = 1
+FILTERS_SECONDS = 60 * 60
+
+
+def filter_fields(form: CaseFilterForm) -> SafeString:
+    def draw() -> str:
+        return render_to_string("cases/_filter_fields.html", {"form": form})
+
+    data = form.data if form.is_bound else QueryDict()
+    if not isinstance(data, QueryDict) or data.get("q") or form.errors:
+        return mark_safe(draw())  # noqa: S308 - rendered by a template, which escaped it
+    values = tuple((name, tuple(data.getlist(name))) for name in form.fields)
+    digest = hashlib.sha256(repr((FILTERS_LAYOUT, get_language(), values)).encode()).hexdigest()
+    key = f"case-list-filters:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = draw()
+        cache.set(key, html, FILTERS_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by a template, which escaped it

@@ -66,7 +66,7 @@ from tiaojie.cases.queries import (
     scope_divisions,
     search_page,
 )
-from tiaojie.cases.rows import case_rows
+from tiaojie.cases.rows import case_rows, filter_fields
 from tiaojie.cases.state import case_state
 from tiaojie.cases.transitions import ActorKind, transitions_from
 from tiaojie.lib.paging import BadCursor
@@ -104,6 +104,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": case_rows(page.items),
+        "filter_fields": filter_fields(form),
         "query": query.urlencode(),
         "can_register": bool(intake_organisations(request.user)),
     }
