@@ -30,6 +30,7 @@ import platform
 import random
 import re
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -245,6 +246,9 @@ class Setup:
             "LANGUAGE_COOKIE_SECURE": "0",
             "TIAOJIE_VAR_DIR": str(self.var),
             "PRIVATE_MEDIA_ROOT": str(self.var / "private"),
+            # One cache on disk for the workers, as deploy/env.example sets: kept pages survive a worker's
+            # replacement (max_requests) and one worker's rendering serves the others. Emptied each run.
+            "CACHE_URL": f"file://{self.var / 'cache'}",
             "DATABASE_URL": database_url,
             "MIGRATE_DATABASE_URL": "",
             # A gateway nobody listens at: no task worker runs, so the outbox only fills (docs/notifications.md).
@@ -1013,6 +1017,8 @@ def main(argv: list[str] | None = None) -> None:
     n_events = CaseEvent.objects.count()
     gunicorn = gunicorn_settings(setup.env(setup.url(setup.app)))
     log(f"gunicorn (deploy/gunicorn.conf.py): {gunicorn}")
+    # A run starts with an empty cache, as a deployment does (docs/deployment.md empties it on upgrade).
+    shutil.rmtree(var / "cache", ignore_errors=True)
     servers = Servers(setup)
     counter = iter(range(random.randrange(10**6, 10**7), 10**8))
     try:

@@ -161,6 +161,13 @@ elif _db["ENGINE"] != "django.db.backends.postgresql":
 else:
     # The test database needs C.UTF-8 so pg_trgm and text search see Chinese characters.
     _db["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8", "NAME": f"test_{_db['NAME']}{_TEST_SUFFIX}"}
+    if env_bool("DB_PREPARED_STATEMENTS", default=False):
+        # Planning, not running, is most of a short query's time at PostgreSQL: the case fetch with its four
+        # joins plans in ~1.2 ms and runs in 0.06 (bench/RESULTS.md). With parameters bound at the server,
+        # psycopg prepares a statement on its fifth run on a connection and PostgreSQL then reuses its plan.
+        # Off by default until the search's plans are measured with it (a generic plan for a skewed query).
+        # Not behind a transaction-pooling proxy: a prepared statement belongs to one server connection.
+        _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 # A connection the server or a proxy dropped (restart, idle timeout) is noticed before the next request uses it,
 # instead of failing that request with a 500 in every worker that held one.
 _db["CONN_HEALTH_CHECKS"] = True
