@@ -161,8 +161,17 @@ def casefile_panel(request: HttpRequest, case: Case, can_act: bool) -> Panel | N
         "documents/_casefile_live.html",
         {
             "template": template,
-            "job": CaseFileJob.objects.filter(case=case).order_by("-requested_at", "-id").first(),
+            "job": _latest_job(request, case),
             "missing": unissued_labels(case, _rows(request, case)),
         },
         86,
     )
+
+
+def _latest_job(request: HttpRequest, case: Case) -> CaseFileJob | None:
+    # Whether the case has a job changes only by do_request_case_file, which renews the state version; the job
+    # itself moves on in the worker without one, so it is read on each view, when there is one.
+    state = case_state(request, case)
+    if not state.cached("casefile-job-exists", lambda: CaseFileJob.objects.filter(case=case).exists()):
+        return None
+    return CaseFileJob.objects.filter(case=case).order_by("-requested_at", "-id").first()

@@ -80,6 +80,19 @@ def test_a_case_file_jobs_progress_shows_without_an_event(client, case, mediator
     assert "已完成 2 / 3" in _page(client, case)
 
 
+def test_a_case_without_a_case_file_reads_no_job_until_one_is_requested(client, case, mediator_a):
+    client.force_login(mediator_a)
+    _page(client, case)
+    with CaptureQueriesContext(connection) as kept:
+        assert 'id="casefile"' in _page(client, case) and "已排队" not in _page(client, case)
+    assert not any("documents_casefilejob" in q["sql"] for q in kept.captured_queries)
+    # Requesting one renews the case's state, so the very next view looks for the job, and finds it.
+    do_request_case_file(case=case, user=mediator_a, issue_missing=False)
+    with CaptureQueriesContext(connection) as after:
+        assert "已排队" in _page(client, case)
+    assert any("documents_casefilejob" in q["sql"] for q in after.captured_queries)
+
+
 def test_a_change_of_the_viewers_rights_shows_at_once(client, case, mediator_a):
     client.force_login(mediator_a)
     assert reverse("cases:transition", args=[case.pk]) in _page(client, case)
