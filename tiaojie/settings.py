@@ -165,7 +165,8 @@ else:
         # Planning, not running, is most of a short query's time at PostgreSQL: the case fetch with its four
         # joins plans in ~1.2 ms and runs in 0.06 (bench/RESULTS.md). With parameters bound at the server,
         # psycopg prepares a statement on its fifth run on a connection and PostgreSQL then reuses its plan.
-        # Off by default until the search's plans are measured with it (a generic plan for a skewed query).
+        # Off by default: with it the search's common terms in large lists ran 3-10x slower at 1,000,000 cases
+        # (a generic plan, made without the values, for a skewed query; bench/RESULTS.md).
         # Not behind a transaction-pooling proxy: a prepared statement belongs to one server connection.
         _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 # A connection the server or a proxy dropped (restart, idle timeout) is noticed before the next request uses it,
