@@ -152,15 +152,21 @@ def record_case_event(
     # Not for "created": do_create_case records it in the transaction that inserted the row with a fresh version,
     # which nobody can have read yet, so the UPDATE would only cost a statement on every intake.
     if kind != CaseEvent.Kind.CREATED:
-        version = new_state_version()
-        Case.objects.filter(pk=case_id).update(state_version=version)
-        if isinstance(case, Case):
-            case.state_version = version
+        renew_state_version(case)
     case_event_recorded.send(sender=Case, case_id=case_id, kind=kind)
     # Once per call, not deduplicated per transaction: receivers filter by kind (mediation acts on
     # "transition" only), and a rebuild of the search document is idempotent, so a second costs time, not truth.
     transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, kind=kind))
     return event
+
+
+def renew_state_version(case: Case | int) -> None:
+    """A new state of the case without a new event (a row the kept case page depends on was written; cases.state).
+    Inside the writing action's transaction. `case` is the case (its in-memory version is renewed too) or its id."""
+    version = new_state_version()
+    Case.objects.filter(pk=case.pk if isinstance(case, Case) else case).update(state_version=version)
+    if isinstance(case, Case):
+        case.state_version = version
 
 
 def validate_case_input(data: CaseInput) -> dict[str, str]:

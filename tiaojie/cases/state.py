@@ -24,8 +24,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from tiaojie.cases.actions import claims_locked_reason
-from tiaojie.cases.models import Case, CaseWorker, ClaimItem, DisputeTypeSuggestion, new_state_version
+from tiaojie.cases.actions import claims_locked_reason, renew_state_version
+from tiaojie.cases.models import Case, CaseWorker, ClaimItem, DisputeTypeSuggestion
 
 T = TypeVar("T")
 
@@ -105,4 +105,4 @@ def new_version_on_suggestion(sender: Any, instance: DisputeTypeSuggestion, **kw
     that case's first version yet."""
     if getattr(instance, "with_new_case", False):
         return
-    Case.objects.filter(pk=instance.case_id).update(state_version=new_state_version())
+    renew_state_version(instance.case_id)

@@ -29,8 +29,8 @@ from django.utils.translation import gettext_lazy
 from tiaojie.accounts.actions import do_log_pii_access
 from tiaojie.accounts.models import User
 from tiaojie.cases.access import can_act_on
-from tiaojie.cases.actions import pii_purpose, record_case_event
-from tiaojie.cases.models import Case, CaseEvent, new_state_version
+from tiaojie.cases.actions import pii_purpose, record_case_event, renew_state_version
+from tiaojie.cases.models import Case, CaseEvent
 from tiaojie.documents import kinds
 from tiaojie.documents.content import Content
 from tiaojie.documents.models import (
@@ -538,8 +538,7 @@ def do_request_case_file(*, case: Case, user: User, issue_missing: bool = False)
         )
         # A new state of the case, as an event would make: the kept case page knows from it whether the case
         # has a job at all (documents.panels.casefile_panel), and reads the job on each view only if so.
-        case.state_version = new_state_version()
-        Case.objects.filter(pk=case.pk).update(state_version=case.state_version)
+        renew_state_version(case)
 
         def enqueue() -> None:
             from tiaojie.documents.tasks import build_case_file
