@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): passed the second factor
+    "tiaojie.accounts.middleware.OTPMiddleware",  # request.user.is_verified(): passed the second factor
     "simple_history.middleware.HistoryRequestMiddleware",  # after auth: history rows record request.user
     "django.contrib.messages.middleware.MessageMiddleware",
     "tiaojie.accounts.middleware.StaffSessionMiddleware",  # staff idle timeout, 2FA-verified sessions only
@@ -117,6 +117,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tiaojie.urls"
 WSGI_APPLICATION = "tiaojie.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Django's database sessions, the read of each request compiled once (accounts/sessions.py).
+SESSION_ENGINE = "tiaojie.accounts.sessions"
 AUTHENTICATION_BACKENDS = ["tiaojie.accounts.backends.DemoAwareBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:list"

@@ -10,6 +10,9 @@ from django.http import HttpRequest
 
 from tiaojie.accounts import actions
 from tiaojie.accounts.queries import login_locked_until
+from tiaojie.lib.compiled import CompiledLookup
+
+_USER_BY_ID = CompiledLookup(lambda pk: get_user_model()._default_manager.filter(pk=pk), pk=int)
 
 
 class DemoAwareBackend(ModelBackend):
@@ -37,6 +40,14 @@ class DemoAwareBackend(ModelBackend):
             known = get_user_model()._default_manager.filter(username=username).first()
             actions.do_record_login_failure(username=username, request=request, user=known)
         return user
+
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user, as ModelBackend.get_user reads it, the lookup compiled once (it runs on every
+        signed-in request)."""
+        if type(user_id) is not int:
+            return super().get_user(user_id)
+        found = _USER_BY_ID.rows(pk=user_id)
+        return found[0] if found and self.user_can_authenticate(found[0]) else None
 
     def user_can_authenticate(self, user) -> bool:
         if getattr(user, "is_demo", False) and not settings.DEBUG:

@@ -16,8 +16,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import middleware as otp_middleware
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiaojie.accounts import views
+from tiaojie.lib.compiled import CompiledLookup
 
 ACTIVITY_KEY = "tiaojie_last_activity"
 # The stamp is rewritten at most once a minute (a session write per request would be wasted). A session may so
@@ -99,3 +103,19 @@ class ProjectErrorPagesMiddleware:
         if isinstance(exception, Http404):
             return views.not_found(request, exception)
         return None
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django_otp's middleware (request.user.is_verified()), reading the session's TOTP device through a lookup
+    compiled once (lib.compiled): it runs on every signed-in request. Other kinds of device load as django_otp
+    loads them; what is done with the device (bound to the user, confirmed) is django_otp's."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if label == TOTPDevice.model_label() and device_id.isdigit() and 0 < int(device_id) < 2**63:
+            found = _TOTP_BY_ID.rows(pk=int(device_id))
+            return found[0] if found else None
+        return super()._device_from_persistent_id(persistent_id)
+
+
+_TOTP_BY_ID = CompiledLookup(lambda pk: TOTPDevice.objects.filter(pk=pk), pk=int)

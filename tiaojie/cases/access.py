@@ -14,7 +14,8 @@ from django.http import Http404
 
 from tiaojie.accounts.models import User
 from tiaojie.cases.models import Case
-from tiaojie.lib.lookup import first_or_404, pk_or_404
+from tiaojie.lib.compiled import CompiledLookup
+from tiaojie.lib.lookup import pk_or_404
 from tiaojie.organisations.access import (
     active_memberships,
     membership_in,
@@ -56,12 +57,31 @@ def cases_visible_to_in_one_query(user: User) -> QuerySet[Case]:
     subtree (the scope's code a prefix of the case's, as subtree_range's [low, high) range says)."""
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    staff_of = Membership.objects.filter(user_id=user.pk, is_active=True, organisation__is_active=True)
-    scopes = SupervisorScope.objects.filter(user_id=user.pk, is_active=True).annotate(
+    return visible_to_user_id_in_one_query(user.pk)
+
+
+def visible_to_user_id_in_one_query(user_id: int) -> QuerySet[Case]:
+    """cases_visible_to_in_one_query for the id of an authenticated, active user (the caller checked): what a
+    compiled lookup (lib.compiled) builds with a stand-in id."""
+    staff_of = Membership.objects.filter(user_id=user_id, is_active=True, organisation__is_active=True)
+    scopes = SupervisorScope.objects.filter(user_id=user_id, is_active=True).annotate(
         case_prefix=Left(OuterRef("division_id"), Length("division_id"))
     )
     in_scope = scopes.filter(Q(division_id__isnull=True) | Q(case_prefix=F("division_id")))
     return Case.objects.filter(Q(organisation_id__in=staff_of.values("organisation_id")) | Q(Exists(in_scope)))
+
+
+# access_case's one statement: the case with what every page of it shows, the scope checked as subqueries, the
+# SQL compiled once (lib.compiled; the ORM built and compiled this query in ~3 ms a request, it runs in ~1).
+_CASE_FOR = CompiledLookup(
+    lambda user_id, pk: (
+        visible_to_user_id_in_one_query(user_id)
+        .select_related("organisation", "organisation__type", "employer", "division")
+        .filter(pk=pk)[:1]
+    ),
+    user_id=int,
+    pk=int,
+)
 
 
 def can_act_on(user: User, case: Case) -> bool:
@@ -76,11 +96,12 @@ def reads_as_supervisor(user: User, case: Case) -> bool:
 
 def access_case(user: User, case_id: int | str, *, need: Need = Need.READ) -> Case:
     pk = pk_or_404(case_id)
-    case = first_or_404(
-        cases_visible_to(user)
-        .select_related("organisation", "organisation__type", "employer", "division")
-        .filter(pk=pk)
-    )
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    found = _CASE_FOR.rows(user_id=user.pk, pk=pk)
+    if not found:
+        raise Http404
+    case = found[0]
     if need == Need.ACT and not can_act_on(user, case):
         raise Http404
     return case

@@ -13,7 +13,7 @@ from ninja.responses import Status as Reply
 from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from tiaojie.accounts.typing import AuthedRequest
-from tiaojie.cases.access import Need, access_case, cases_visible_to, cases_visible_to_in_one_query
+from tiaojie.cases.access import Need, access_case, cases_visible_to
 from tiaojie.cases.actions import (
     UNCHANGED,
     Actor,
@@ -34,11 +34,11 @@ from tiaojie.cases.queries import (
     SEARCH_MAX_LENGTH,
     CaseFilters,
     case_page,
-    case_with_relations,
     filter_cases,
     listed_claims,
     listed_workers,
     scope_divisions,
+    visible_case_with_relations,
 )
 from tiaojie.cases.transitions import TRANSITIONS, ActorKind
 from tiaojie.lib.api import MAX_ID, SAYS_SOMETHING, Amount, AwareMoment, IsoDate, error_body, plain, refusals, text
@@ -234,7 +234,7 @@ def case_out(
 
 def _reload(case_id: int, request: AuthedRequest) -> dict[str, Any]:
     # The scope as subqueries of the case query: one round trip for the access check and the case.
-    case = case_with_relations(cases_visible_to_in_one_query(request.user), case_id)
+    case = visible_case_with_relations(request.user, case_id)
     if case is None:
         raise Http404
     return case_out(case)
@@ -329,8 +329,8 @@ CaseId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 
 @router.get("/{case_id}", response={200: CaseOut, **refusals(401, 404, 422)}, summary="案件详情")
 def get_case(request: AuthedRequest, case_id: CaseId) -> Any:
-    # One load: _reload reads through cases_visible_to_in_one_query, the same scope as access_case (READ), so it
-    # is the access check too (404 when the case is not the user's to see).
+    # One load: _reload reads through visible_case_with_relations (cases_visible_to_in_one_query), the same scope
+    # as access_case (READ), so it is the access check too (404 when the case is not the user's to see).
     return _reload(case_id, request)
 
 

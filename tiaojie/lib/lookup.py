@@ -17,9 +17,12 @@ M = TypeVar("M", bound=models.Model)
 def pk_or_404(value: int | str) -> int:
     """The id as a number; an id that is not one (a hand-edited URL) is a 404, before any query."""
     try:
-        return int(value)
+        pk = int(value)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
+    if not 0 < pk < 2**63:  # no row has it, and SQLite cannot even bind a number past a 64-bit integer
+        raise Http404
+    return pk
 
 
 def first_or_404(rows: models.QuerySet[M]) -> M:

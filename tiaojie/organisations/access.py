@@ -8,8 +8,21 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tiaojie.accounts.models import User
+from tiaojie.lib.compiled import CompiledLookup
 from tiaojie.organisations.models import Membership, Organisation, SupervisorScope
 from tiaojie.reference.models import in_subtree_q
+
+# Read on nearly every request of a member: compiled once (lib.compiled), as the ORM would build them each time.
+_MEMBERSHIPS = CompiledLookup(
+    lambda user_id: Membership.objects.filter(
+        user_id=user_id, is_active=True, organisation__is_active=True
+    ).select_related("organisation", "organisation__type"),
+    user_id=int,
+)
+_SCOPES = CompiledLookup(
+    lambda user_id: SupervisorScope.objects.filter(user_id=user_id, is_active=True).select_related("division"),
+    user_id=int,
+)
 
 
 def active_memberships(user: User) -> list[Membership]:
@@ -17,11 +30,7 @@ def active_memberships(user: User) -> list[Membership]:
         return []
     cache = getattr(user, "_tiaojie_memberships", None)
     if cache is None:
-        cache = list(
-            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).select_related(
-                "organisation", "organisation__type"
-            )
-        )
+        cache = _MEMBERSHIPS.rows(user_id=user.pk)
         user._tiaojie_memberships = cache  # type: ignore[attr-defined]  # per-request cache on the user
     return cache
 
@@ -31,7 +40,7 @@ def supervisor_scopes(user: User) -> list[SupervisorScope]:
         return []
     cache = getattr(user, "_tiaojie_scopes", None)
     if cache is None:
-        cache = list(SupervisorScope.objects.filter(user=user, is_active=True).select_related("division"))
+        cache = _SCOPES.rows(user_id=user.pk)
         user._tiaojie_scopes = cache  # type: ignore[attr-defined]
     return cache
 

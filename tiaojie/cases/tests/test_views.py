@@ -200,6 +200,9 @@ def test_other_case_id_forms_are_404_not_500(client, mediator_a):
     client.force_login(mediator_a)
     assert client.get("/cases/99999999/").status_code == 404
     assert client.get("/cases/abc/").status_code == 404
+    # Past a 64-bit integer: SQLite cannot bind it, so it must be refused before any query.
+    assert client.get(f"/cases/{2**63}/").status_code == 404
+    assert client.get(f"/cases/{10**30}/").status_code == 404
 
 
 def test_cursor_query_bounds_the_index_scan(org_a, mediator_a):

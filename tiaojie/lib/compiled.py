@@ -1,0 +1,125 @@
+"""Querysets compiled to SQL once per process and run again with new values.
+
+Building a queryset and compiling it costs more than PostgreSQL's whole answer for a lookup by key: access_case's
+case fetch spent about 1.2 ms building its filters and 0.5 ms in the SQL compiler before a round trip of about
+0.5 ms, and every request of a signed-in member makes several such lookups (its memberships, its supervisor
+scopes, the case; bench/RESULTS.md, "Querysets compiled once"). A lookup whose SQL has the same shape for every
+value (only the values of its parameters change) is built once with stand-in values, compiled once per
+database alias, and each later run puts its own values in the stand-ins' places and hands the SQL to Django's
+own iterables, so the rows come back as the ORM makes them (select_related objects, converters, prefetches).
+
+Only for a shape that does not depend on the values: `build(**stand_ins)` must give the queryset for any values
+of the right types. A value the ORM rewrites before binding (`__contains`, `__in` over a list) cannot be found
+among the parameters and is refused when the lookup is first compiled, so a lookup cannot silently run with
+a stand-in. The result is a list, never a queryset: a queryset chained from the compiled one would keep its SQL
+and drop the new filter.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+
+# Stand-ins: numbers inside a 32-bit integer column's range (the ORM refuses to compare a value out of a
+# column's range: no SQL at all), text with a control character. A stand-in is only compiled, never run.
+_INT_BASE = 2_000_000_000
+_counter = itertools.count(1)
+
+
+def _stand_in(kind: type) -> Any:
+    n = next(_counter)
+    if kind is int:
+        return _INT_BASE + n
+    if kind is str:
+        return f"\x1ftiaojie-stand-in-{n}\x1f"
+    raise TypeError(f"a compiled lookup takes int or str values, not {kind.__name__}")
+
+
+@dataclass(frozen=True)
+class _Template:
+    compiler: SQLCompiler  # after as_sql: select, klass_info, annotation_col_map, col_count, …
+    sql: str
+    params: tuple[Any, ...]
+    places: dict[str, tuple[int, ...]]  # each value's positions among the parameters
+
+
+class CompiledLookup(Generic[M]):
+    """`build(**values)` compiled once per database alias; `rows(**values)` runs it. `kinds` names each value
+    and its type (int or str), e.g. `CompiledLookup(lambda user_id: Membership.objects.filter(…), user_id=int)`."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]], **kinds: type) -> None:
+        self._build = build
+        self._stand_ins = {name: _stand_in(kind) for name, kind in kinds.items()}
+        self._kinds = kinds
+        self._built: QuerySet[M] | None = None  # on first use: a module may define a lookup before apps load
+        self._templates: dict[str, _Template] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def _queryset(self) -> QuerySet[M]:
+        if self._built is None:
+            self._built = self._build(**self._stand_ins)
+        return self._built
+
+    def rows(self, **values: Any) -> list[M]:
+        if values.keys() != self._kinds.keys():
+            raise TypeError(f"expected values for {sorted(self._kinds)}, got {sorted(values)}")
+        for name, value in values.items():
+            if type(value) is not self._kinds[name]:
+                raise TypeError(f"{name} must be {self._kinds[name].__name__}, not {type(value).__name__}")
+        run = self._queryset.all()
+        alias = run.db
+        template = self._template(alias)
+        params = list(template.params)
+        for name, positions in template.places.items():
+            for i in positions:
+                params[i] = values[name]
+        # Shadows Query.get_compiler on this run's own query (a clone) only: Django's iterables ask it for the
+        # compiler, and this one answers with the template's SQL and this run's values.
+        run.query.get_compiler = functools.partial(_replay, template, tuple(params), alias)  # type: ignore[method-assign]
+        return list(run)
+
+    def _template(self, alias: str) -> _Template:
+        template = self._templates.get(alias)
+        if template is None:
+            with self._lock:
+                template = self._templates.get(alias) or self._compile(alias)
+                self._templates[alias] = template
+        return template
+
+    def _compile(self, alias: str) -> _Template:
+        compiler = self._queryset.all().query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet as exc:  # a stand-in out of a column's range (a small integer column)
+            raise ValueError(f"the lookup compiles to no SQL with its stand-in values: {self._stand_ins}") from exc
+        places: dict[str, tuple[int, ...]] = {}
+        for name, stand_in in self._stand_ins.items():
+            found = tuple(i for i, p in enumerate(params) if p == stand_in)
+            if not found:
+                raise ValueError(f"the value {name!r} is not a parameter of the compiled SQL: {sql}")
+            places[name] = found
+        return _Template(compiler=compiler, sql=sql, params=tuple(params), places=places)
+
+
+def _replay(
+    template: _Template, params: tuple[Any, ...], alias: str, using: str | None = None, **_: Any
+) -> SQLCompiler:
+    compiler = template.compiler
+    replay = compiler.__class__.__new__(compiler.__class__)
+    replay.__dict__.update(compiler.__dict__)
+    replay.connection = connections[using or alias]  # this thread's connection, not the compiling one's
+    sql = template.sql
+    replay.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
+    return replay
