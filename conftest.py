@@ -280,6 +280,17 @@ def _law_links_memo() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_request_left_open() -> Iterator[None]:
+    """Each test starts outside a request (lib.request_memo): a download's response a test did not close never
+    ended its request, and a test after it on the same worker would read that request's kept values."""
+    from tiaojie.lib.request_memo import end_request
+
+    end_request()
+    yield
+    end_request()
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Each test starts in the default language: a test client request in English leaves English active in the
     thread (LocaleMiddleware activates, nothing deactivates), which would leak into the next test on the worker."""

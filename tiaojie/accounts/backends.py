@@ -46,8 +46,8 @@ class DemoAwareBackend(ModelBackend):
         signed-in request)."""
         if type(user_id) is not int:
             return super().get_user(user_id)
-        found = _USER_BY_ID.rows(pk=user_id)
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        user = _USER_BY_ID.first(pk=user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user) -> bool:
         if getattr(user, "is_demo", False) and not settings.DEBUG:

@@ -113,8 +113,7 @@ class OTPMiddleware(otp_middleware.OTPMiddleware):
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
         if label == TOTPDevice.model_label() and device_id.isdigit() and 0 < int(device_id) < 2**63:
-            found = _TOTP_BY_ID.rows(pk=int(device_id))
-            return found[0] if found else None
+            return _TOTP_BY_ID.first(pk=int(device_id))
         return super()._device_from_persistent_id(persistent_id)
 
 

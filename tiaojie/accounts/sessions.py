@@ -19,8 +19,8 @@ _BY_KEY = CompiledLookup(lambda key: Session.objects.filter(session_key=key), ke
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Session | None:
         key = self.session_key
-        found = _BY_KEY.rows(key=key) if isinstance(key, str) else []
-        if found and found[0].expire_date > timezone.now():
-            return found[0]
+        session = _BY_KEY.first(key=key) if isinstance(key, str) else None
+        if session is not None and session.expire_date > timezone.now():
+            return session
         self._session_key = None
         return None

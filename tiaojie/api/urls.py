@@ -37,10 +37,9 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer tj_…` from `tiaojie create-api-token USERNAME`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = _TOKEN.rows(key_hash=hash_token(token))
-        if not found:
+        row = _TOKEN.first(key_hash=hash_token(token))
+        if row is None:
             return None
-        row = found[0]
         now = timezone.now()
         # Recorded at most once a minute: "when was this token last used" needs no finer grain, and a read
         # should not write (and commit) on every request.

@@ -98,10 +98,9 @@ def access_case(user: User, case_id: int | str, *, need: Need = Need.READ) -> Ca
     pk = pk_or_404(case_id)
     if not user.is_authenticated or not user.is_active:
         raise Http404
-    found = _CASE_FOR.rows(user_id=user.pk, pk=pk)
-    if not found:
+    case = _CASE_FOR.first(user_id=user.pk, pk=pk)
+    if case is None:
         raise Http404
-    case = found[0]
     if need == Need.ACT and not can_act_on(user, case):
         raise Http404
     return case

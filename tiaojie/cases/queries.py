@@ -246,10 +246,9 @@ def visible_case_with_relations(user: User, pk: int) -> Case | None:
     """case_with_relations(cases_visible_to_in_one_query(user), pk), its three queries compiled once."""
     if not user.is_authenticated or not user.is_active:
         return None
-    found = _VISIBLE_CASE.rows(user_id=user.pk, pk=pk)
-    if not found:
+    case = _VISIBLE_CASE.first(user_id=user.pk, pk=pk)
+    if case is None:
         return None
-    case = found[0]
     claims, workers = _CLAIMS_OF.rows(case_id=case.pk), _WORKERS_OF.rows(case_id=case.pk)
     for claim in claims:
         claim.case = case  # as a prefetch sets the reverse side

@@ -90,6 +90,11 @@ class CompiledLookup(Generic[M]):
         run.query.get_compiler = functools.partial(_replay, template, tuple(params), alias)  # type: ignore[method-assign]
         return list(run)
 
+    def first(self, **values: Any) -> M | None:
+        """The first of rows(**values), or None: for a lookup by key (sliced [:1] when more could match)."""
+        found = self.rows(**values)
+        return found[0] if found else None
+
     def _template(self, alias: str) -> _Template:
         template = self._templates.get(alias)
         if template is None:

@@ -94,3 +94,11 @@ def test_a_run_is_a_list_not_a_queryset_to_chain(org_a, mediator_a):
     make_case(org_a, mediator_a)
     rows = CASES.rows(org_id=org_a.pk, status="received")
     assert type(rows) is list and len(rows) == 1
+
+
+def test_first_is_the_one_row_or_none(org_a, mediator_a):
+    case = make_case(org_a, mediator_a)
+    one = CompiledLookup(lambda pk: Case.objects.filter(pk=pk), pk=int)
+    found = one.first(pk=case.pk)
+    assert found is not None and found.pk == case.pk
+    assert one.first(pk=case.pk + 1000) is None
