@@ -254,8 +254,8 @@ def visible_case_with_relations(user: User, pk: int) -> Case | None:
         claim.case = case  # as a prefetch sets the reverse side
     for link in workers:
         link.case = case
-    setattr(case, _CLAIMS, claims)
-    setattr(case, _WORKERS, workers)
+    case.listed_claims = claims  # type: ignore[attr-defined]  # _CLAIMS and _WORKERS, as the prefetch's to_attr
+    case.listed_workers = workers  # type: ignore[attr-defined]
     return case
 
 

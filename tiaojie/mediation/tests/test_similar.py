@@ -20,6 +20,7 @@ from tiaojie.knowledge.tests import samples
 from tiaojie.mediation import actions
 from tiaojie.mediation.similar import similar_cases, similar_cases_panel
 from tiaojie.mediation.tests.factories import draft_agreement, mediating_case, sign_all, staff
+from tiaojie.organisations.access import active_memberships, supervisor_scopes
 from tiaojie.organisations.tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,10 @@ def test_a_supervisor_sees_similar_cases_of_the_subtree_only(org_a, org_b, media
 def _panel_queries(user, case, django_assert_max_num_queries) -> int:
     request = RequestFactory().get(f"/cases/{case.pk}/")
     request.user = user
-    case = access_case(user, case.pk)  # as the case page does first: the user's memberships are then loaded
+    case = access_case(user, case.pk)
+    # As the case page has by then: its header and access checks read the user's memberships and scopes once.
+    active_memberships(user)
+    supervisor_scopes(user)
     with django_assert_max_num_queries(4) as ctx:
         panel = similar_cases_panel(request, case, True)
     assert panel is not None
