@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiaojie.accounts import views
 from tiaojie.lib.compiled import CompiledLookup
+from tiaojie.lib.lookup import valid_pk
 
 ACTIVITY_KEY = "tiaojie_last_activity"
 # The stamp is rewritten at most once a minute (a session write per request would be wasted). A session may so
@@ -112,8 +113,9 @@ class OTPMiddleware(otp_middleware.OTPMiddleware):
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
-        if label == TOTPDevice.model_label() and device_id.isdigit() and 0 < int(device_id) < 2**63:
-            return _TOTP_BY_ID.first(pk=int(device_id))
+        pk = valid_pk(device_id) if device_id.isdigit() else None
+        if label == TOTPDevice.model_label() and pk is not None:
+            return _TOTP_BY_ID.first(pk=pk)
         return super()._device_from_persistent_id(persistent_id)
 
 

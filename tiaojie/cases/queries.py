@@ -236,10 +236,16 @@ _VISIBLE_CASE = CompiledLookup(
     user_id=int,
     pk=int,
 )
-_CLAIMS_OF = CompiledLookup(lambda case_id: ClaimItem.objects.filter(case_id=case_id).order_by("id"), case_id=int)
-_WORKERS_OF = CompiledLookup(
-    lambda case_id: CaseWorker.objects.filter(case_id=case_id).select_related("worker").order_by("id"), case_id=int
-)
+_CLAIMS_OF = CompiledLookup(lambda case_id: _claims().filter(case_id=case_id), case_id=int)
+_WORKERS_OF = CompiledLookup(lambda case_id: _worker_links().filter(case_id=case_id), case_id=int)
+
+
+def _claims() -> QuerySet[ClaimItem]:
+    return ClaimItem.objects.order_by("id")
+
+
+def _worker_links() -> QuerySet[CaseWorker]:
+    return CaseWorker.objects.select_related("worker").order_by("id")
 
 
 def visible_case_with_relations(user: User, pk: int) -> Case | None:
@@ -264,8 +270,8 @@ def _with_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
     # Django builds a related manager and a filtered queryset per case to hold each list: the relations of a
     # page of 50 load 19-22 % faster without them (bench/RESULTS.md, "plain lists", session 12).
     return qs.select_related("organisation", "employer").prefetch_related(
-        Prefetch("claims", queryset=ClaimItem.objects.order_by("id"), to_attr=_CLAIMS),
-        Prefetch("case_workers", queryset=CaseWorker.objects.select_related("worker").order_by("id"), to_attr=_WORKERS),
+        Prefetch("claims", queryset=_claims(), to_attr=_CLAIMS),
+        Prefetch("case_workers", queryset=_worker_links(), to_attr=_WORKERS),
     )
 
 

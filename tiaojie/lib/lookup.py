@@ -16,13 +16,20 @@ M = TypeVar("M", bound=models.Model)
 
 def pk_or_404(value: int | str) -> int:
     """The id as a number; an id that is not one (a hand-edited URL) is a 404, before any query."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    if not 0 < pk < 2**63:  # no row has it, and SQLite cannot even bind a number past a 64-bit integer
+    pk = valid_pk(value)
+    if pk is None:
         raise Http404
     return pk
+
+
+def valid_pk(value: object) -> int | None:
+    """The id as a number, or None when it is not one or lies outside 1…2**63-1: no row has such an id, and
+    SQLite cannot even bind a number past a 64-bit integer."""
+    try:
+        pk = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
 
 
 def first_or_404(rows: models.QuerySet[M]) -> M:
