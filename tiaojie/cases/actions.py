@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import django.dispatch
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ from tiaojie.cases.models import (
     format_case_number,
     new_state_version,
 )
-from tiaojie.cases.search import write_new_document
+from tiaojie.cases.search import new_document
 from tiaojie.cases.transitions import (
     ACCEPTANCE_WORKING_DAYS,
     CLOCK_A_DAYS,
@@ -47,6 +48,7 @@ from tiaojie.cases.transitions import (
 from tiaojie.knowledge import classifier
 from tiaojie.knowledge.actions import do_record_labelled_text
 from tiaojie.lib.idnumbers import InvalidIdentifier, validate_credit_code, validate_id_number, validate_mobile
+from tiaojie.lib.insert_together import insert_together
 from tiaojie.lib.workdays import legal_date
 from tiaojie.organisations.access import membership_in
 from tiaojie.organisations.models import Employer, Organisation
@@ -129,12 +131,15 @@ def record_case_event(
     kind: str,
     actor: Actor | User | None,
     at: dt.datetime | None = None,
+    insert_with: Sequence[Sequence[Model]] = (),
     **fields: Any,
 ) -> CaseEvent:
     """The one way to write a CaseEvent: creates it and queues `case_changed` for this case and kind on
     commit, so every receiver (rollups, mediation follow-ups) hears of every recorded change and no kind can
     be forgotten. `case` is the case or its id; `actor` an Actor (user and label), a bare staff User, or None
-    for the system; `fields` are the remaining CaseEvent columns (reason, basis, from_status, data...).
+    for the system; `fields` are the remaining CaseEvent columns (reason, basis, from_status, data...);
+    `insert_with`: groups of other new rows of the action, written in the event's statement (lib.insert_together:
+    models without signals or save overrides).
     Called inside the action's transaction; outside one, on_commit runs the signal at once (autocommit).
     tiaojie/tests/test_architecture.py fails on a CaseEvent created anywhere else."""
     if isinstance(actor, Actor):
@@ -147,7 +152,8 @@ def record_case_event(
     else:
         case_id = fields["case_id"] = case
     kind = str(kind)  # a plain "transition", not CaseEvent.Kind.TRANSITION, for the receivers and the row
-    event = CaseEvent.objects.create(at=at or timezone.now(), kind=kind, actor=user, **fields)
+    event = CaseEvent(at=at or timezone.now(), kind=kind, actor=user, **fields)
+    insert_together([event], *insert_with)
     # A new state of the case: what the case page keeps of the earlier one is never read again (cases.state).
     # Not for "created": do_create_case records it in the transaction that inserted the row with a fresh version,
     # which nobody can have read yet, so the UPDATE would only cost a statement on every intake.
@@ -365,20 +371,43 @@ def do_create_case_with_rows(
             language=language or Case._meta.get_field("language").get_default(),
         )
         distinct_workers = list(dict.fromkeys(workers))
-        case_workers = CaseWorker.objects.bulk_create(
-            [CaseWorker(case=case, worker=w, is_representative=(i == 0)) for i, w in enumerate(distinct_workers)]
-        )
-        claims = ClaimItem.objects.bulk_create(
+        case_workers = [
+            CaseWorker(case=case, worker=w, is_representative=(i == 0)) for i, w in enumerate(distinct_workers)
+        ]
+        claims = [
+            ClaimItem(
+                case=case,
+                type=c.type,
+                # As the column gives it back (two places), so the rows returned equal the rows read later.
+                amount_claimed=None if c.amount is None else c.amount.quantize(CENT),
+                description=c.description,
+                known_on=c.known_on,
+            )
+            for c in data.claims
+        ]
+        # The case's other rows go with its "created" event, one statement on PostgreSQL (lib.insert_together):
+        # they need nothing but the case's id. The advice sends no post_save, so no new state version (nobody can
+        # have read this case's first version yet: cases.state); the search document makes the case findable
+        # from the moment it exists (cases.search.new_document).
+        rows: list[Sequence[Model]] = [case_workers, claims]
+        if suggestion is not None:
+            suggested, version = suggestion
+            advice = DisputeTypeSuggestion(
+                case=case,
+                text_sha256=text_sha256(facts),
+                model_version=version,
+                suggestions=suggested,
+                at=timezone.now(),
+            )
+            rows.append([advice])
+            case.dispute_type_suggestion = advice
+        rows.append(
             [
-                ClaimItem(
-                    case=case,
-                    type=c.type,
-                    # As the column gives it back (two places), so the rows returned equal the rows read later.
-                    amount_claimed=None if c.amount is None else c.amount.quantize(CENT),
-                    description=c.description,
-                    known_on=c.known_on,
+                new_document(
+                    case,
+                    worker_names=[w.name for w in distinct_workers],
+                    claim_descriptions=[c.description for c in data.claims],
                 )
-                for c in data.claims
             ]
         )
         record_case_event(
@@ -388,19 +417,7 @@ def do_create_case_with_rows(
             actor=actor,
             to_status=Status.RECEIVED,
             data={"channel": data.channel},
-        )
-        if suggestion is not None:
-            rows, version = suggestion
-            advice = DisputeTypeSuggestion(
-                case=case, text_sha256=text_sha256(facts), model_version=version, suggestions=rows, at=timezone.now()
-            )
-            advice.with_new_case = True  # type: ignore[attr-defined]  # no new state version (cases.state)
-            advice.save(force_insert=True)
-            case.dispute_type_suggestion = advice
-        write_new_document(
-            case,
-            worker_names=[w.name for w in distinct_workers],
-            claim_descriptions=[c.description for c in data.claims],
+            insert_with=rows,
         )
     return NewCase(case=case, case_workers=case_workers, claims=claims)
 

@@ -67,7 +67,7 @@ def document_fields(case: Case, *, new: tuple[list[str], list[str]] | None = Non
     """The searchable text of `case` as (label, text) pairs. The labels are msgids (the model's Chinese field
     names), translated when a snippet shows them, and are not indexed (事实 should not find every case).
 
-    `new`, for a case being created (write_new_document): its workers' names and its claims' descriptions, in
+    `new`, for a case being created (new_document): its workers' names and its claims' descriptions, in
     the order of their rows, as the action holds them; nothing is read back, and the higher apps' sources are
     not asked (a case created a moment ago has no minutes or agreement)."""
     fields: list[tuple[str, str]] = [(gettext_noop("案件编号"), case.number)]
@@ -104,12 +104,13 @@ def build_document(case: Case, *, new: tuple[list[str], list[str]] | None = None
     return body, bigrams.index_text(*(text for _label, text in fields))
 
 
-def write_new_document(case: Case, *, worker_names: list[str], claim_descriptions: list[str]) -> None:
-    """The document of a case created in the current transaction, written in it (one INSERT): the intake commits
-    once, and the case is findable from the moment it exists. The "created" event's on-commit rebuild is then
-    skipped (cases.signals.refresh_search); any later event in the same transaction still rebuilds on commit."""
+def new_document(case: Case, *, worker_names: list[str], claim_descriptions: list[str]) -> CaseSearchDocument:
+    """The document of a case created in the current transaction, not saved: the intake writes it with the case's
+    other rows in its transaction (cases.actions.do_create_case_with_rows), so the intake commits once and the case
+    is findable from the moment it exists. The "created" event's on-commit rebuild is then skipped
+    (cases.signals.refresh_search); any later event in the same transaction still rebuilds on commit."""
     body, search_text = build_document(case, new=(worker_names, claim_descriptions))
-    CaseSearchDocument.objects.create(case=case, **_document_fields(case, body, search_text))
+    return CaseSearchDocument(case=case, **_document_fields(case, body, search_text))
 
 
 def _document_fields(case: Case, body: str, search_text: str) -> dict[str, object]:

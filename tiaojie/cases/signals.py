@@ -53,7 +53,7 @@ def move_cases_with_organisation(sender: Any, organisation: Organisation, divisi
 @receiver(case_changed, dispatch_uid="cases.search.on_case_changed")
 def refresh_search(sender: Any, case_id: int, kind: str = "", **kwargs: Any) -> None:
     if kind in ("created", "routed"):
-        # "created": do_create_case wrote the document in its own transaction (search.write_new_document).
+        # "created": do_create_case wrote the document in its own transaction (search.new_document).
         # "routed": recorded only in that same transaction, and the routing changes nothing the document holds.
         return
     from tiaojie.cases.search import on_case_changed

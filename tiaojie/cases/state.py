@@ -101,8 +101,6 @@ def case_state(request: HttpRequest, case: Case) -> CaseState:
 @receiver(post_save, sender=DisputeTypeSuggestion, dispatch_uid="cases.state.new_version_on_suggestion")
 def new_version_on_suggestion(sender: Any, instance: DisputeTypeSuggestion, **kwargs: Any) -> None:
     """A stored dispute-type suggestion comes without an event (every event renews the version itself:
-    cases.actions.record_case_event). Not for the one do_create_case writes with the case: nobody can have read
-    that case's first version yet."""
-    if getattr(instance, "with_new_case", False):
-        return
+    cases.actions.record_case_event). The one do_create_case writes with the case is inserted without signals
+    (lib.insert_together): nobody can have read that case's first version yet."""
     renew_state_version(instance.case_id)

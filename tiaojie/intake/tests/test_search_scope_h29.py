@@ -29,7 +29,7 @@ def test_a_rerouted_case_is_found_by_its_new_organisation_only(
     org_a, mediator_a, org_b, mediator_b, supervisor_county, supervisor_other_county
 ):
     case = make_case(org_a, mediator_a, facts="申请人因工伤要求支付停工留薪期工资。")
-    # Written with the case itself (cases.search.write_new_document), the copies included.
+    # Written with the case itself (cases.search.new_document), the copies included.
     created = CaseSearchDocument.objects.get(case=case)
     assert (created.organisation_id, created.division_id, created.received_at) == (
         org_a.pk,
