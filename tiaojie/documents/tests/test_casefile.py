@@ -24,6 +24,7 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from tiaojie.accounts.models import PiiAccessLog
+from tiaojie.cases import actions as case_actions
 from tiaojie.cases.models import CaseEvent
 from tiaojie.documents import casefile
 from tiaojie.documents.actions import ServiceInput, do_record_service, do_request_case_file
@@ -257,10 +258,10 @@ def test_failure_after_the_file_is_written_removes_it(org_a, mediator_a, setting
     issue(case, mediator_a)
     job = do_request_case_file(case=case, user=mediator_a, issue_missing=False)
 
-    def boom(**kwargs):
+    def boom(*groups, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(CaseEvent.objects, "create", boom)
+    monkeypatch.setattr(case_actions, "insert_together", boom)  # record_case_event's write of the event
     assert run_case_file_job(job.pk) is False
     job.refresh_from_db()
     assert job.state == CaseFileJob.State.FAILED and job.pdf_path == ""

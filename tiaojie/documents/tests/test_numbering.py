@@ -12,7 +12,8 @@ import time_machine
 from django.db import connection, connections
 from django.utils import timezone
 
-from tiaojie.cases.models import Case, CaseEvent
+from tiaojie.cases import actions as case_actions
+from tiaojie.cases.models import Case
 from tiaojie.documents import actions
 from tiaojie.documents.actions import DocumentError, allocate_number, do_issue_document, format_number
 from tiaojie.documents.models import Document, DocumentCounter, DocumentVersion, Kind
@@ -80,10 +81,10 @@ def test_a_failed_render_uses_no_number_and_leaves_no_file(org_a, mediator_a, se
     assert not Document.objects.exists() and files_under(root) == []
 
     # Later in the same transaction, after both files are written: they go again, and so does the number.
-    def broken_event(**kwargs):
+    def broken_event(*groups, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(CaseEvent.objects, "create", broken_event)
+    monkeypatch.setattr(case_actions, "insert_together", broken_event)  # record_case_event's write of the event
     with pytest.raises(RuntimeError):
         do_issue_document(case=case, kind=Kind.ACCEPTANCE, user=mediator_a)
     monkeypatch.undo()
