@@ -342,7 +342,9 @@ def do_create_case_with_rows(
     # The classifier runs before the transaction: its time holds no lock (the case number's is taken below), and
     # its failure costs nothing but the advice. The row is written with the case, so the intake commits once.
     suggestion = _suggestion_or_none(facts)
-    with transaction.atomic():
+    # No savepoint when called inside another action's transaction (the referral, the public form): a failure
+    # here fails that whole transaction, which nobody continues, and a savepoint costs two round trips.
+    with transaction.atomic(savepoint=False):
         if employer is None or employer.pk != data.employer.existing_id:
             employer = find_or_create_employer(data.employer, organisation.division_id)
         workers = [_find_or_create_worker(w) for w in data.workers]

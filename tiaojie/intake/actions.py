@@ -195,7 +195,8 @@ def do_submit_application(
         raise CaseActionError(_("申请内容有误，请按提示修改"), errors)
     routed = organisation is None
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (as do_create_case_with_rows): its callers let a failure end it.
+    with transaction.atomic(savepoint=False):
         division_id = (
             employer_division.code if employer_division else (organisation.division_id if organisation else "")
         )

@@ -310,7 +310,8 @@ def do_queue_sms(
         next_attempt_at=now,
         expires_at=expires_at,
     )
-    with transaction.atomic():
+    # Mostly inside an intake's or a change's transaction: no savepoint there (a failure ends that transaction).
+    with transaction.atomic(savepoint=False):
         _queue([notification])
     return notification
 

@@ -230,3 +230,27 @@ def test_an_intake_commits_once(client, org_a, registrar, django_capture_on_comm
     case = Case.objects.get(pk=response.json()["id"])
     assert case.search_document.body.startswith("案件编号") and "钱八" in case.search_document.body
     assert case.dispute_type_suggestion.suggestions  # written with the case
+
+
+def test_a_referral_takes_one_savepoint(client, org_a, registrar, django_capture_on_commit_callbacks):
+    """The actions a referral runs inside one another (do_receive_referral, do_submit_application,
+    do_create_case_with_rows, do_queue_sms) take no savepoint of their own, two round trips each: only the
+    rollup task's enqueue has one, so that a task row that cannot be written never costs the case."""
+
+    def referral(n: int):
+        return body(
+            sender_type="court",
+            sender_name="杭州市余杭区人民法院",
+            reference_number=f"（2026）浙0110民诉前调{n}号",
+            employer_division_code=org_a.division_id,
+        )
+
+    # Warm: the year's first case inserts its number counter, in a savepoint of its own.
+    post(client, "/api/v1/referrals", referral(1), registrar, django_capture_on_commit_callbacks)
+    payload = referral(2)
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/referrals", json.dumps(payload), content_type="application/json", **registrar)
+    assert response.status_code == 201, response.content
+    savepoints = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SAVEPOINT")]
+    # In the test's own transaction, the outermost action's block is a savepoint too: one more than in production.
+    assert len(savepoints) == 2, "\n".join(q["sql"] for q in captured.captured_queries)

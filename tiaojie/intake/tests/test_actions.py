@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import override_settings
 
 from tiaojie.cases.actions import Actor, CaseActionError, ClaimInput, EmployerInput, WorkerInput
@@ -103,10 +104,11 @@ class TestSubmit:
         assert "employer.division" in err.value.fields
 
     def test_no_organisation_for_the_region_is_a_clear_message(self, db):
-        with pytest.raises(CaseActionError, match="12333"):
-            do_submit_application(
-                data=online(), actor=APPLICANT, employer_division=Division.objects.get(code="110101001")
-            )
+        division = Division.objects.get(code="110101001")
+        # A caller that goes on after a refusal wraps the call in its own atomic block: the action takes no
+        # savepoint inside another transaction (here the test's).
+        with pytest.raises(CaseActionError, match="12333"), transaction.atomic():
+            do_submit_application(data=online(), actor=APPLICANT, employer_division=division)
         assert Case.objects.count() == 0
 
     def test_duplicate_open_case_is_flagged_never_joined(self, township_centre):
@@ -139,16 +141,14 @@ class TestSubmit:
         assert result.case.organisation == township_centre
 
     def test_staff_without_membership_cannot_register(self, township_centre, no_role_user):
-        with pytest.raises(CaseActionError):
-            do_submit_application(
-                data=online(),
-                actor=Actor(ActorKind.STAFF, no_role_user),
-                employer_division=Division.objects.get(code=TOWNSHIP),
-            )
-        with pytest.raises(CaseActionError):
+        division = Division.objects.get(code=TOWNSHIP)
+        with pytest.raises(CaseActionError), transaction.atomic():  # atomic: as above
+            do_submit_application(data=online(), actor=Actor(ActorKind.STAFF, no_role_user), employer_division=division)
+        with pytest.raises(CaseActionError), transaction.atomic():
             do_submit_application(
                 data=online(), actor=Actor(ActorKind.STAFF, no_role_user), organisation=township_centre
             )
+        assert Case.objects.count() == 0
 
 
 class TestCollectiveAlert:
