@@ -139,6 +139,16 @@ def body(**extra):
     }
 
 
+def referral(n: int, organisation):
+    """A court's referral of the employer in `organisation`'s division, with its own reference number."""
+    return body(
+        sender_type="court",
+        sender_name="杭州市余杭区人民法院",
+        reference_number=f"（2026）浙0110民诉前调{n}号",
+        employer_division_code=organisation.division_id,
+    )
+
+
 @pytest.fixture
 def registrar(org_a):
     user = MembershipFactory(
@@ -187,16 +197,8 @@ def test_statements_of_one_api_intake(client, org_a, registrar, django_capture_o
 
 
 def test_statements_of_one_referral(client, org_a, registrar, django_capture_on_commit_callbacks):
-    def referral(n: int):
-        return body(
-            sender_type="court",
-            sender_name="杭州市余杭区人民法院",
-            reference_number=f"（2026）浙0110民诉前调{n}号",
-            employer_division_code=org_a.division_id,
-        )
-
-    post(client, "/api/v1/referrals", referral(1), registrar, django_capture_on_commit_callbacks)
-    sql = post(client, "/api/v1/referrals", referral(2), registrar, django_capture_on_commit_callbacks)
+    post(client, "/api/v1/referrals", referral(1, org_a), registrar, django_capture_on_commit_callbacks)
+    sql = post(client, "/api/v1/referrals", referral(2, org_a), registrar, django_capture_on_commit_callbacks)
     # 27 on SQLite (23 on PostgreSQL, lib.insert_together as above): as the API intake without the reload and the
     # membership, plus the employer's division, the reference check and the Referral row, the routing (the
     # employer's committee, the township centre), the membership, the open-duplicate check, the routed event and its
@@ -237,17 +239,9 @@ def test_a_referral_takes_one_savepoint(client, org_a, registrar, django_capture
     do_create_case_with_rows, do_queue_sms) take no savepoint of their own, two round trips each: only the
     rollup task's enqueue has one, so that a task row that cannot be written never costs the case."""
 
-    def referral(n: int):
-        return body(
-            sender_type="court",
-            sender_name="杭州市余杭区人民法院",
-            reference_number=f"（2026）浙0110民诉前调{n}号",
-            employer_division_code=org_a.division_id,
-        )
-
     # Warm: the year's first case inserts its number counter, in a savepoint of its own.
-    post(client, "/api/v1/referrals", referral(1), registrar, django_capture_on_commit_callbacks)
-    payload = referral(2)
+    post(client, "/api/v1/referrals", referral(1, org_a), registrar, django_capture_on_commit_callbacks)
+    payload = referral(2, org_a)
     with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
         response = client.post("/api/v1/referrals", json.dumps(payload), content_type="application/json", **registrar)
     assert response.status_code == 201, response.content
