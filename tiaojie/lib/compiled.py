@@ -13,6 +13,14 @@ of the right types. A value the ORM rewrites before binding (`__contains`, `__in
 among the parameters and is refused when the lookup is first compiled, so a lookup cannot silently run with
 a stand-in. The result is a list, never a queryset: a queryset chained from the compiled one would keep its SQL
 and drop the new filter.
+
+On PostgreSQL the lookups are also prepared (settings.DB_PREPARED_LOOKUPS, on unless a transaction-pooling proxy
+stands between): planning, not running, is most of a key lookup's time there (the case fetch with its joins
+plans in ~0.8 ms and runs in 0.06), and a prepared statement is planned once per connection. Only these
+lookups: each is by key, so the generic plan PostgreSQL settles on is the one it would choose for any value,
+whereas the search and the lists, whose best plan depends on how common a value is, stay planned per run
+(bench/RESULTS.md: a reused plan made the search's common terms 3-10x slower). Every other statement keeps
+Django's client-side binding.
 """
 
 from __future__ import annotations
@@ -24,8 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -124,7 +134,68 @@ def _replay(
     compiler = template.compiler
     replay = compiler.__class__.__new__(compiler.__class__)
     replay.__dict__.update(compiler.__dict__)
-    replay.connection = connections[using or alias]  # this thread's connection, not the compiling one's
+    connection = connections[using or alias]  # this thread's connection, not the compiling one's
+    replay.connection = _Preparing(connection) if _prepares(connection) else connection  # type: ignore[assignment]
     sql = template.sql
     replay.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
     return replay
+
+
+def _prepares(connection: BaseDatabaseWrapper) -> bool:
+    return connection.vendor == "postgresql" and settings.DB_PREPARED_LOOKUPS
+
+
+class _Preparing:
+    """The connection as the replayed compiler sees it: the same in all but its cursors, which prepare."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+    def cursor(self) -> Any:
+        return prepared_cursor(self._connection)
+
+    chunked_cursor = cursor  # a compiled lookup's rows are few: no server-side cursor to stream them
+
+
+@functools.cache
+def _preparing_cursor_classes() -> tuple[type, type]:
+    from psycopg import ClientCursor, Cursor  # PostgreSQL only
+
+    # psycopg's server-binding cursor, as Django's ServerBindingCursor (which adds only callproc).
+    class PreparingCursor(Cursor[Any]):
+        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any) -> Any:
+            return super().execute(query, params, prepare=True, **kwargs)
+
+    class LoggedPreparingCursor(PreparingCursor):
+        """For DEBUG and CaptureQueriesContext: psycopg keeps no text of a prepared run, and Django's query log
+        reads the statement, its values in place, from the cursor's last query."""
+
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            super().execute(query, params, **kwargs)
+            self._query = self._convert_query(ClientCursor(self.connection).mogrify(query, params))
+            return self
+
+    return PreparingCursor, LoggedPreparingCursor
+
+
+def prepared_cursor(connection: BaseDatabaseWrapper) -> Any:
+    """A cursor of `connection` (PostgreSQL) that binds its parameters at the server and prepares each statement
+    on its first run, wrapped as Django wraps its own (queries logged under CaptureQueriesContext and DEBUG,
+    execute_wrappers applied, database errors translated)."""
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        plain, logged = _preparing_cursor_classes()
+        raw = (logged if connection.queries_logged else plain)(connection.connection)
+        # As Django's create_cursor: the connection's time zone for timestamptz values when it disagrees.
+        tzloader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+        if connection.timezone != tzloader.timezone:
+            register_tzloader(connection.timezone, raw)
+        return connection._prepare_cursor(raw)  # type: ignore[attr-defined]

@@ -102,3 +102,37 @@ def test_first_is_the_one_row_or_none(org_a, mediator_a):
     found = one.first(pk=case.pk)
     assert found is not None and found.pk == case.pk
     assert one.first(pk=case.pk + 1000) is None
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_lookup_is_prepared_and_nothing_else_is(org_a, org_b, mediator_a, mediator_b):
+    """The lookup is planned once per connection; a list or search, whose best plan depends on its values, is
+    still planned on each run (Django's client-side binding)."""
+    a, b = make_case(org_a, mediator_a), make_case(org_b, mediator_b)
+    connection.ensure_connection()
+    connection.connection.execute("DEALLOCATE ALL")
+    assert [c.pk for c in CASES.rows(org_id=org_a.pk, status="received")] == [a.pk]
+    assert [c.pk for c in CASES.rows(org_id=org_b.pk, status="received")] == [b.pk]  # the same statement, anew
+    list(Case.objects.filter(organisation_id=org_a.pk, status="received"))
+    prepared = _prepared_statements()
+    cases = [s for s in prepared if '"cases_case"' in s]
+    assert len(cases) == 1 and "$1" in cases[0] and "LIMIT" not in cases[0]
+    assert not any(s.startswith('SELECT "cases_claimitem"') for s in prepared)  # the prefetch is the ORM's own
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_with_prepared_lookups_off_nothing_is_prepared(org_a, mediator_a, settings):
+    """DB_PREPARED_LOOKUPS=0 for a transaction-pooling proxy, where a statement prepared in one transaction is
+    gone in the next."""
+    settings.DB_PREPARED_LOOKUPS = False
+    case = make_case(org_a, mediator_a)
+    connection.ensure_connection()
+    connection.connection.execute("DEALLOCATE ALL")
+    assert [c.pk for c in CASES.rows(org_id=org_a.pk, status="received")] == [case.pk]
+    assert _prepared_statements() == []
