@@ -135,13 +135,14 @@ def _replay(
     replay = compiler.__class__.__new__(compiler.__class__)
     replay.__dict__.update(compiler.__dict__)
     connection = connections[using or alias]  # this thread's connection, not the compiling one's
-    replay.connection = _Preparing(connection) if _prepares(connection) else connection  # type: ignore[assignment]
+    replay.connection = _Preparing(connection) if prepares(connection) else connection  # type: ignore[assignment]
     sql = template.sql
     replay.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
     return replay
 
 
-def _prepares(connection: BaseDatabaseWrapper) -> bool:
+def prepares(connection: BaseDatabaseWrapper) -> bool:
+    """Whether statements of a fixed shape are prepared on this connection (PostgreSQL, DB_PREPARED_LOOKUPS)."""
     return connection.vendor == "postgresql" and settings.DB_PREPARED_LOOKUPS
 
 

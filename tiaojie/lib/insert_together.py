@@ -22,6 +22,8 @@ from django.db import connections
 from django.db.models import AutoField, Model
 from django.db.models.sql import InsertQuery
 
+from tiaojie.lib.compiled import prepared_cursor, prepares
+
 
 def insert_together(*groups: Sequence[Model], using: str = "default") -> None:
     """Insert each group's new objects (one model per group, none saved yet), setting their ids as bulk_create
@@ -68,7 +70,10 @@ def insert_together(*groups: Sequence[Model], using: str = "default") -> None:
             selects.append(f"ARRAY(SELECT {column} FROM {name} ORDER BY {column})")  # noqa: S608  (names of ours)
             returned.append((group, auto))
     sql = f"WITH {', '.join(parts)} SELECT {', '.join(selects) or '1'}"
-    with connection.cursor() as cursor:
+    # Prepared as the lookups by key are (lib.compiled): intake sends the same few statements (Django writes
+    # several rows of a group as one INSERT from UNNEST, whatever their number), and a statement of five INSERTs
+    # costs PostgreSQL more to parse and plan than to run.
+    with prepared_cursor(connection) if prepares(connection) else connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     for (group, auto), ids in zip(returned, row[: len(returned)] if row else (), strict=True):

@@ -77,3 +77,20 @@ def test_refused_shapes(org_a, mediator_a):
     with pytest.raises(ValueError, match="unsaved"):
         insert_together(_claims(Case(received_at=timezone.now()), 1), [_event(case)])
     assert not ClaimItem.objects.filter(description__startswith="第").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_one_shape_is_prepared_once_and_reused(org_a, mediator_a):
+    """Every intake sends the same few statements: each is planned once per connection. Django writes a group of
+    several rows as an INSERT from UNNEST of one array a column, so its SQL does not change with the count."""
+    cases = [make_case(org_a, mediator_a) for _ in range(3)]
+    connection.ensure_connection()
+    connection.connection.execute("DEALLOCATE ALL")
+    for case in cases[:2]:
+        insert_together(_claims(case, 2), [_event(case)])
+    insert_together(_claims(cases[2], 3), [_event(cases[2])])  # three claims: the same statement
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'WITH tiaojie_insert_0%%'")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) == 1 and "UNNEST" in prepared[0]
+    assert ClaimItem.objects.filter(case__in=cases, description__startswith="第").count() == 7
