@@ -171,12 +171,15 @@ else:
         # (a generic plan, made without the values, for a skewed query; bench/RESULTS.md).
         # Not behind a transaction-pooling proxy: a prepared statement belongs to one server connection.
         _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
-    # The per-request lookups by key (session, user, device, memberships, the case; lib/compiled.py) are prepared
-    # even with the default client-side binding: psycopg prepares only on a cursor that asks, and Django's
-    # default cursors never do, so a threshold is needed only for those. Off behind a transaction-pooling proxy.
-    if env_bool("DB_PREPARED_LOOKUPS", default=True):
-        _db.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
-DB_PREPARED_LOOKUPS = _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_LOOKUPS", default=True)
+# The per-request lookups by key (session, user, device, memberships, the case; lib/compiled.py) and intake's
+# statement of a new case's rows are prepared at the server, everything else keeps Django's client-side binding.
+# Only with persistent connections: a statement prepared on a connection closed after the request is a round trip
+# lost. Off behind a transaction-pooling proxy, where a prepared statement is gone in the next transaction.
+DB_PREPARED_LOOKUPS = (
+    _db["ENGINE"] == "django.db.backends.postgresql"
+    and _db["CONN_MAX_AGE"] != 0
+    and env_bool("DB_PREPARED_LOOKUPS", default=True)
+)
 # A connection the server or a proxy dropped (restart, idle timeout) is noticed before the next request uses it,
 # instead of failing that request with a 500 in every worker that held one.
 _db["CONN_HEALTH_CHECKS"] = True

@@ -14,13 +14,13 @@ among the parameters and is refused when the lookup is first compiled, so a look
 a stand-in. The result is a list, never a queryset: a queryset chained from the compiled one would keep its SQL
 and drop the new filter.
 
-On PostgreSQL the lookups are also prepared (settings.DB_PREPARED_LOOKUPS, on unless a transaction-pooling proxy
-stands between): planning, not running, is most of a key lookup's time there (the case fetch with its joins
-plans in ~0.8 ms and runs in 0.06), and a prepared statement is planned once per connection. Only these
-lookups: each is by key, so the generic plan PostgreSQL settles on is the one it would choose for any value,
-whereas the search and the lists, whose best plan depends on how common a value is, stay planned per run
-(bench/RESULTS.md: a reused plan made the search's common terms 3-10x slower). Every other statement keeps
-Django's client-side binding.
+On PostgreSQL the lookups are also prepared (settings.DB_PREPARED_LOOKUPS: on with persistent connections, off
+behind a transaction-pooling proxy): planning, not running, is most of a key lookup's time there (the case fetch
+with its joins plans in ~0.8 ms and runs in 0.06), and a prepared statement is parsed once per connection and, from
+its sixth run, no longer planned (PostgreSQL's generic plan). Only these lookups: each is by key, so the generic
+plan is the one PostgreSQL would choose for any value, whereas the search and the lists, whose best plan depends on
+how common a value is, stay planned per run (bench/RESULTS.md: a reused plan made the search's common terms 3-10x
+slower). Every other statement keeps Django's client-side binding.
 """
 
 from __future__ import annotations
@@ -161,22 +161,48 @@ class _Preparing:
     chunked_cursor = cursor  # a compiled lookup's rows are few: no server-side cursor to stream them
 
 
+# PostgreSQL's words when a prepared statement's columns changed type under it (a migration while the workers run).
+_STALE_PLAN = "cached plan must not change result type"
+
+
 @functools.cache
 def _preparing_cursor_classes() -> tuple[type, type]:
-    from psycopg import ClientCursor, Cursor  # PostgreSQL only
+    from psycopg import ClientCursor, Cursor, errors  # PostgreSQL only
+    from psycopg.pq import TransactionStatus
 
     # psycopg's server-binding cursor, as Django's ServerBindingCursor (which adds only callproc).
     class PreparingCursor(Cursor[Any]):
         def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any) -> Any:
-            return super().execute(query, params, prepare=True, **kwargs)
+            # Django leaves preparing off on the connection (prepare_threshold None), and psycopg then neither
+            # prepares nor counts a statement; it is switched on for this one only, so the other statements'
+            # texts (their values inlined: names, facts) are never kept in psycopg's count of repeats.
+            manager = self._conn._prepared
+            threshold = manager.prepare_threshold
+            manager.prepare_threshold = 0
+            try:
+                return super().execute(query, params, prepare=True, **kwargs)
+            except errors.FeatureNotSupported as exc:
+                if _STALE_PLAN not in str(exc):
+                    raise
+                # A migration changed a column this statement returns while this connection held its plan.
+                # Forget the connection's prepared statements (psycopg deallocates them with its next command);
+                # outside a transaction the statement runs again unprepared, inside one the error stands.
+                manager.clear()
+                if self._conn.info.transaction_status != TransactionStatus.IDLE:
+                    raise
+                return super().execute(query, params, prepare=False, **kwargs)
+            finally:
+                manager.prepare_threshold = threshold
 
     class LoggedPreparingCursor(PreparingCursor):
         """For DEBUG and CaptureQueriesContext: psycopg keeps no text of a prepared run, and Django's query log
         reads the statement, its values in place, from the cursor's last query."""
 
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            super().execute(query, params, **kwargs)
-            self._query = self._convert_query(ClientCursor(self.connection).mogrify(query, params))
+            try:
+                super().execute(query, params, **kwargs)
+            finally:
+                self._query = self._convert_query(ClientCursor(self.connection).mogrify(query, params))
             return self
 
     return PreparingCursor, LoggedPreparingCursor

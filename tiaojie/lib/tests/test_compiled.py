@@ -114,11 +114,12 @@ def _prepared_statements() -> list[str]:
 def test_on_postgresql_the_lookup_is_prepared_and_nothing_else_is(org_a, org_b, mediator_a, mediator_b):
     """The lookup is planned once per connection; a list or search, whose best plan depends on its values, is
     still planned on each run (Django's client-side binding)."""
-    a, b = make_case(org_a, mediator_a), make_case(org_b, mediator_b)
+    a = make_case(org_a, mediator_a)
+    make_case(org_b, mediator_b)
     connection.ensure_connection()
     connection.connection.execute("DEALLOCATE ALL")
     assert [c.pk for c in CASES.rows(org_id=org_a.pk, status="received")] == [a.pk]
-    assert [c.pk for c in CASES.rows(org_id=org_b.pk, status="received")] == [b.pk]  # the same statement, anew
+    assert CASES.rows(org_id=org_a.pk, status="closed") == []  # the same statement, other values
     list(Case.objects.filter(organisation_id=org_a.pk, status="received"))
     prepared = _prepared_statements()
     cases = [s for s in prepared if '"cases_case"' in s]
@@ -136,3 +137,35 @@ def test_with_prepared_lookups_off_nothing_is_prepared(org_a, mediator_a, settin
     connection.connection.execute("DEALLOCATE ALL")
     assert [c.pk for c in CASES.rows(org_id=org_a.pk, status="received")] == [case.pk]
     assert _prepared_statements() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_that_changes_a_column_under_a_prepared_lookup_costs_no_request(org_a):
+    """Workers hold their prepared statements while `tiaojie migrate` runs before their restart: a column whose
+    type changed makes PostgreSQL refuse the old plan, and the lookup runs again unprepared instead of failing
+    every request on that connection."""
+    names = CompiledLookup(lambda pk: Organisation.objects.filter(pk=pk).values_list("name", flat=True), pk=int)
+    assert names.rows(pk=org_a.pk) == [org_a.name]
+    column = Organisation._meta.get_field("name")
+    with connection.cursor() as cursor:
+        cursor.execute('ALTER TABLE "organisations_organisation" ALTER COLUMN "name" TYPE text')
+    try:
+        assert names.rows(pk=org_a.pk) == [org_a.name]  # refused prepared, answered unprepared
+        assert names.rows(pk=org_a.pk) == [org_a.name]  # prepared anew
+        assert len([s for s in _prepared_statements() if '"organisations_organisation"' in s]) == 1
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'ALTER TABLE "organisations_organisation" ALTER COLUMN "name" TYPE varchar({column.max_length})'
+            )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_other_statements_are_not_counted_by_psycopg(org_a, mediator_a):
+    """psycopg keeps the text of each statement it counts toward preparing, values inlined: only the lookups'."""
+    CASES.rows(org_id=org_a.pk, status="received")
+    list(Organisation.objects.filter(name="某某街道"))
+    connection.ensure_connection()
+    counted = connection.connection._prepared._counts
+    assert not any("某某街道".encode() in key[0] for key in counted)
