@@ -73,5 +73,7 @@ def test_a_keyboard_user_reaches_zhejiang_and_submits(transactional_db, live_ser
     else:
         raise AssertionError("Tab never reached 下一步")
     page.keyboard.press("Enter")
-    page.screenshot(path=f"{SHOTS}/keyboard-after-submit.png", full_page=True)
+    # Wait for the next step before capturing it: a screenshot taken while the page is still navigating fails
+    # in Chromium ("Unable to capture screenshot"), which once turned CI red.
     expect(page).to_have_url(f"{live_server.url}/apply/facts/")
+    page.screenshot(path=f"{SHOTS}/keyboard-after-submit.png", full_page=True)
