@@ -169,3 +169,31 @@ def test_other_statements_are_not_counted_by_psycopg(org_a, mediator_a):
     connection.ensure_connection()
     counted = connection.connection._prepared._counts
     assert not any("某某街道".encode() in key[0] for key in counted)
+
+
+def test_each_thread_converts_with_its_own_connection(transactional_db, org_a, mediator_a):
+    """The converters are found once per connection (each server thread has its own) and applied on every run:
+    a run in another thread, after this one's, still gets aware datetimes, related rows and prefetches."""
+    import threading
+
+    from django.db import connections
+
+    make_case(org_a, mediator_a)
+    orm = list(_case_lookup(org_a.pk, "received"))
+    _same(CASES.rows(org_id=org_a.pk, status="received"), orm)
+    found: list[list[Case]] = []
+
+    def other() -> None:
+        try:
+            found.append(CASES.rows(org_id=org_a.pk, status="received"))
+            found.append(CASES.rows(org_id=org_a.pk, status="received"))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    for rows in found:
+        _same(rows, orm)
+    assert len(found) == 2
+    _same(CASES.rows(org_id=org_a.pk, status="received"), orm)
