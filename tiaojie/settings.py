@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tiaojie import __version__
 from tiaojie.lib.env import env_bool, env_cache, env_choice, env_int, env_list, env_str, env_timezone
+from tiaojie.lib.postgres import engine as postgres_engine
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TIAOJIE_VAR_DIR", str(BASE_DIR / "var")))
@@ -205,6 +206,9 @@ if DATABASE_REPLICA_URL:
     _replica["CONN_HEALTH_CHECKS"] = True
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = _replica
+# Django's PostgreSQL backend with a health check that costs no round trip (lib/postgres).
+for _conf in DATABASES.values():
+    _conf["ENGINE"] = postgres_engine(_conf["ENGINE"])
 DATABASE_ROUTERS = ["tiaojie.lib.db_router.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30, minimum=0)
 REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5, minimum=0)

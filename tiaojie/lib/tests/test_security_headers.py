@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.client import RequestFactory
 from django.urls import reverse
@@ -183,7 +183,9 @@ def terminate_backend(pid: int) -> None:
     db = connection.settings_dict
     params = {"dbname": db["NAME"], "user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"]}
     with psycopg.connect(**{k: v for k, v in params.items() if v}, port=db["PORT"] or None, autocommit=True) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # Waits until the backend has gone (PostgreSQL 14+), as after a restart: the dropped connection's socket
+        # then holds the server's last word, which the health check looks for (lib/postgres).
+        other.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server that can drop the connection")
@@ -212,3 +214,30 @@ def test_a_dropped_connection_is_replaced_before_the_next_request(
     finally:
         connection.close()
         connection.settings_dict.update(saved)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the backend is PostgreSQL's")
+def test_a_healthy_idle_connection_is_checked_without_asking_the_server(transactional_db, monkeypatch):
+    """Django's check is a `SELECT 1` round trip before each request's first statement; ours looks at the idle
+    socket and asks the server only when something is waiting there."""
+    from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
+
+    from tiaojie.lib.postgres.base import DatabaseWrapper
+
+    assert isinstance(connections["default"], DatabaseWrapper)
+    assert connection.vendor == "postgresql"
+    asked: list[bool] = []
+    monkeypatch.setattr(DjangoWrapper, "is_usable", lambda self: asked.append(True) or True)
+    connection.ensure_connection()
+    assert connection.is_usable() is True
+    assert asked == []
+    # Inside a transaction the socket says nothing of its state: the server is asked.
+    with transaction.atomic():
+        connection.cursor().execute("SELECT 1")
+        assert connection.is_usable() is True
+    assert asked == [True]
+    # After the server dropped it, its last word is on the socket: the server is asked (and the check fails).
+    monkeypatch.undo()
+    terminate_backend(connection.connection.info.backend_pid)
+    assert connection.is_usable() is False
+    connection.close()

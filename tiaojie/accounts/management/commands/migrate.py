@@ -14,6 +14,8 @@ from django.core.management.base import CommandError
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from tiaojie.lib.postgres import engine
+
 
 def use_owner_role(url: str) -> str:
     """Reconnect the default connection with the owner's credentials; returns the role's name."""
@@ -22,7 +24,7 @@ def use_owner_role(url: str) -> str:
     except ValueError as exc:
         raise CommandError(f"MIGRATE_DATABASE_URL is not a database URL: {exc}") from exc
     connection = connections[DEFAULT_DB_ALIAS]
-    if owner["ENGINE"] != connection.settings_dict["ENGINE"]:
+    if engine(owner["ENGINE"]) != connection.settings_dict["ENGINE"]:
         raise CommandError("MIGRATE_DATABASE_URL must use the same database engine as DATABASE_URL")
     connection.close()
     for key in ("USER", "PASSWORD", "HOST", "PORT"):
