@@ -64,7 +64,7 @@ class _Template:
     params: tuple[Any, ...]
     places: dict[str, tuple[int, ...]]  # each value's positions among the parameters
     # The columns' converters per connection (each thread has its own), found once: Django looks them up for
-    # every column on every run (about a tenth of a key lookup's time), and they depend only on the columns and
+    # every column on every run (a few per cent of a key lookup's time), and they depend only on the columns and
     # the connection's backend. Weak: a closed thread's connection does not stay alive for them.
     converters: weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[list[int], Any]] = field(
         default_factory=weakref.WeakKeyDictionary, compare=False
@@ -145,19 +145,20 @@ def _replay(
     replay.connection = _Preparing(connection) if prepares(connection) else connection  # type: ignore[assignment]
     sql = template.sql
     replay.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
-    replay.get_converters = functools.partial(_converters, template, connection, compiler)  # type: ignore[method-assign]
+    find = functools.partial(compiler.__class__.get_converters, replay)  # Django's own, on this run's connection
+    replay.get_converters = functools.partial(_converters, template, connection, find)  # type: ignore[method-assign]
     return replay
 
 
-def _converters(template: _Template, connection: BaseDatabaseWrapper, compiler: SQLCompiler, expressions: Any) -> Any:
+def _converters(
+    template: _Template, connection: BaseDatabaseWrapper, find: Callable[[Any], Any], expressions: Any
+) -> Any:
     """SQLCompiler.get_converters for the template's own columns, found once per connection. Asked for other
-    expressions (no iterable of Django's does that for a compiled lookup), it looks them up as Django does."""
+    expressions (no iterable of Django's does that for a compiled lookup), it looks them up again."""
+    ids = [id(e) for e in expressions]
     found = template.converters.get(connection)
-    if found is None or found[0] != [id(e) for e in expressions]:
-        real = compiler.__class__.__new__(compiler.__class__)
-        real.__dict__.update(compiler.__dict__)
-        real.connection = connection
-        found = ([id(e) for e in expressions], compiler.__class__.get_converters(real, expressions))
+    if found is None or found[0] != ids:
+        found = (ids, find(expressions))
         template.converters[connection] = found
     return found[1]
 
